@@ -1,0 +1,439 @@
+// Re-assembles runtime lines split by the program's own output.
+//
+// The runtime prints a gc line as ~40 separate write(2) calls, one per print
+// argument, and only runtime prints are serialised against each other. A
+// program line written meanwhile lands *between two tokens*: the physical line
+// then holds the first runtime piece followed by the program's line, and the
+// runtime line continues on the next physical line (perhaps after more whole
+// program lines, perhaps split again). So a split line is a sequence of
+// physical lines L0..Lk where each Li = runtime piece + program remainder and
+// Lk ends the runtime line.
+//
+// Most lines are whole and take the fast path (no copy). When a line starts a
+// runtime line that does not finish, the stitcher holds it and the following
+// lines (up to max_lookahead) and searches every way to cut them at token
+// boundaries so the pieces form one valid line of the same shape. Several
+// reconstructions can be valid because a program line may begin with digits
+// (`gc 74` + `2026/11/25 ...` reads as `gc 742026/...`); they are scored by
+// evidence: the cycle number that follows the previous one, remainders shaped
+// like the program lines seen so far, plausible values. If nothing fits, the
+// start is reported as malformed with its line number and the held lines are
+// read again normally, so one bad line never shifts the lines after it.
+#include "core/line_stitcher.h"
+
+#include <algorithm>
+#include <optional>
+
+namespace gcsight {
+
+namespace {
+
+// Shape of the start of a program line: digits -> 9, letters -> a, rest kept.
+bool first_has_cr(std::string_view text) { return text.find('\r') != std::string_view::npos; }
+
+uint64_t signature_of(std::string_view text) {
+  uint64_t h = 1469598103934665603ull;
+  size_t n = 0;
+  for (char c : text) {
+    if (n == 14) break;
+    char k = c;
+    if (c >= '0' && c <= '9') {
+      k = '9';
+    } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+      k = 'a';
+    }
+    h = (h ^ static_cast<uint8_t>(k)) * 1099511628211ull;
+    ++n;
+  }
+  return n < 6 ? 0 : h;  // too short to say anything
+}
+
+}  // namespace
+
+// One search over the held lines.
+struct StitchSearch {
+  StitchSearch(const LineStitcher& s, const std::vector<LineStitcher::Held>& l, size_t b)
+      : st(s), lines(l), budget(b) {}
+  const LineStitcher& st;
+  const std::vector<LineStitcher::Held>& lines;
+  size_t budget;
+
+  struct Cut {
+    size_t line;   // index in lines
+    size_t end;    // runtime text ends here; the rest of the line is program text
+  };
+  std::vector<Cut> cuts;     // current path
+  std::vector<size_t> skipped;  // whole program lines on the current path
+
+  bool found = false;
+  int best_score = 0;
+  std::vector<Cut> best_cuts;
+  std::vector<size_t> best_skipped;
+  FieldValues best_vals;
+  const Shape* shape = nullptr;
+  size_t last_line = 0;   // the reconstruction must end on this line
+  size_t start = 0;       // offset of the runtime text on the first line
+  int inserted = 0;       // progress writes skipped on the current path
+
+  void walk_inserted(size_t li, size_t pos, size_t tok, const FieldValues& v) {
+    ++inserted;
+    walk(li, pos, tok, v);
+    --inserted;
+  }
+
+  int score_values(const FieldValues& v) const {
+    int s = 0;
+    if (shape->kind == ShapeKind::kGc) {
+      const auto gc = static_cast<uint32_t>(v.v[fGc]);
+      for (uint32_t r : st.recent_gc_) {
+        if (r != 0 && gc == r + 1) {
+          s += 100;
+          break;
+        }
+      }
+      if (v.v[fUtil] < 0 || v.v[fUtil] > 100) s -= 50;
+      if (v.v[fProcs] < 1 || v.v[fProcs] > 65536) s -= 50;
+      // STW cpu = clock x stwprocs (>= 1), within truncation.
+      if (v.v[fP1] + 1000 < v.v[fC1] / 2) s -= 30;
+      if (v.v[fP5] + 1000 < v.v[fC3] / 2) s -= 30;
+      if (v.v[fH2] > v.v[fH1] + 1) s -= 5;
+    } else if (shape->kind == ShapeKind::kScav) {
+      if (v.v[fUtil] < 0 || v.v[fUtil] > 100) s -= 50;
+    }
+    return s;
+  }
+
+  void complete(const FieldValues& v, size_t line, size_t end) {
+    if (line != last_line) return;
+    int s = score_values(v);
+    const auto& last = lines[line];
+    const bool trailing = end < last.text.size();
+    for (const Cut& c : cuts) s += st.signature_score(std::string_view(lines[c.line].text).substr(c.end));
+    if (trailing) s += st.signature_score(std::string_view(last.text).substr(end)) - 3;
+    s -= static_cast<int>(cuts.size() + skipped.size()) + 2 * inserted;
+    if (!found || s > best_score) {
+      found = true;
+      best_score = s;
+      best_cuts = cuts;
+      best_cuts.push_back({line, end});
+      best_skipped = skipped;
+      best_vals = v;
+    }
+  }
+
+  // Continue the runtime line on lines[from..] in state (tok, v). Each line
+  // may instead be wholly program output (skipped), but not a runtime line.
+  void next_line(size_t from, size_t tok, const FieldValues& v) {
+    size_t pushed = 0;
+    for (size_t k = from; k <= last_line; ++k) {
+      walk(k, 0, tok, v);
+      if (budget == 0 || st.ends_window(lines[k].parse)) break;
+      skipped.push_back(k);
+      ++pushed;
+    }
+    skipped.resize(skipped.size() - pushed);
+  }
+
+  // Match tokens of `shape` from `tok` on line `li` at `pos`.
+  void walk(size_t li, size_t pos, size_t tok, FieldValues v) {
+    if (budget == 0) return;
+    --budget;
+    const std::string_view s = lines[li].text;
+    const auto toks = shape->tokens;
+    if (tok == toks.size()) {
+      complete(v, li, pos);
+      return;
+    }
+    const size_t line_start = li == 0 ? start : 0;
+    // Cut here: the rest of this line is program text, the runtime line goes on later.
+    if (pos > line_start && pos < s.size() && li < last_line) {
+      cuts.push_back({li, pos});
+      next_line(li + 1, tok, v);
+      cuts.pop_back();
+    }
+    // A progress write (`\rprogress 40%`) has no newline: it can sit inside a
+    // runtime line. Try resuming after it at every later position.
+    if (pos > line_start && pos < s.size() && s[pos] == '\r') {
+      for (size_t q = pos + 1; q < s.size() && budget > 0; ++q) {
+        walk_inserted(li, q, tok, v);
+      }
+    }
+    const Token& t = toks[tok];
+    const std::string_view rest = s.substr(pos);
+    switch (t.kind) {
+      case TokKind::kLit:
+        if (rest.starts_with(t.text)) walk(li, pos + t.text.size(), tok + 1, v);
+        break;
+      case TokKind::kOptLit:
+        if (rest.starts_with(t.text)) {
+          FieldValues w = v;
+          w.set(t.field, 1);
+          walk(li, pos + t.text.size(), tok + 1, w);
+        }
+        walk(li, pos, tok + 1, v);
+        break;
+      case TokKind::kRest:
+        walk(li, s.size(), tok + 1, v);
+        break;
+      default: {
+        const NumMatch longest = match_number(t.kind, rest);
+        for (size_t len = longest.len; len > 0; --len) {
+          int64_t value = 0;
+          if (!valid_number(t.kind, rest.substr(0, len), &value)) continue;
+          FieldValues w = v;
+          w.set(t.field, value);
+          walk(li, pos + len, tok + 1, w);
+        }
+      }
+    }
+  }
+};
+
+LineStitcher::LineStitcher(EventSink sink, StitchOptions opts)
+    : sink_(std::move(sink)), opts_(opts) {}
+
+void LineStitcher::note_gc(uint32_t gc) {
+  recent_gc_[recent_gc_next_] = gc;
+  recent_gc_next_ = (recent_gc_next_ + 1) % std::size(recent_gc_);
+}
+
+void LineStitcher::learn_signature(std::string_view text) {
+  const uint64_t sig = signature_of(text);
+  if (sig == 0) return;
+  for (auto& [h, hits] : signatures_) {
+    if (h == sig) {
+      ++hits;
+      return;
+    }
+  }
+  if (signatures_.size() < 64) {
+    signatures_.emplace_back(sig, 1);
+    return;
+  }
+  // Replace the least used signature.
+  auto it = std::min_element(signatures_.begin(), signatures_.end(),
+                             [](const auto& a, const auto& b) { return a.second < b.second; });
+  *it = {sig, 1};
+}
+
+int LineStitcher::signature_score(std::string_view text) const {
+  const uint64_t sig = signature_of(text);
+  if (sig == 0) return 0;
+  for (const auto& [h, hits] : signatures_) {
+    if (h == sig) return hits >= 2 ? 20 : 10;
+  }
+  return 0;
+}
+
+bool LineStitcher::ends_window(const LineParse& p) const {
+  // Runtime prints are serialised: a new runtime line at the start of a line
+  // means the interrupted one can no longer continue.
+  switch (p.kind) {
+    case LineKind::kGc:
+    case LineKind::kGcLegacy:
+    case LineKind::kScav:
+    case LineKind::kGcForced:
+    case LineKind::kPacer:
+    case LineKind::kScan:
+      return p.begin == 0;
+    case LineKind::kPartial:
+      return p.begin == 0 && p.strong;
+    default:
+      return false;
+  }
+}
+
+void LineStitcher::emit_program(std::string_view text, uint64_t number, int64_t wall_ns) {
+  TraceEvent e;
+  e.kind = EventKind::kProgram;
+  e.line = number;
+  e.wall_ns = wall_ns;
+  e.text = text;
+  sink_(e);
+}
+
+void LineStitcher::emit_parsed(const InputLine& line, const LineParse& p) {
+  TraceEvent e;
+  e.line = line.number;
+  e.wall_ns = line.wall_ns;
+  switch (p.kind) {
+    case LineKind::kGc:
+    case LineKind::kGcLegacy:
+      e.kind = p.kind == LineKind::kGc ? EventKind::kGc : EventKind::kGcLegacy;
+      e.gc = p.gc;
+      e.gc.line = line.number;
+      e.gc.wall_ns = line.wall_ns;
+      note_gc(e.gc.gc);
+      break;
+    case LineKind::kScav:
+      e.kind = EventKind::kScav;
+      e.scav = p.scav;
+      e.scav.line = line.number;
+      e.scav.wall_ns = line.wall_ns;
+      break;
+    case LineKind::kGcForced:
+      e.kind = EventKind::kGcForced;
+      break;
+    case LineKind::kPacer:
+      e.kind = EventKind::kPacer;
+      break;
+    case LineKind::kScan:
+      e.kind = EventKind::kScan;
+      break;
+    default:
+      return;
+  }
+  sink_(e);
+  // Program text written after the runtime text but before its newline.
+  if (p.end < line.text.size()) {
+    emit_program(line.text.substr(p.end), line.number, line.wall_ns);
+  }
+}
+
+void LineStitcher::process(const InputLine& line, const LineParse& p) {
+  if (!held_.empty()) {
+    held_.push_back({std::string(line.text), line.number, line.wall_ns, line.terminated, p});
+    if (try_resolve()) return;
+    if (held_.size() >= opts_.max_lookahead || ends_window(p)) fail_first();
+    return;
+  }
+  if (p.kind == LineKind::kPartial) {
+    held_.push_back({std::string(line.text), line.number, line.wall_ns, line.terminated, p});
+    if (try_resolve()) return;
+    if (!line.terminated) finish();
+    return;
+  }
+  if (p.kind == LineKind::kProgram) {
+    if (looks_like_runtime_tail(line.text)) {
+      ++stats_.orphan_tails;
+      TraceEvent e;
+      e.kind = EventKind::kMalformed;
+      e.line = line.number;
+      e.wall_ns = line.wall_ns;
+      e.text = line.text;
+      e.reason = "piece of a runtime line whose start was not found";
+      e.column = 1;
+      sink_(e);
+      return;
+    }
+    learn_signature(line.text);
+    emit_program(line.text, line.number, line.wall_ns);
+    return;
+  }
+  emit_parsed(line, p);
+}
+
+void LineStitcher::push(const InputLine& line) {
+  process(line, parse_trace_line(line.text));
+}
+
+bool LineStitcher::try_resolve() {
+  const LineParse& first = held_.front().parse;
+  if (held_.size() < 2 && !first_has_cr(held_.front().text)) return false;
+  // Every shape with the head that was found competes; the best score wins.
+  struct Best {
+    const Shape* shape;
+    int best_score;
+    std::vector<StitchSearch::Cut> best_cuts;
+    std::vector<size_t> best_skipped;
+    FieldValues best_vals;
+  };
+  std::optional<Best> best;
+  for (const Shape& shape : first.family) {
+    StitchSearch s(*this, held_, opts_.search_budget);
+    s.shape = &shape;
+    s.last_line = held_.size() - 1;
+    s.start = first.begin;
+    s.walk(0, first.begin, 0, FieldValues{});
+    if (s.found && (!best || s.best_score > best->best_score)) {
+      best = Best{&shape, s.best_score, std::move(s.best_cuts), std::move(s.best_skipped),
+                  s.best_vals};
+    }
+  }
+  if (!best) return false;
+  const Best& search = *best;
+
+  // Emit the runtime record, then the program remainders in line order.
+  const Held& h0 = held_.front();
+  TraceEvent e;
+  e.line = h0.number;
+  e.wall_ns = h0.wall_ns;
+  const Shape& shape = *search.shape;
+  if (shape.kind == ShapeKind::kGc || shape.kind == ShapeKind::kGcLegacy) {
+    e.kind = shape.kind == ShapeKind::kGc ? EventKind::kGc : EventKind::kGcLegacy;
+    e.gc = build_gc(shape, search.best_vals);
+    e.gc.flags |= kGcStitched;
+    e.gc.line = h0.number;
+    e.gc.wall_ns = h0.wall_ns;
+    note_gc(e.gc.gc);
+  } else {
+    e.kind = EventKind::kScav;
+    e.scav = build_scav(shape, search.best_vals);
+    e.scav.flags |= kScavStitched;
+    e.scav.line = h0.number;
+    e.scav.wall_ns = h0.wall_ns;
+  }
+  sink_(e);
+  ++stats_.stitched;
+  stats_.stitched_pieces += search.best_cuts.size();
+
+  std::vector<std::pair<size_t, size_t>> remainders;  // (line index, offset)
+  for (const auto& c : search.best_cuts) remainders.emplace_back(c.line, c.end);
+  for (size_t k : search.best_skipped) remainders.emplace_back(k, 0);
+  std::sort(remainders.begin(), remainders.end());
+  for (const auto& [li, off] : remainders) {
+    const Held& h = held_[li];
+    if (off < h.text.size()) {
+      learn_signature(std::string_view(h.text).substr(off));
+      emit_program(std::string_view(h.text).substr(off), h.number, h.wall_ns);
+    }
+  }
+  held_.clear();
+  return true;
+}
+
+void LineStitcher::fail_first() {
+  std::vector<Held> lines = std::move(held_);
+  held_.clear();
+  const Held& h0 = lines.front();
+  const LineParse& p = h0.parse;
+  const bool last_unterminated = lines.size() == 1 && !h0.terminated;
+  if (p.strong || last_unterminated) {
+    TraceEvent e;
+    e.kind = EventKind::kMalformed;
+    e.line = h0.number;
+    e.wall_ns = h0.wall_ns;
+    e.text = h0.text;
+    e.column = static_cast<uint32_t>(p.fail_pos + 1);
+    if (last_unterminated) {
+      ++stats_.truncated;
+      e.reason = "runtime line cut off at the end of input";
+    } else {
+      ++stats_.unresolved;
+      e.reason = "runtime line interrupted and its continuation was not found";
+    }
+    sink_(e);
+  } else {
+    // A weak start (`gc ` inside ordinary text): it was program output after all.
+    learn_signature(h0.text);
+    emit_program(h0.text, h0.number, h0.wall_ns);
+  }
+  lines.erase(lines.begin());
+  replay(std::move(lines));
+}
+
+void LineStitcher::replay(std::vector<Held> lines) {
+  for (Held& h : lines) {
+    InputLine in{h.text, h.number, h.wall_ns, h.terminated};
+    process(in, h.parse);
+  }
+}
+
+void LineStitcher::finish() {
+  while (!held_.empty()) {
+    if (try_resolve()) break;
+    fail_first();
+  }
+}
+
+}  // namespace gcsight

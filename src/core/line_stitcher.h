@@ -1,0 +1,99 @@
+// Turns logical lines into trace events, re-assembling runtime lines that the
+// program's own writes split apart (go-trace-formats.md §4.5).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/trace_event.h"
+#include "core/trace_line_parser.h"
+
+namespace gcsight {
+
+/// A logical line given to the stitcher (after any log wrapper is removed).
+struct InputLine {
+  std::string_view text;
+  uint64_t number = 0;    ///< 1-based physical line number
+  int64_t wall_ns = 0;    ///< wall-clock time from a log wrapper, 0 if none
+  bool terminated = true; ///< false for a last line without a newline
+};
+
+/// Kinds of event the stitcher emits.
+enum class EventKind : uint8_t {
+  kGc, kGcLegacy, kScav, kGcForced, kPacer, kScan, kProgram, kMalformed,
+};
+
+/// One event, in input order. Views are valid only during the sink call.
+struct TraceEvent {
+  EventKind kind = EventKind::kProgram;
+  uint64_t line = 0;
+  int64_t wall_ns = 0;
+  GcCycle gc;
+  ScavEvent scav;
+  std::string_view text;    ///< program text, or the malformed line
+  std::string_view reason;  ///< why a malformed line could not be read
+  uint32_t column = 0;      ///< 1-based column of the problem (malformed)
+};
+
+/// Receives events.
+using EventSink = std::function<void(const TraceEvent&)>;
+
+/// Options of the stitcher.
+struct StitchOptions {
+  size_t max_lookahead = 16;   ///< lines searched for the pieces of a split line
+  size_t search_budget = 50000;  ///< match steps per split line before giving up
+};
+
+/// Counters the stitcher keeps.
+struct StitchStats {
+  uint64_t stitched = 0;         ///< runtime lines re-assembled from pieces
+  uint64_t stitched_pieces = 0;  ///< physical lines those pieces came from
+  uint64_t orphan_tails = 0;     ///< pieces of runtime lines whose start was never found
+  uint64_t unresolved = 0;       ///< starts of runtime lines that could not be completed
+  uint64_t truncated = 0;        ///< a runtime line cut off at the end of input
+};
+
+/// Streams lines in and events out; holds back at most `max_lookahead` lines.
+class LineStitcher {
+ public:
+  explicit LineStitcher(EventSink sink, StitchOptions opts = {});
+  /// Feeds the next logical line.
+  void push(const InputLine& line);
+  /// Flushes held-back lines at end of input.
+  void finish();
+  [[nodiscard]] const StitchStats& stats() const { return stats_; }
+
+ private:
+  struct Held {
+    std::string text;
+    uint64_t number;
+    int64_t wall_ns;
+    bool terminated;
+    LineParse parse;
+  };
+  void process(const InputLine& line, const LineParse& p);
+  void emit_parsed(const InputLine& line, const LineParse& p);
+  void emit_program(std::string_view text, uint64_t number, int64_t wall_ns);
+  bool try_resolve();
+  void fail_first();
+  void replay(std::vector<Held> lines);
+  [[nodiscard]] bool ends_window(const LineParse& p) const;
+  void note_gc(uint32_t gc);
+  void learn_signature(std::string_view text);
+  [[nodiscard]] int signature_score(std::string_view text) const;
+
+  EventSink sink_;
+  StitchOptions opts_;
+  StitchStats stats_;
+  std::vector<Held> held_;
+  uint32_t recent_gc_[8] = {};
+  size_t recent_gc_next_ = 0;
+  std::vector<std::pair<uint64_t, uint32_t>> signatures_;  // (signature hash, hits)
+  friend struct StitchSearch;
+};
+
+}  // namespace gcsight
