@@ -179,7 +179,7 @@ bool valid_number(TokKind kind, std::string_view s, int64_t* value) {
         return false;
       }
       if (fp != 1) return false;  // d.d: 1.0ms..9.9ms
-      *value = static_cast<int64_t>(static_cast<uint64_t>(s[0] - '0') * 1000000ull + frac * 100000ull);
+      *value = static_cast<int64_t>(static_cast<uint64_t>(s[0] - '0') * uint64_t{1000000} + frac * uint64_t{100000});
       return true;
     }
     case TokKind::kSecs: {

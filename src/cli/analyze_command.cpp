@@ -1,0 +1,237 @@
+// `gcsight analyze`: the phases are read (with decompression and log-wrapper
+// removal), stitch split lines, build runs, evaluate findings, render. Reports
+// are written whole or not at all: files go to a temporary name first and are
+// renamed into place once complete.
+#include "cli/analyze_command.h"
+
+#include <fmt/format.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "cli/exit_codes.h"
+#include "cli/output_file.h"
+#include "core/analyzer.h"
+#include "core/log_wrapper.h"
+#include "gcsight/version.h"
+#include "io/line_reader.h"
+#include "render/render_csv.h"
+#include "render/render_json.h"
+#include "render/render_text.h"
+
+namespace gcsight {
+namespace {
+
+/// Named, timed phases for --timings (mold's Timer idea).
+class PhaseTimer {
+ public:
+  explicit PhaseTimer(bool on) : on_(on) {}
+  void mark(const char* name) {
+    if (!on_) return;
+    const auto now = std::chrono::steady_clock::now();
+    std::cerr << fmt::format("gcsight: timing: {:<10} {:9.3f} ms\n", name,
+                             std::chrono::duration<double, std::milli>(now - last_).count());
+    last_ = now;
+  }
+
+ private:
+  bool on_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
+int terminal_width() {
+  winsize ws{};
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40) return ws.ws_col;
+  if (const char* c = std::getenv("COLUMNS")) {
+    const int w = std::atoi(c);
+    if (w >= 40) return w;
+  }
+  return 100;
+}
+
+bool use_color(ColorMode mode) {
+  if (mode == ColorMode::kAlways) return true;
+  if (mode == ColorMode::kNever) return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color != nullptr && no_color[0] != '\0') return false;
+  return isatty(STDOUT_FILENO) == 1;
+}
+
+int current_year() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return tm.tm_year + 1900;
+}
+
+}  // namespace
+
+int run_analyze(const AnalyzeArgs& a) {
+  PhaseTimer timer(a.timings);
+  int status = kExitOk;
+
+  // CSV streams as cycles are read: to stdout, or to a file renamed at the end.
+  std::unique_ptr<OutputFile> csv_file;
+  std::ostream* csv = nullptr;
+  if (a.format == "csv") {
+    csv = &std::cout;
+  } else if (!a.csv_file.empty()) {
+    std::string err;
+    csv_file = OutputFile::create(a.csv_file, &err);
+    if (!csv_file) {
+      std::cerr << "gcsight: " << err << "\n";
+      return kExitOutput;
+    }
+    csv = &csv_file->stream();
+  }
+  if (csv != nullptr) write_csv_header(*csv);
+  CycleSink sink;
+  if (csv != nullptr) sink = [csv](uint32_t run, const GcCycle& c) { write_csv_row(*csv, run, c); };
+
+  AnalyzeOptions opts;
+  opts.max_markers = a.max_markers;
+  if (a.start_time_ns) {
+    opts.has_start_time = true;
+    opts.start_time_ns = *a.start_time_ns;
+  }
+  Analyzer analyzer(opts, sink);
+  UnwrapOptions uopts;
+  uopts.default_year = current_year();
+
+  for (const std::string& input : a.inputs) {
+    const std::string name = input == "-" ? "<stdin>" : input;
+    std::string err;
+    auto reader = LineReader::open(input, &err);
+    analyzer.begin_input(name);
+    if (!reader) {
+      std::cerr << err << "\n";
+      status = kExitInput;
+      analyzer.end_input(InputInfo{name, 0, 0, err}, StitchStats{}, "none");
+      continue;
+    }
+    LogUnwrapper unwrap(uopts);
+    LineStitcher stitcher([&analyzer](const TraceEvent& e) { analyzer.on_event(e); });
+    Line line;
+    Unwrapped u;
+    uint64_t lines = 0;
+    bool last_terminated = true;
+    while (reader->next(line)) {
+      ++lines;
+      last_terminated = line.terminated;
+      if (unwrap.feed(line.text, line.number, u)) {
+        stitcher.push({u.payload, u.first_line, u.has_time ? u.wall_ns : 0, line.terminated});
+      }
+    }
+    if (unwrap.finish(u)) stitcher.push({u.payload, u.first_line, u.has_time ? u.wall_ns : 0, last_terminated});
+    stitcher.finish();
+    InputInfo info{name, reader->bytes_read(), lines, {}};
+    if (reader->failed()) {
+      info.error = reader->error();
+      std::cerr << "gcsight: " << name << ": " << reader->error() << "\n";
+      status = kExitInput;
+    }
+    analyzer.end_input(std::move(info), stitcher.stats(), std::string(wrapper_name(unwrap.kind())));
+  }
+  timer.mark("read");
+
+  Report report = analyzer.finish(kVersion);
+  timer.mark("analyse");
+
+  if (report.parse.malformed_lines > 0 && a.format != "text") {
+    const ParseProblem& p = report.parse.first_malformed.front();
+    std::cerr << fmt::format("gcsight: warning: {} trace line{} could not be read; first: {}:{}:{}: {}\n",
+                             report.parse.malformed_lines, report.parse.malformed_lines == 1 ? "" : "s",
+                             p.input, p.line, p.column, p.reason);
+  }
+  if (report.runs.empty() && status == kExitOk) {
+    std::cerr << "gcsight: warning: no gc lines found (was the program run with GODEBUG=gctrace=1?)\n";
+  }
+
+  // Files first (whole or not at all), then stdout.
+  if (!a.json_file.empty()) {
+    std::string err;
+    if (!write_file_whole(a.json_file, render_json(report), &err)) {
+      std::cerr << "gcsight: " << err << "\n";
+      status = kExitOutput;
+    }
+  }
+  if (csv_file) {
+    std::string err;
+    if (!csv_file->commit(&err)) {
+      std::cerr << "gcsight: " << err << "\n";
+      status = kExitOutput;
+    }
+  }
+  if (a.format == "json") {
+    std::cout << render_json(report);
+  } else if (a.format == "text") {
+    TextStyle style;
+    style.color = use_color(a.color);
+    style.width = terminal_width();
+    std::cout << render_text(report, style);
+  }
+  std::cout.flush();
+  timer.mark("render");
+
+  if (status == kExitOk && a.fail_on) {
+    for (const Run& r : report.runs) {
+      for (const Finding& f : r.findings) {
+        if (f.severity >= *a.fail_on) return kExitFailOn;
+      }
+    }
+  }
+  return status;
+}
+
+std::optional<int64_t> parse_start_time(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  // Unix seconds, possibly fractional.
+  char* end = nullptr;
+  const double secs = std::strtod(text.c_str(), &end);
+  if (end != nullptr && *end == '\0') return static_cast<int64_t>(secs * 1e9);
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, consumed = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%*1[T ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &consumed) != 6) {
+    return std::nullopt;
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return std::nullopt;
+  std::string rest = text.substr(static_cast<size_t>(consumed));
+  int64_t frac_ns = 0;
+  if (!rest.empty() && rest[0] == '.') {
+    size_t i = 1;
+    int64_t scale = 100000000;
+    while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9') {
+      frac_ns += (rest[i] - '0') * scale;
+      scale /= 10;
+      ++i;
+    }
+    rest = rest.substr(i);
+  }
+  int64_t offset_s = 0;
+  if (rest == "Z" || rest == "z" || rest.empty()) {
+    offset_s = 0;
+  } else if ((rest[0] == '+' || rest[0] == '-') && rest.size() == 6 && rest[3] == ':') {
+    const int oh = std::atoi(rest.substr(1, 2).c_str());
+    const int om = std::atoi(rest.substr(4, 2).c_str());
+    offset_s = (oh * 3600 + om * 60) * (rest[0] == '-' ? -1 : 1);
+  } else {
+    return std::nullopt;
+  }
+  // Days from civil (Howard Hinnant's algorithm).
+  const int yy = y - (mo <= 2);
+  const int era = (yy >= 0 ? yy : yy - 399) / 400;
+  const int yoe = yy - era * 400;
+  const int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const int64_t days = static_cast<int64_t>(era) * 146097 + doe - 719468;
+  const int64_t unix_s = days * 86400 + h * 3600 + mi * 60 + s - offset_s;
+  return unix_s * 1'000'000'000 + frac_ns;
+}
+
+}  // namespace gcsight

@@ -1,0 +1,111 @@
+// gcsight's entry point: parse the command line into a plain options struct,
+// dispatch to the subcommand, return its exit status. The only place that exits.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/analyze_command.h"
+#include "cli/exit_codes.h"
+#include "gcsight/version.h"
+
+namespace {
+
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+const std::vector<std::string> kSubcommands = {"analyze"};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using gcsight::AnalyzeArgs;
+  // "Did you mean" for a misspelt subcommand, before CLI11 sees it.
+  if (argc >= 2 && argv[1][0] != '-') {
+    const std::string word = argv[1];
+    if (std::find(kSubcommands.begin(), kSubcommands.end(), word) == kSubcommands.end()) {
+      std::string best;
+      size_t best_d = 3;
+      for (const auto& s : kSubcommands) {
+        const size_t d = edit_distance(word, s);
+        if (d < best_d) {
+          best_d = d;
+          best = s;
+        }
+      }
+      std::cerr << "gcsight: unknown command '" << word << "'";
+      if (!best.empty()) std::cerr << "; did you mean '" << best << "'?";
+      std::cerr << "\nRun 'gcsight --help' for the commands.\n";
+      return gcsight::kExitUsage;
+    }
+  }
+
+  CLI::App app{"gcsight: explain a Go program's memory from its GC and scavenger trace"};
+  app.set_version_flag("--version", std::string("gcsight ") + gcsight::kVersion);
+  app.require_subcommand(1);
+
+  AnalyzeArgs aa;
+  std::string color = "auto";
+  std::string fail_on;
+  std::string start_time;
+  auto* analyze = app.add_subcommand("analyze", "Analyse saved GODEBUG=gctrace=1,scavtrace=1 output (files or - for stdin)");
+  analyze->add_option("inputs", aa.inputs, "Trace logs (.gz and .zst read transparently); - reads stdin")->required();
+  analyze->add_option("--format", aa.format, "Report on stdout: text, json or csv (one row per cycle)")
+      ->check(CLI::IsMember({"text", "json", "csv"}));
+  analyze->add_option("--json", aa.json_file, "Also write the JSON report to FILE");
+  analyze->add_option("--csv", aa.csv_file, "Also write the per-cycle CSV to FILE");
+  analyze->add_option("--color", color, "Colour the text report: auto (a terminal, unless NO_COLOR), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  analyze->add_option("--fail-on", fail_on, "Exit 1 if a finding has this severity or worse: info, warning, critical")
+      ->check(CLI::IsMember({"info", "warning", "critical"}));
+  analyze->add_option("--start-time", start_time,
+                      "Wall-clock time of the process start (@0s), RFC 3339 or unix seconds, for logs without timestamps");
+  analyze->add_option("--max-markers", aa.max_markers, "Program output lines kept per run in the report");
+  analyze->add_flag("--timings", aa.timings, "Print the time of each phase to stderr")->group("");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "gcsight: " << e.what() << "\nRun 'gcsight --help' (or 'gcsight analyze --help') for usage.\n";
+    return gcsight::kExitUsage;
+  }
+
+  if (analyze->parsed()) {
+    aa.color = color == "always" ? gcsight::ColorMode::kAlways
+               : color == "never" ? gcsight::ColorMode::kNever
+                                  : gcsight::ColorMode::kAuto;
+    if (!fail_on.empty()) {
+      aa.fail_on = fail_on == "info" ? gcsight::Severity::kInfo
+                   : fail_on == "warning" ? gcsight::Severity::kWarning
+                                          : gcsight::Severity::kCritical;
+    }
+    if (!start_time.empty()) {
+      aa.start_time_ns = gcsight::parse_start_time(start_time);
+      if (!aa.start_time_ns) {
+        std::cerr << "gcsight: --start-time: cannot read '" << start_time
+                  << "' (use RFC 3339 such as 2024-03-01T12:00:00Z, or unix seconds)\n";
+        return gcsight::kExitUsage;
+      }
+    }
+    return gcsight::run_analyze(aa);
+  }
+  return gcsight::kExitUsage;
+}

@@ -1,0 +1,33 @@
+// Report files are written whole or not at all: to a temporary file in the
+// same directory, renamed over the target only once complete.
+#pragma once
+
+#include <fstream>
+#include <memory>
+#include <string>
+
+namespace gcsight {
+
+/// A file being written under a temporary name.
+class OutputFile {
+ public:
+  /// Creates `path`.tmp-PID; nullptr and *error on failure.
+  static std::unique_ptr<OutputFile> create(const std::string& path, std::string* error);
+  ~OutputFile();
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+  std::ostream& stream() { return out_; }
+  /// Flushes, closes and renames into place; false and *error on failure.
+  bool commit(std::string* error);
+
+ private:
+  OutputFile(std::string path, std::string tmp);
+  std::string path_, tmp_;
+  std::ofstream out_;
+  bool committed_ = false;
+};
+
+/// Writes `content` to `path` whole or not at all.
+bool write_file_whole(const std::string& path, const std::string& content, std::string* error);
+
+}  // namespace gcsight

@@ -1,0 +1,257 @@
+// Assigns trace events to runs and turns each run into statistics and findings.
+//
+// A run is one process's sequence of gc cycles. The gc counter only grows
+// within a process, so a cycle joins the run whose last cycle is its
+// predecessor (N-1, at an earlier `@` time). Several processes writing to one
+// stream (the go command and the compilers it starts all inherit GODEBUG)
+// interleave their sequences line by line; following each sequence by number
+// and time keeps every process in its own run. A number that goes back starts
+// a new run (a restart, or another excerpt); a number that skips ahead within
+// a run is a numbering gap (lines missing from the log) and is reported.
+// Scavenger lines, `GC forced` and program lines have no number: they belong
+// to the run of the latest gc line; those before the input's first gc line go
+// to its first run.
+#include "core/analyzer.h"
+
+#include <algorithm>
+
+#include "core/findings.h"
+#include "core/run_stats.h"
+
+namespace gcsight {
+
+namespace {
+constexpr size_t kMarkerTextMax = 200;
+constexpr uint32_t kMaxGap = 1u << 20;
+}  // namespace
+
+struct Analyzer::RunState {
+  Run run;
+  RunStats stats;
+  RunFacts facts;
+  std::vector<Marker> tail;  // ring of the latest markers once the head is full
+  size_t tail_next = 0;
+};
+
+Analyzer::Analyzer(AnalyzeOptions opts, CycleSink cycles)
+    : opts_(opts), cycles_(std::move(cycles)) {}
+
+Analyzer::~Analyzer() = default;
+
+void Analyzer::begin_input(const std::string& name) {
+  input_ = name;
+  input_runs_.clear();
+  current_ = nullptr;
+  pending_periodic_ = false;
+  pre_run_scav_.clear();
+  pre_run_markers_.clear();
+  pre_run_gc_forced_ = 0;
+}
+
+Analyzer::RunState* Analyzer::current() { return current_; }
+
+Analyzer::RunState& Analyzer::run_for_gc(const GcCycle& c) {
+  const bool timed = c.has(kGcHasTime);
+  auto fits_time = [&](const RunState& r) { return !timed || c.start_ns >= r.stats.last_start_ns(); };
+  if (current_ != nullptr && c.gc == current_->stats.last_gc() + 1 && fits_time(*current_)) return *current_;
+  RunState* gap_candidate = nullptr;
+  for (auto it = input_runs_.rbegin(); it != input_runs_.rend(); ++it) {
+    RunState& r = *runs_[*it];
+    if (c.gc == r.stats.last_gc() + 1 && fits_time(r)) return r;
+    if (c.gc > r.stats.last_gc() + 1 && c.gc - r.stats.last_gc() <= kMaxGap && fits_time(r) &&
+        (gap_candidate == nullptr || r.stats.last_gc() > gap_candidate->stats.last_gc())) {
+      gap_candidate = &r;
+    }
+  }
+  if (gap_candidate != nullptr) return *gap_candidate;
+
+  // A new run.
+  auto r = std::make_unique<RunState>();
+  r->run.index = static_cast<uint32_t>(runs_.size() + 1);
+  r->run.inputs.push_back(input_);
+  r->run.first_line = c.line;
+  const bool first_of_input = input_runs_.empty();
+  input_runs_.push_back(runs_.size());
+  runs_.push_back(std::move(r));
+  RunState& nr = *runs_.back();
+  if (first_of_input) {
+    for (const TraceEvent& e : pre_run_scav_) nr.stats.add_scav(e.scav);
+    for (const auto& [text, line] : pre_run_markers_) {
+      TraceEvent e;
+      e.kind = EventKind::kProgram;
+      e.text = text;
+      e.line = line;
+      add_marker(nr, e);
+    }
+    for (uint64_t i = 0; i < pre_run_gc_forced_; ++i) nr.stats.add_gc_forced();
+    nr.facts.malformed_lines += pre_run_malformed_;
+    if (!pre_run_scav_.empty()) nr.run.first_line = std::min(nr.run.first_line, pre_run_scav_.front().line);
+    if (!pre_run_markers_.empty()) nr.run.first_line = std::min(nr.run.first_line, pre_run_markers_.front().second);
+    pre_run_scav_.clear();
+    pre_run_markers_.clear();
+    pre_run_gc_forced_ = 0;
+    pre_run_malformed_ = 0;
+  }
+  return nr;
+}
+
+void Analyzer::add_marker(RunState& r, const TraceEvent& e) {
+  const std::string_view text = e.text.substr(0, kMarkerTextMax);
+  r.stats.add_program_line(text, e.line);
+  ++r.run.markers_total;
+  Marker m;
+  m.line = e.line;
+  m.text.assign(text);
+  m.after_gc = r.stats.last_gc();
+  m.time_ns = r.stats.has_cycles() ? r.stats.last_start_ns() : -1;
+  m.wall_ns = e.wall_ns;
+  const size_t head = opts_.max_markers / 2;
+  if (r.run.markers.size() < head) {
+    r.run.markers.push_back(std::move(m));
+    return;
+  }
+  // Past the head, keep a ring of the latest ones; heap drops keep their own neighbours.
+  const size_t tail_cap = opts_.max_markers - head;
+  if (tail_cap == 0) return;
+  if (r.tail.size() < tail_cap) {
+    r.tail.push_back(std::move(m));
+  } else {
+    r.tail[r.tail_next] = std::move(m);
+    r.tail_next = (r.tail_next + 1) % tail_cap;
+  }
+}
+
+void Analyzer::on_event(const TraceEvent& e) {
+  ParseSummary& p = report_.parse;
+  switch (e.kind) {
+    case EventKind::kGc:
+    case EventKind::kGcLegacy: {
+      ++p.gc_lines;
+      if (e.gc.has(kGcStitched)) ++p.stitched_lines;
+      RunState& r = run_for_gc(e.gc);
+      if (r.stats.has_cycles() && e.gc.gc > r.stats.last_gc() + 1) {
+        ++r.facts.numbering_gaps;
+        r.facts.missing_cycles += e.gc.gc - r.stats.last_gc() - 1;
+        if (r.facts.first_gap_after == 0) r.facts.first_gap_after = r.stats.last_gc();
+      }
+      if (pending_periodic_) {
+        r.stats.set_pending_periodic();
+        r.stats.add_gc_forced();
+        pending_periodic_ = false;
+      }
+      if (e.gc.wall_ns != 0 && r.facts.first_wall_ns == 0) {
+        r.facts.first_wall_ns = e.gc.wall_ns;
+        r.facts.first_wall_end_ns = e.gc.start_ns + static_cast<int64_t>(e.gc.clock_ns[0] + e.gc.clock_ns[1] + e.gc.clock_ns[2]);
+      }
+      r.stats.add_cycle(e.gc);
+      r.run.last_line = std::max(r.run.last_line, e.line);
+      current_ = &r;
+      if (cycles_) {
+        GcCycle c = e.gc;
+        if (r.stats.last_was_periodic()) c.flags |= kGcPeriodic;
+        cycles_(r.run.index, c);
+      }
+      break;
+    }
+    case EventKind::kScav:
+      ++p.scavenger_lines;
+      if (e.scav.has(kScavStitched)) ++p.stitched_lines;
+      if (current_ != nullptr) {
+        current_->stats.add_scav(e.scav);
+        current_->run.last_line = std::max(current_->run.last_line, e.line);
+      } else {
+        pre_run_scav_.push_back(e);
+      }
+      break;
+    case EventKind::kGcForced:
+      ++p.gc_forced_lines;
+      if (pending_periodic_) {
+        // Two in a row: the first one's cycle never came (another cycle started first).
+        if (current_ != nullptr) current_->stats.add_gc_forced();
+      }
+      pending_periodic_ = true;
+      break;
+    case EventKind::kPacer:
+      ++p.pacer_lines;
+      break;
+    case EventKind::kScan:
+      ++p.scan_lines;
+      break;
+    case EventKind::kProgram:
+      ++p.program_lines;
+      if (current_ != nullptr) {
+        add_marker(*current_, e);
+      } else if (pre_run_markers_.size() < opts_.max_markers) {
+        pre_run_markers_.emplace_back(std::string(e.text.substr(0, kMarkerTextMax)), e.line);
+      }
+      break;
+    case EventKind::kMalformed:
+      ++p.malformed_lines;
+      if (p.first_malformed.size() < opts_.max_problems) {
+        ParseProblem prob;
+        prob.input = input_;
+        prob.line = e.line;
+        prob.column = e.column;
+        prob.reason = std::string(e.reason);
+        prob.text = std::string(e.text.substr(0, kMarkerTextMax));
+        p.first_malformed.push_back(std::move(prob));
+      }
+      if (current_ != nullptr) {
+        ++current_->facts.malformed_lines;
+        if (current_->facts.first_malformed_line == 0) current_->facts.first_malformed_line = e.line;
+      } else {
+        ++pre_run_malformed_;
+      }
+      break;
+  }
+}
+
+void Analyzer::end_input(InputInfo info, const StitchStats& stitch, std::string wrapper) {
+  if (pending_periodic_ && current_ != nullptr) current_->stats.add_gc_forced();
+  pending_periodic_ = false;
+  for (size_t idx : input_runs_) {
+    RunState& r = *runs_[idx];
+    r.facts.input_error = info.error;
+    r.facts.truncated_lines += stitch.truncated;
+  }
+  if (input_runs_.empty()) {
+    // No gc line at all: nothing to analyse, but what was read is still counted.
+    report_.parse.program_lines += 0;
+  }
+  report_.parse.lines += info.lines;
+  report_.parse.bytes += info.bytes;
+  report_.parse.wrappers.push_back(std::move(wrapper));
+  report_.inputs.push_back(std::move(info));
+  input_runs_.clear();
+  current_ = nullptr;
+}
+
+Report Analyzer::finish(std::string tool_version) {
+  report_.tool_version = std::move(tool_version);
+  const size_t run_count = runs_.size();
+  for (auto& rp : runs_) {
+    RunState& r = *rp;
+    Run run = std::move(r.run);
+    // Markers: head, then the ring in order.
+    for (size_t i = 0; i < r.tail.size(); ++i) {
+      run.markers.push_back(std::move(r.tail[(r.tail_next + i) % r.tail.size()]));
+    }
+    run.summary = r.stats.summary();
+    run.summary.numbering_gaps = r.facts.numbering_gaps;
+    run.summary.missing_cycles = r.facts.missing_cycles;
+    if (opts_.has_start_time) {
+      run.summary.has_wall_clock = true;
+      run.summary.wall_start_ns = opts_.start_time_ns;
+    } else if (r.facts.first_wall_ns != 0) {
+      run.summary.has_wall_clock = true;
+      run.summary.wall_start_ns = r.facts.first_wall_ns - r.facts.first_wall_end_ns;
+    }
+    r.facts.run_count = run_count;
+    run.findings = evaluate_findings(r.stats, run.summary, r.facts, &run.notes);
+    report_.runs.push_back(std::move(run));
+  }
+  runs_.clear();
+  return std::move(report_);
+}
+
+}  // namespace gcsight

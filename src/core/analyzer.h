@@ -1,0 +1,66 @@
+// The analysis pipeline after the stitcher: trace events -> runs -> per-run
+// statistics -> findings -> Report. Pure: it sees events, never files.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/line_stitcher.h"
+#include "core/report.h"
+
+namespace gcsight {
+
+/// Knobs of the analysis.
+struct AnalyzeOptions {
+  size_t max_markers = 200;       ///< program lines kept per run (then only counted)
+  size_t max_problems = 20;       ///< malformed lines listed (all are counted)
+  int64_t start_time_ns = 0;      ///< wall clock of `@0` (unix ns), 0 = unknown
+  bool has_start_time = false;
+};
+
+/// Called for every gc cycle once it is assigned to a run (for CSV streaming).
+using CycleSink = std::function<void(uint32_t run_index, const GcCycle&)>;
+
+class RunStats;
+
+/// Builds runs from events and analyses them.
+class Analyzer {
+ public:
+  explicit Analyzer(AnalyzeOptions opts = {}, CycleSink cycles = {});
+  ~Analyzer();
+  Analyzer(const Analyzer&) = delete;
+  Analyzer& operator=(const Analyzer&) = delete;
+
+  /// Starts a new input; runs do not continue from one input to the next.
+  void begin_input(const std::string& name);
+  /// Takes the next event of the current input.
+  void on_event(const TraceEvent& e);
+  /// Ends the current input with what was read of it.
+  void end_input(InputInfo info, const StitchStats& stitch, std::string wrapper);
+  /// Computes statistics and findings of every run.
+  Report finish(std::string tool_version);
+
+ private:
+  struct RunState;
+  RunState& run_for_gc(const GcCycle& c);
+  RunState* current();
+  void add_marker(RunState& r, const TraceEvent& e);
+
+  AnalyzeOptions opts_;
+  CycleSink cycles_;
+  Report report_;
+  std::vector<std::unique_ptr<RunState>> runs_;
+  std::vector<size_t> input_runs_;  ///< runs of the current input
+  std::string input_;
+  RunState* current_ = nullptr;
+  bool pending_periodic_ = false;
+  std::vector<TraceEvent> pre_run_scav_;  ///< scavenger lines before the input's first gc
+  std::vector<std::pair<std::string, uint64_t>> pre_run_markers_;
+  uint64_t pre_run_gc_forced_ = 0;
+  uint64_t pre_run_malformed_ = 0;
+};
+
+}  // namespace gcsight

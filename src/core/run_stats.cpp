@@ -1,0 +1,402 @@
+// Streaming statistics of one run.
+//
+// Pauses: the runtime prints each phase with about two significant digits, so
+// a run has few distinct pause values; a value->count map gives exact
+// nearest-rank percentiles in bounded memory. Trends and windowed GC CPU use a
+// time-bucketed series of at most 2 x kMaxBuckets buckets: when it fills, pairs
+// of buckets merge and the width doubles, so a day-long trace and a
+// ten-second one get the same resolution relative to their length.
+// The live-heap trend is a least-squares fit over bucket minima of the live
+// heap: minima follow what survives collection and ignore the sawtooth of
+// allocation between cycles (GCViewer's "heap after full GC" idea).
+#include "core/run_stats.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace gcsight {
+namespace {
+
+constexpr size_t kMaxBuckets = 256;
+constexpr uint64_t kMiB = 1ull << 20;
+constexpr uint64_t kLargeDrop = 32 * kMiB;     // smaller drops are routine churn
+constexpr uint64_t kLargeRelease = 32 * kMiB;  // a scavenger release worth reporting
+constexpr uint64_t kGogcOffGoal = 1ull << 50;  // goals above 1 PiB mean GOGC=off
+
+Trend fit(const std::vector<std::pair<double, double>>& pts, int64_t from_ns, int64_t to_ns) {
+  Trend t;
+  t.points = pts.size();
+  t.from_ns = from_ns;
+  t.to_ns = to_ns;
+  if (pts.size() < 3) return t;
+  double sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
+  for (const auto& [x, y] : pts) {
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    sxy += x * y;
+    syy += y * y;
+  }
+  const auto n = static_cast<double>(pts.size());
+  const double vx = sxx - sx * sx / n;
+  const double vy = syy - sy * sy / n;
+  if (vx <= 0) return t;
+  t.slope_bytes_per_s = (sxy - sx * sy / n) / vx;
+  t.r2 = vy > 0 ? std::clamp((sxy - sx * sy / n) * (sxy - sx * sy / n) / (vx * vy), 0.0, 1.0) : 0;
+  return t;
+}
+
+}  // namespace
+
+Distribution RunStats::distribution(const std::map<uint64_t, uint64_t>& counts, uint32_t max_gc) {
+  Distribution d;
+  for (const auto& [v, n] : counts) {
+    d.count += n;
+    d.total += v * n;
+  }
+  if (d.count == 0) return d;
+  // Nearest rank: the smallest value whose cumulative count reaches ceil(p*N).
+  auto rank = [&](uint64_t pct) {
+    const uint64_t target = std::max<uint64_t>(1, (pct * d.count + 99) / 100);
+    uint64_t seen = 0;
+    for (const auto& [v, n] : counts) {
+      seen += n;
+      if (seen >= target) return v;
+    }
+    return counts.rbegin()->first;
+  };
+  d.p50 = rank(50);
+  d.p90 = rank(90);
+  d.p99 = rank(99);
+  d.max = counts.rbegin()->first;
+  d.max_gc = max_gc;
+  return d;
+}
+
+void RunStats::add_to_bucket(const GcCycle& c, uint64_t gc_cpu, double capacity, bool tight) {
+  if (buckets_.empty()) origin_ns_ = c.start_ns;
+  auto index = static_cast<size_t>(std::max<int64_t>(0, c.start_ns - origin_ns_) / bucket_width_ns_);
+  while (index >= 2 * kMaxBuckets) {
+    // Merge pairs: the series keeps its size as the run grows.
+    std::vector<SeriesBucket> merged;
+    for (size_t i = 0; i < buckets_.size(); i += 2) {
+      SeriesBucket b = buckets_[i];
+      if (i + 1 < buckets_.size()) {
+        const SeriesBucket& o = buckets_[i + 1];
+        if (b.cycles == 0) {
+          b = o;
+        } else if (o.cycles > 0) {
+          b.to_ns = o.to_ns;
+          b.cycles += o.cycles;
+          b.live_min = std::min(b.live_min, o.live_min);
+          b.live_max = std::max(b.live_max, o.live_max);
+          b.live_sum += o.live_sum;
+          b.goal_max = std::max(b.goal_max, o.goal_max);
+          b.heap_end_max = std::max(b.heap_end_max, o.heap_end_max);
+          b.gc_cpu_ns += o.gc_cpu_ns;
+          b.cpu_capacity_ns += o.cpu_capacity_ns;
+          b.tight_cycles += o.tight_cycles;
+        }
+      }
+      merged.push_back(b);
+    }
+    buckets_ = std::move(merged);
+    bucket_width_ns_ *= 2;
+    index = static_cast<size_t>(std::max<int64_t>(0, c.start_ns - origin_ns_) / bucket_width_ns_);
+  }
+  if (buckets_.size() <= index) buckets_.resize(index + 1);
+  SeriesBucket& b = buckets_[index];
+  if (b.cycles == 0) {
+    b.from_ns = c.start_ns;
+    b.live_min = c.heap_live;
+    b.live_max = c.heap_live;
+  }
+  b.to_ns = c.start_ns;
+  ++b.cycles;
+  b.live_min = std::min(b.live_min, c.heap_live);
+  b.live_max = std::max(b.live_max, c.heap_live);
+  b.live_sum += static_cast<double>(c.heap_live);
+  b.goal_max = std::max(b.goal_max, c.goal);
+  b.heap_end_max = std::max(b.heap_end_max, c.heap_end);
+  b.gc_cpu_ns += gc_cpu;
+  b.cpu_capacity_ns += capacity;
+  if (tight) ++b.tight_cycles;
+}
+
+void RunStats::add_cycle(const GcCycle& in) {
+  GcCycle c = in;
+  if (pending_periodic_) {
+    c.flags |= kGcPeriodic;
+    pending_periodic_ = false;
+  }
+  RunSummary& s = summary_;
+  if (s.cycles == 0) {
+    s.first_gc = c.gc;
+    s.start_ns = c.start_ns;
+  }
+  ++s.cycles;
+  s.last_gc = c.gc;
+  if (c.has(kGcUserForced)) ++s.user_forced_cycles;
+  if (c.has(kGcPeriodic)) ++s.periodic_cycles;
+  if (c.has(kGcStitched)) ++s.stitched_cycles;
+  if (c.shape == GcShape::kLegacy14) ++s.legacy_cycles;
+  shape_mask_ |= 1 << static_cast<int>(c.shape);
+  s.procs = c.procs;
+
+  const uint64_t stw = c.stw_ns();
+  ++pause_counts_[stw];
+  if (s.cycles == 1 || stw > s.stw_pause_ns.max) {
+    s.stw_pause_ns.max = stw;
+    s.stw_pause_ns.max_gc = c.gc;
+  }
+  longest_.emplace_back(stw, c.gc);
+  std::sort(longest_.begin(), longest_.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  if (longest_.size() > 5) longest_.pop_back();
+  if (c.shape != GcShape::kLegacy14) {
+    ++mark_counts_[c.clock_ns[1]];
+    if (s.mark_ns.count++ == 0 || c.clock_ns[1] > s.mark_ns.max) {
+      s.mark_ns.max = c.clock_ns[1];
+      s.mark_ns.max_gc = c.gc;
+    }
+  }
+  for (int i = 0; i < 5; ++i) s.cpu_ns[i] += c.cpu_ns[i];
+  s.util_pct_last = c.util_pct;
+  s.util_pct_max = std::max(s.util_pct_max, c.util_pct);
+
+  s.heap_start.add(c.heap_start, c.gc);
+  s.heap_end.add(c.heap_end, c.gc);
+  s.heap_live.add(c.heap_live, c.gc);
+  if (c.shape != GcShape::kLegacy14) {
+    if (c.goal >= kGogcOffGoal) {
+      s.gogc_off = true;
+    } else {
+      s.goal.add(c.goal, c.gc);
+    }
+  }
+  if (c.shape == GcShape::kGo118) {
+    s.stacks.add(c.stacks, c.gc);
+    s.globals.add(c.globals, c.gc);
+  }
+  const int64_t end = c.start_ns + static_cast<int64_t>(c.clock_ns[0] + c.clock_ns[1] + c.clock_ns[2]);
+  s.end_ns = std::max(s.end_ns, end);
+
+  const uint64_t gc_cpu = c.cpu_ns[0] + c.cpu_ns[1] + c.cpu_ns[2] + c.cpu_ns[4];
+  double capacity = 0;
+  bool tight = false;
+  if (have_prev_ && c.has(kGcHasTime) && prev_.has(kGcHasTime)) {
+    const int64_t interval = c.start_ns - prev_.start_ns;
+    if (interval > 0) {
+      capacity = static_cast<double>(interval) * std::max(1, prev_.procs);
+      cpu_capacity_total_ += capacity;
+      gc_cpu_total_ += gc_cpu;
+      // Allocated since the previous cycle started: during its mark, then after it.
+      const double during = static_cast<double>(prev_.heap_end) - static_cast<double>(prev_.heap_start);
+      const double after = static_cast<double>(c.heap_start) - static_cast<double>(prev_.heap_live);
+      if (during >= 0 && after >= 0) {
+        alloc_bytes_ += during + after;
+        alloc_span_ns_ += interval;
+      }
+    }
+    // Effective GOGC from the goal this cycle ran under, set at the end of the previous one.
+    const uint64_t base = prev_.heap_live + prev_.stacks + prev_.globals;
+    if (prev_.heap_live >= 4 * kMiB && c.goal > prev_.heap_live && c.goal < kGogcOffGoal &&
+        !c.has(kGcUserForced)) {
+      const double g = static_cast<double>(c.goal - prev_.heap_live) / static_cast<double>(base) * 100.0;
+      ++gogc_counts_[static_cast<int64_t>(std::lround(g / 5.0) * 5)];
+    }
+    // Memory-limit pressure: the goal leaves almost no room above the live heap.
+    if (prev_.heap_live >= 4 * kMiB && c.goal < kGogcOffGoal &&
+        static_cast<double>(c.goal) < 1.10 * static_cast<double>(prev_.heap_live + prev_.stacks + prev_.globals) &&
+        !c.has(kGcUserForced)) {
+      tight = true;
+      if (tight_cycles_++ == 0) first_tight_gc_ = c.gc;
+    }
+    // Heap collected: a large drop of the live heap.
+    if (prev_.heap_live >= c.heap_live + kLargeDrop && c.heap_live * 2 <= prev_.heap_live) {
+      HeapDrop d;
+      d.gc = c.gc;
+      d.line = c.line;
+      d.start_ns = c.start_ns;
+      d.before = prev_.heap_live;
+      d.after = c.heap_live;
+      d.forced = c.has(kGcUserForced);
+      d.marker_before = last_marker_;
+      d.marker_before_line = last_marker_line_;
+      drops_.push_back(std::move(d));
+      std::sort(drops_.begin(), drops_.end(),
+                [](const HeapDrop& a, const HeapDrop& b) { return a.before - a.after > b.before - b.after; });
+      if (drops_.size() > 5) drops_.pop_back();
+      awaiting_gc_ = c.gc;
+    }
+  } else if (have_prev_ && c.heap_live + kLargeDrop <= prev_.heap_live && c.heap_live * 2 <= prev_.heap_live) {
+    // Legacy lines without time still show collections.
+    HeapDrop d;
+    d.gc = c.gc;
+    d.line = c.line;
+    d.before = prev_.heap_live;
+    d.after = c.heap_live;
+    drops_.push_back(std::move(d));
+  }
+  if (c.has(kGcHasTime)) add_to_bucket(c, gc_cpu, capacity, tight);
+
+  // A trailing stretch of periodic cycles only: the program went idle.
+  if (c.has(kGcPeriodic)) {
+    if (idle_cycles_++ == 0) {
+      idle_since_gc_ = c.gc;
+      idle_since_ns_ = c.start_ns;
+    }
+  } else {
+    idle_cycles_ = 0;
+    idle_since_gc_ = 0;
+  }
+  prev_ = c;
+  have_prev_ = true;
+  last_gc_ = c.gc;
+  last_start_ = c.start_ns;
+}
+
+void RunStats::add_scav(const ScavEvent& e) {
+  ScavengerSummary& sc = summary_.scavenger;
+  ++sc.lines;
+  scav_mask_ |= 1 << static_cast<int>(e.shape);
+  if (e.has(kScavForced)) ++sc.forced_lines;
+  if (e.has(kScavControllerReset)) ++sc.controller_resets;
+  sc.released_work_bytes += e.work_bytes + e.eager_bytes;
+  const bool has_total = e.shape != ScavShape::kScvgReleased;
+  uint64_t released = e.work_bytes + e.eager_bytes;
+  if (has_total) {
+    sc.released_now.add(e.released_bytes, last_gc_);
+    if (prev_released_known_ && e.released_bytes > prev_released_) {
+      released = std::max(released, e.released_bytes - prev_released_);
+    }
+    prev_released_known_ = true;
+    prev_released_ = e.released_bytes;
+  }
+  if (e.shape == ScavShape::kScvgState) {
+    sc.consumed.add(e.consumed_bytes, last_gc_);
+    // Memory held but not returned, while the heap itself is much smaller.
+    const uint64_t live = have_prev_ ? prev_.heap_live : 0;
+    if (e.consumed_bytes > retained_.consumed && e.consumed_bytes >= 4 * live && e.consumed_bytes > e.inuse_bytes * 2) {
+      retained_ = {e.line, e.counter, e.consumed_bytes, e.inuse_bytes, e.sys_bytes, e.released_bytes, last_gc_, last_start_};
+    }
+    // The state line after a `MB released` line belongs to the same release.
+    if (!releases_.empty() && releases_.back().line + 1 == e.line && releases_.back().counter == e.counter &&
+        releases_.back().numbered == e.has(kScavNumbered)) {
+      releases_.back().consumed_after = e.consumed_bytes;
+      releases_.back().has_consumed = true;
+      return;
+    }
+  } else if (e.shape != ScavShape::kScvgReleased) {
+    sc.util_pct.add(static_cast<uint64_t>(std::max<int64_t>(0, e.util_pct)), last_gc_);
+  }
+  if (released >= kLargeRelease) {
+    ReleaseEvent r;
+    r.line = e.line;
+    r.counter = e.counter;
+    r.numbered = e.has(kScavNumbered);
+    r.forced = e.has(kScavForced);
+    r.released = released;
+    if (e.shape == ScavShape::kScvgState) {
+      r.consumed_after = e.consumed_bytes;
+      r.has_consumed = true;
+    }
+    r.after_gc = last_gc_;
+    r.after_ns = last_start_;
+    if (releases_.size() < 64) releases_.push_back(r);
+  }
+}
+
+void RunStats::add_program_line(std::string_view text, uint64_t line) {
+  last_marker_.assign(text.substr(0, 200));
+  last_marker_line_ = line;
+  if (awaiting_gc_ != 0) {
+    for (HeapDrop& d : drops_) {
+      if (d.gc == awaiting_gc_) {
+        d.marker_after = last_marker_;
+        d.marker_after_line = line;
+      }
+    }
+    awaiting_gc_ = 0;
+  }
+}
+
+RunSummary RunStats::summary() const {
+  RunSummary s = summary_;
+  const uint32_t pmax = s.stw_pause_ns.max_gc;
+  const uint32_t mmax = s.mark_ns.max_gc;
+  s.stw_pause_ns = distribution(pause_counts_, pmax);
+  s.mark_ns = distribution(mark_counts_, mmax);
+  s.duration_ns = s.cycles > 0 ? s.end_ns - s.start_ns : 0;
+  if (s.duration_ns > 0) {
+    s.cycles_per_minute = static_cast<double>(s.cycles) * 60e9 / static_cast<double>(s.duration_ns);
+  }
+  if (cpu_capacity_total_ > 0) {
+    s.gc_cpu_fraction = static_cast<double>(gc_cpu_total_) / cpu_capacity_total_;
+  }
+  const double assist_bg = static_cast<double>(s.cpu_ns[1] + s.cpu_ns[2]);
+  s.assist_share = assist_bg > 0 ? static_cast<double>(s.cpu_ns[1]) / assist_bg : 0;
+  // Windowed GC CPU: the busiest bucket that covers enough cycles to mean something.
+  for (const SeriesBucket& b : buckets_) {
+    if (b.cycles >= 3 && b.cpu_capacity_ns > 0) {
+      s.gc_cpu_fraction_max_window =
+          std::max(s.gc_cpu_fraction_max_window, static_cast<double>(b.gc_cpu_ns) / b.cpu_capacity_ns);
+    }
+  }
+  s.gc_cpu_window_ns = bucket_width_ns_;
+  if (alloc_span_ns_ > 0) s.alloc_bytes_per_s = alloc_bytes_ * 1e9 / static_cast<double>(alloc_span_ns_);
+  // Median effective GOGC.
+  uint64_t n = 0;
+  for (const auto& [g, k] : gogc_counts_) n += k;
+  if (n >= 3) {
+    uint64_t seen = 0;
+    for (const auto& [g, k] : gogc_counts_) {
+      seen += k;
+      if (seen * 2 >= n) {
+        s.gogc_effective = static_cast<double>(g);
+        break;
+      }
+    }
+  }
+  s.low_precision = s.heap_end.present && s.heap_end.max < 16 * kMiB;
+
+  // Trends over bucket minima (whole run, and its last third).
+  std::vector<std::pair<double, double>> all, recent;
+  int64_t first = 0, last = 0;
+  for (const SeriesBucket& b : buckets_) {
+    if (b.cycles == 0) continue;
+    if (all.empty()) first = b.from_ns;
+    last = b.to_ns;
+    all.emplace_back(static_cast<double>(b.from_ns) / 1e9, static_cast<double>(b.live_min));
+  }
+  s.live_trend = fit(all, first, last);
+  const int64_t cut = first + (last - first) * 2 / 3;
+  for (const SeriesBucket& b : buckets_) {
+    if (b.cycles > 0 && b.from_ns >= cut) {
+      recent.emplace_back(static_cast<double>(b.from_ns) / 1e9, static_cast<double>(b.live_min));
+    }
+  }
+  s.live_trend_recent = fit(recent, cut, last);
+
+  if (shape_mask_ & (1 << static_cast<int>(GcShape::kGo118))) {
+    s.shape = "Go 1.18+";
+  } else if (shape_mask_ & (1 << static_cast<int>(GcShape::kGo16))) {
+    s.shape = "Go 1.6-1.17";
+  } else if (shape_mask_ & (1 << static_cast<int>(GcShape::kGo15))) {
+    s.shape = "Go 1.5";
+  } else if (shape_mask_ & (1 << static_cast<int>(GcShape::kLegacy14))) {
+    s.shape = "Go <= 1.4";
+  }
+  auto& era = s.scavenger.era;
+  if (scav_mask_ & (1 << static_cast<int>(ScavShape::kScav121))) {
+    era = "scav (Go 1.21+)";
+  } else if (scav_mask_ & (1 << static_cast<int>(ScavShape::kScav115))) {
+    era = "scav with generation (Go 1.15-1.18)";
+  } else if (scav_mask_ & (1 << static_cast<int>(ScavShape::kScav114))) {
+    era = "scav (Go 1.14, 1.19-1.20)";
+  } else if (scav_mask_ != 0) {
+    era = "scvg (Go <= 1.13)";
+  }
+  return s;
+}
+
+}  // namespace gcsight

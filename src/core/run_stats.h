@@ -1,0 +1,139 @@
+// Streaming statistics of one run: every figure of RunSummary is computed
+// from accumulators whose size does not grow with the number of cycles
+// (exact value->count maps for pauses, whose printed values have two
+// significant digits; a time-bucketed series that halves its resolution as the
+// run grows).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/report.h"
+#include "core/trace_event.h"
+
+namespace gcsight {
+
+/// One time bucket of a run's series.
+struct SeriesBucket {
+  int64_t from_ns = 0;
+  int64_t to_ns = 0;
+  uint64_t cycles = 0;
+  uint64_t live_min = 0, live_max = 0;
+  double live_sum = 0;
+  uint64_t goal_max = 0;
+  uint64_t heap_end_max = 0;
+  uint64_t gc_cpu_ns = 0;      ///< GC CPU excluding idle workers
+  double cpu_capacity_ns = 0;  ///< interval x GOMAXPROCS covered by the bucket
+  uint64_t tight_cycles = 0;   ///< cycles whose goal left < 10% headroom over live
+};
+
+/// A large drop of the live heap between consecutive cycles.
+struct HeapDrop {
+  uint32_t gc = 0;
+  uint64_t line = 0;
+  int64_t start_ns = 0;
+  uint64_t before = 0, after = 0;
+  bool forced = false;
+  std::string marker_before, marker_after;
+  uint64_t marker_before_line = 0, marker_after_line = 0;
+};
+
+/// A scavenger line that returned a large amount of memory.
+struct ReleaseEvent {
+  uint64_t line = 0;
+  int64_t counter = 0;
+  bool numbered = false;
+  bool forced = false;
+  uint64_t released = 0;       ///< released by this line (work, or increase of the total)
+  uint64_t consumed_after = 0; ///< scvg: consumed after it; 0 if unknown
+  bool has_consumed = false;
+  uint32_t after_gc = 0;       ///< last gc before it
+  int64_t after_ns = 0;        ///< start of that gc
+};
+
+/// The scvg state line showing the most memory held but not returned.
+struct RetainedEvent {
+  uint64_t line = 0;
+  int64_t counter = 0;
+  uint64_t consumed = 0, inuse = 0, sys = 0, released = 0;
+  uint32_t after_gc = 0;
+  int64_t after_ns = 0;
+};
+
+/// Accumulates one run.
+class RunStats {
+ public:
+  /// Adds a cycle (already assigned to this run).
+  void add_cycle(const GcCycle& c);
+  /// Adds a scavenger line seen after cycle `last_gc` (0 = before any).
+  void add_scav(const ScavEvent& e);
+  void add_gc_forced() { ++summary_.gc_forced_lines; }
+  /// Notes a program line, for the markers around heap drops.
+  void add_program_line(std::string_view text, uint64_t line);
+
+  /// Final figures.
+  [[nodiscard]] RunSummary summary() const;
+  [[nodiscard]] const std::vector<SeriesBucket>& buckets() const { return buckets_; }
+  [[nodiscard]] const std::vector<HeapDrop>& heap_drops() const { return drops_; }
+  [[nodiscard]] const std::vector<ReleaseEvent>& releases() const { return releases_; }
+  /// Longest pauses, longest first (at most 5): (pause ns, gc).
+  [[nodiscard]] const std::vector<std::pair<uint64_t, uint32_t>>& longest_pauses() const {
+    return longest_;
+  }
+  [[nodiscard]] const RetainedEvent& retained() const { return retained_; }
+  [[nodiscard]] uint32_t last_gc() const { return last_gc_; }
+  [[nodiscard]] int64_t last_start_ns() const { return last_start_; }
+  [[nodiscard]] bool has_cycles() const { return summary_.cycles > 0; }
+  /// First periodic-only cycle of a trailing idle stretch (0 if none), and its count.
+  [[nodiscard]] uint32_t idle_since_gc() const { return idle_since_gc_; }
+  [[nodiscard]] uint64_t idle_cycles() const { return idle_cycles_; }
+  [[nodiscard]] int64_t idle_since_ns() const { return idle_since_ns_; }
+  [[nodiscard]] uint64_t tight_goal_cycles() const { return tight_cycles_; }
+  [[nodiscard]] uint32_t first_tight_gc() const { return first_tight_gc_; }
+  [[nodiscard]] uint64_t max_heap_end() const { return summary_.heap_end.max; }
+  void set_pending_periodic() { pending_periodic_ = true; }
+  /// Whether the last cycle added was announced by `GC forced`.
+  [[nodiscard]] bool last_was_periodic() const { return prev_.has(kGcPeriodic); }
+
+ private:
+  void add_to_bucket(const GcCycle& c, uint64_t gc_cpu, double capacity, bool tight);
+  static Distribution distribution(const std::map<uint64_t, uint64_t>& counts,
+                                   uint32_t max_gc);
+
+  RunSummary summary_;
+  std::map<uint64_t, uint64_t> pause_counts_;
+  std::map<uint64_t, uint64_t> mark_counts_;
+  std::map<int64_t, uint64_t> gogc_counts_;
+  std::vector<SeriesBucket> buckets_;
+  int64_t bucket_width_ns_ = 100'000'000;
+  int64_t origin_ns_ = 0;
+  std::vector<HeapDrop> drops_;
+  std::vector<ReleaseEvent> releases_;
+  RetainedEvent retained_;
+  std::vector<std::pair<uint64_t, uint32_t>> longest_;
+  uint32_t awaiting_gc_ = 0;  // heap drop waiting for the next program line
+  std::string last_marker_;
+  uint64_t last_marker_line_ = 0;
+  bool have_prev_ = false;
+  GcCycle prev_;
+  uint32_t last_gc_ = 0;
+  int64_t last_start_ = 0;
+  uint64_t gc_cpu_total_ = 0;
+  double cpu_capacity_total_ = 0;
+  double alloc_bytes_ = 0;
+  int64_t alloc_span_ns_ = 0;
+  bool pending_periodic_ = false;
+  uint32_t idle_since_gc_ = 0;
+  uint64_t idle_cycles_ = 0;
+  int64_t idle_since_ns_ = 0;
+  uint64_t tight_cycles_ = 0;
+  uint32_t first_tight_gc_ = 0;
+  bool prev_released_known_ = false;
+  uint64_t prev_released_ = 0;
+  int shape_mask_ = 0;
+  int scav_mask_ = 0;
+};
+
+}  // namespace gcsight

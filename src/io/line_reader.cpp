@@ -1,0 +1,492 @@
+// LineReader: the first stage of the pipeline, bytes -> lines.
+//
+// Logs run to gigabytes, so the reader is built for throughput: it asks for large
+// blocks (1 MiB by default, read(2) on the descriptor), the decompressor writes
+// straight into the line buffer, lines are found with memchr and handed out as views
+// into that buffer. Only the unfinished line at the end of a block is moved to the
+// front before the next read; a line longer than the buffer grows it, up to the
+// per-line cap (16 MiB), past which the line is cut and its tail skipped, so one
+// pathological line cannot take all memory.
+//
+// Compression is told by magic bytes rather than the file name, because logs are
+// piped, renamed and rotated (`app.log.1` may be gzip). gzip inputs may hold several
+// members (`cat a.gz b.gz`, logrotate with delaycompress) and zstd inputs several
+// frames; both are read to the end. A stream that stops early is reported as
+// truncated rather than silently treated as end of input: a measurement tool has
+// to say when its data has a hole.
+#include "io/line_reader.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <utility>
+
+namespace gcsight {
+namespace detail {
+
+/// A source of raw (possibly compressed) bytes.
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  /// Reads up to n bytes: returns the count, 0 at end of input, -1 with *err set on error.
+  virtual ptrdiff_t read(char* dst, size_t n, std::string* err) = 0;
+};
+
+/// Turns raw bytes into decoded bytes; same return convention as ByteSource::read.
+class Decoder {
+ public:
+  virtual ~Decoder() = default;
+  /// Fills up to n decoded bytes (n > 0): count, 0 at a clean end, -1 with *err set.
+  virtual ptrdiff_t read(char* dst, size_t n, std::string* err) = 0;
+};
+
+}  // namespace detail
+
+namespace {
+
+using detail::ByteSource;
+using detail::Decoder;
+
+class FdSource final : public ByteSource {
+ public:
+  FdSource(int fd, bool owned) : fd_(fd), owned_(owned) {}
+  ~FdSource() override {
+    if (owned_) ::close(fd_);
+  }
+  FdSource(const FdSource&) = delete;
+  FdSource& operator=(const FdSource&) = delete;
+
+  ptrdiff_t read(char* dst, size_t n, std::string* err) override {
+    for (;;) {
+      ssize_t got = ::read(fd_, dst, n);
+      if (got >= 0) return got;
+      if (errno == EINTR) continue;
+      *err = std::strerror(errno);
+      return -1;
+    }
+  }
+
+ private:
+  int fd_;
+  bool owned_;
+};
+
+class StringSource final : public ByteSource {
+ public:
+  explicit StringSource(std::string data) : data_(std::move(data)) {}
+  ptrdiff_t read(char* dst, size_t n, std::string*) override {
+    size_t k = std::min(n, data_.size() - pos_);
+    std::memcpy(dst, data_.data() + pos_, k);
+    pos_ += k;
+    return static_cast<ptrdiff_t>(k);
+  }
+
+ private:
+  std::string data_;
+  size_t pos_ = 0;
+};
+
+// Compressed input waiting for a decompressor, starting with the sniffed bytes.
+class InputBuffer {
+ public:
+  InputBuffer(ByteSource* source, const std::string& head, size_t cap)
+      : source_(source), cap_(std::max(cap, head.size())), data_(new char[cap_]) {
+    std::memcpy(data_.get(), head.data(), head.size());
+    end_ = head.size();
+  }
+  [[nodiscard]] const char* data() const { return data_.get() + begin_; }
+  [[nodiscard]] size_t size() const { return end_ - begin_; }
+  [[nodiscard]] bool empty() const { return begin_ == end_; }
+  [[nodiscard]] bool eof() const { return eof_; }
+  void consume(size_t n) { begin_ += n; }
+  // Reads more when empty; false on a read error.
+  bool refill(std::string* err) {
+    if (!empty() || eof_) return true;
+    begin_ = end_ = 0;
+    ptrdiff_t got = source_->read(data_.get(), cap_, err);
+    if (got < 0) return false;
+    if (got == 0) eof_ = true;
+    end_ = static_cast<size_t>(got);
+    return true;
+  }
+
+ private:
+  ByteSource* source_;
+  size_t cap_;
+  std::unique_ptr<char[]> data_;
+  size_t begin_ = 0;
+  size_t end_ = 0;
+  bool eof_ = false;
+};
+
+class PlainDecoder final : public Decoder {
+ public:
+  PlainDecoder(std::unique_ptr<ByteSource> source, std::string head)
+      : source_(std::move(source)), head_(std::move(head)) {}
+  ptrdiff_t read(char* dst, size_t n, std::string* err) override {
+    if (head_pos_ < head_.size()) {
+      size_t k = std::min(n, head_.size() - head_pos_);
+      std::memcpy(dst, head_.data() + head_pos_, k);
+      head_pos_ += k;
+      return static_cast<ptrdiff_t>(k);
+    }
+    return source_->read(dst, n, err);
+  }
+
+ private:
+  std::unique_ptr<ByteSource> source_;
+  std::string head_;
+  size_t head_pos_ = 0;
+};
+
+// zlib counts in uInt; a block never needs more than this per call.
+constexpr size_t kMaxZChunk = size_t{1} << 30;
+
+class GzipDecoder final : public Decoder {
+ public:
+  GzipDecoder(std::unique_ptr<ByteSource> source, const std::string& head, size_t block)
+      : source_(std::move(source)), in_(source_.get(), head, std::min(block, size_t{256} << 10)) {
+    ok_ = inflateInit2(&zs_, 16 + MAX_WBITS) == Z_OK;
+  }
+  ~GzipDecoder() override {
+    if (ok_) inflateEnd(&zs_);
+  }
+  GzipDecoder(const GzipDecoder&) = delete;
+  GzipDecoder& operator=(const GzipDecoder&) = delete;
+
+  ptrdiff_t read(char* dst, size_t n, std::string* err) override {
+    if (!ok_) {
+      *err = "cannot initialise the gzip decoder";
+      return -1;
+    }
+    n = std::min(n, kMaxZChunk);
+    size_t produced = 0;
+    while (produced == 0) {
+      if (!in_.refill(err)) return -1;
+      if (state_ == State::kBetween) {
+        // After a member: end of input, another member, or zero padding (tar-style
+        // blocks, which gzip(1) also accepts).
+        if (in_.empty()) return 0;
+        if (in_.data()[0] == 0) {
+          state_ = State::kPadding;
+        } else {
+          if (inflateReset(&zs_) != Z_OK) {
+            *err = "cannot reset the gzip decoder";
+            return -1;
+          }
+          state_ = State::kMember;
+        }
+      }
+      if (state_ == State::kPadding) {
+        if (in_.empty()) return 0;
+        const char* p = in_.data();
+        for (size_t i = 0; i < in_.size(); ++i) {
+          if (p[i] != 0) {
+            *err = "trailing garbage after gzip data";
+            return -1;
+          }
+        }
+        in_.consume(in_.size());
+        continue;
+      }
+      if (in_.empty()) {  // refill() hit the end inside a member
+        *err = "truncated gzip stream";
+        return -1;
+      }
+      zs_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in_.data()));
+      zs_.avail_in = static_cast<uInt>(std::min(in_.size(), kMaxZChunk));
+      zs_.next_out = reinterpret_cast<Bytef*>(dst);
+      zs_.avail_out = static_cast<uInt>(n);
+      int rc = inflate(&zs_, Z_NO_FLUSH);
+      in_.consume(static_cast<size_t>(reinterpret_cast<char*>(zs_.next_in) - in_.data()));
+      produced = n - zs_.avail_out;
+      if (rc == Z_STREAM_END) {
+        state_ = State::kBetween;
+      } else if (rc == Z_DATA_ERROR) {
+        *err = std::string("corrupt gzip data (") + (zs_.msg ? zs_.msg : "invalid data") + ")";
+        return -1;
+      } else if (rc == Z_MEM_ERROR) {
+        *err = "out of memory in the gzip decoder";
+        return -1;
+      } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+        *err = "gzip decoder error " + std::to_string(rc);
+        return -1;
+      }
+      // Z_BUF_ERROR: input used up mid-member; the next turn refills or reports truncation.
+    }
+    return static_cast<ptrdiff_t>(produced);
+  }
+
+ private:
+  enum class State : uint8_t { kMember, kBetween, kPadding };
+  std::unique_ptr<ByteSource> source_;
+  InputBuffer in_;
+  z_stream zs_{};
+  bool ok_ = false;
+  State state_ = State::kMember;
+};
+
+class ZstdDecoder final : public Decoder {
+ public:
+  ZstdDecoder(std::unique_ptr<ByteSource> source, const std::string& head, size_t block)
+      : source_(std::move(source)),
+        in_(source_.get(), head, std::min(block, ZSTD_DStreamInSize())),
+        dctx_(ZSTD_createDCtx()) {}
+  ~ZstdDecoder() override { ZSTD_freeDCtx(dctx_); }
+  ZstdDecoder(const ZstdDecoder&) = delete;
+  ZstdDecoder& operator=(const ZstdDecoder&) = delete;
+
+  ptrdiff_t read(char* dst, size_t n, std::string* err) override {
+    if (dctx_ == nullptr) {
+      *err = "cannot initialise the zstd decoder";
+      return -1;
+    }
+    ZSTD_outBuffer out{dst, n, 0};
+    for (;;) {
+      if (!in_.refill(err)) return -1;
+      // pending_ == 0: between frames, so the end of input here is a clean end.
+      if (in_.empty() && pending_ == 0) return 0;
+      ZSTD_inBuffer in{in_.data(), in_.size(), 0};
+      size_t rc = ZSTD_decompressStream(dctx_, &out, &in);
+      in_.consume(in.pos);
+      if (ZSTD_isError(rc)) {
+        *err = std::string("corrupt zstd data (") + ZSTD_getErrorName(rc) + ")";
+        return -1;
+      }
+      pending_ = rc;
+      if (out.pos > 0) return static_cast<ptrdiff_t>(out.pos);
+      if (in.size == 0) {  // no input left, nothing flushed, frame unfinished
+        *err = "truncated zstd stream";
+        return -1;
+      }
+    }
+  }
+
+ private:
+  std::unique_ptr<ByteSource> source_;
+  InputBuffer in_;
+  ZSTD_DCtx* dctx_;
+  size_t pending_ = 0;  // last ZSTD_decompressStream result: > 0 while inside a frame
+};
+
+// True while the bytes sniffed so far could still begin one of the magics below, so
+// that a terminal or a slow pipe is not kept waiting for bytes the decision does not need.
+bool may_be_magic(const std::string& head) {
+  static constexpr std::string_view kMagics[] = {
+      std::string_view("\x1f\x8b", 2), std::string_view("\x28\xb5\x2f\xfd", 4),
+      std::string_view("\xfd\x37zXZ\0", 6), "BZh9", std::string_view("\x04\x22\x4d\x18", 4)};
+  for (std::string_view m : kMagics) {
+    size_t n = std::min(head.size(), m.size());
+    if (head.size() < m.size() && std::string_view(head).substr(0, n) == m.substr(0, n))
+      return true;
+  }
+  return false;
+}
+
+// Compressions we recognise but do not decode: naming them beats a screen of binary lines.
+const char* unsupported_compression(const std::string& head) {
+  auto starts = [&](std::string_view magic) {
+    return head.size() >= magic.size() && std::string_view(head).substr(0, magic.size()) == magic;
+  };
+  if (starts(std::string_view("\xfd\x37zXZ\0", 6))) return "xz";
+  if (starts("BZh") && head.size() >= 4 && head[3] >= '1' && head[3] <= '9') return "bzip2";
+  if (starts(std::string_view("\x04\x22\x4d\x18", 4))) return "lz4";
+  return nullptr;
+}
+
+std::string quoted(const std::string& name) { return "'" + name + "'"; }
+
+}  // namespace
+
+LineReader::LineReader(std::unique_ptr<detail::Decoder> decoder, std::string name,
+                       const LineReaderOptions& options)
+    : decoder_(std::move(decoder)),
+      cap_(std::max<size_t>(options.block_size, 1)),
+      max_line_(std::max<size_t>(options.max_line, 1)),
+      name_(std::move(name)) {
+  buf_.reset(new char[cap_]);
+}
+
+LineReader::~LineReader() = default;
+
+std::unique_ptr<LineReader> LineReader::create(std::unique_ptr<detail::ByteSource> source,
+                                               std::string name, const LineReaderOptions& options) {
+  // Sniff up to 6 bytes (a pipe may deliver them in pieces); they are replayed to the decoder.
+  std::string head;
+  std::string err;
+  char tmp[6];
+  bool read_failed = false;
+  while (head.size() < sizeof tmp && (head.empty() || may_be_magic(head))) {
+    ptrdiff_t got = source->read(tmp, sizeof tmp - head.size(), &err);
+    if (got < 0) read_failed = true;
+    if (got <= 0) break;
+    head.append(tmp, static_cast<size_t>(got));
+  }
+  auto starts = [&](const char* magic, size_t len) {
+    return head.size() >= len && std::memcmp(head.data(), magic, len) == 0;
+  };
+  std::unique_ptr<detail::Decoder> decoder;
+  Compression compression = Compression::kNone;
+  if (starts("\x1f\x8b", 2)) {
+    compression = Compression::kGzip;
+    decoder = std::make_unique<GzipDecoder>(std::move(source), head, options.block_size);
+  } else if (starts("\x28\xb5\x2f\xfd", 4)) {
+    compression = Compression::kZstd;
+    decoder = std::make_unique<ZstdDecoder>(std::move(source), head, options.block_size);
+  } else {
+    decoder = std::make_unique<PlainDecoder>(std::move(source), head);
+  }
+  std::unique_ptr<LineReader> reader(new LineReader(std::move(decoder), std::move(name), options));
+  reader->compression_ = compression;
+  if (read_failed) {
+    reader->fail(err);
+  } else if (const char* kind = unsupported_compression(head)) {
+    reader->fail(std::string(kind) + "-compressed input is not supported; decompress it first");
+  }
+  return reader;
+}
+
+std::unique_ptr<LineReader> LineReader::open(const std::string& path, std::string* error,
+                                             const LineReaderOptions& options) {
+  if (path == "-") {
+    auto reader = create(std::make_unique<FdSource>(STDIN_FILENO, false), "<stdin>", options);
+    if (reader->failed()) {
+      if (error) *error = reader->error();
+      return nullptr;
+    }
+    return reader;
+  }
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (error) *error = "gcsight: cannot open " + quoted(path) + ": " + std::strerror(errno);
+    return nullptr;
+  }
+  auto source = std::make_unique<FdSource>(fd, true);
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (error) *error = "gcsight: cannot open " + quoted(path) + ": " + std::strerror(EISDIR);
+    return nullptr;
+  }
+  // A hint only: the kernel may read further ahead for a file read once front to back.
+  (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  auto reader = create(std::move(source), path, options);
+  if (reader->failed()) {
+    if (error) *error = reader->error();
+    return nullptr;
+  }
+  return reader;
+}
+
+std::unique_ptr<LineReader> LineReader::from_string(std::string data, std::string name,
+                                                    const LineReaderOptions& options) {
+  return create(std::make_unique<StringSource>(std::move(data)), std::move(name), options);
+}
+
+void LineReader::fail(const std::string& what) {
+  failed_ = true;
+  eof_ = true;
+  error_ = "gcsight: cannot read " + quoted(name_) + ": " + what;
+}
+
+// Reads more decoded bytes behind the current partial line; false at the end or on error.
+bool LineReader::fill() {
+  if (eof_) return false;
+  if (begin_ > 0) {
+    std::memmove(buf_.get(), buf_.get() + begin_, end_ - begin_);
+    scan_ -= begin_;
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  if (end_ == cap_) {
+    // Only a line longer than the buffer gets here; never grow past what the cap needs
+    // (max_line + "\r" + one byte to prove the line is longer).
+    size_t new_cap = std::max(cap_ + 1, std::min(cap_ * 2, max_line_ + 2));
+    std::unique_ptr<char[]> bigger(new char[new_cap]);
+    std::memcpy(bigger.get(), buf_.get(), end_);
+    buf_ = std::move(bigger);
+    cap_ = new_cap;
+  }
+  std::string err;
+  ptrdiff_t got = decoder_->read(buf_.get() + end_, cap_ - end_, &err);
+  if (got < 0) {
+    fail(err);
+    return false;
+  }
+  if (got == 0) {
+    eof_ = true;
+    return false;
+  }
+  end_ += static_cast<size_t>(got);
+  return true;
+}
+
+bool LineReader::next(Line& out) {
+  for (;;) {
+    char* buf = buf_.get();
+    if (skipping_) {
+      // Drop the tail of an overlong line, up to and including its "\n".
+      const void* nl = std::memchr(buf + begin_, '\n', end_ - begin_);
+      if (nl == nullptr) {
+        bytes_read_ += end_ - begin_;
+        begin_ = scan_ = end_;
+        if (!fill()) return false;
+        continue;
+      }
+      size_t after = static_cast<size_t>(static_cast<const char*>(nl) - buf) + 1;
+      bytes_read_ += after - begin_;
+      begin_ = scan_ = after;
+      skipping_ = false;
+    }
+    if (const void* nl = std::memchr(buf + scan_, '\n', end_ - scan_)) {
+      size_t pos = static_cast<size_t>(static_cast<const char*>(nl) - buf);
+      size_t len = pos - begin_;
+      if (len > 0 && buf[pos - 1] == '\r') --len;
+      if (len > max_line_) {
+        len = max_line_;
+        ++overlong_lines_;
+      }
+      out.text = std::string_view(buf + begin_, len);
+      out.number = ++line_number_;
+      out.terminated = true;
+      bytes_read_ += pos + 1 - begin_;
+      begin_ = scan_ = pos + 1;
+      return true;
+    }
+    scan_ = end_;
+    if (end_ - begin_ > max_line_ + 1) {
+      // Longer than the cap even if its last byte turns out to be the "\r" of a CRLF.
+      out.text = std::string_view(buf + begin_, max_line_);
+      out.number = ++line_number_;
+      out.terminated = true;
+      ++overlong_lines_;
+      bytes_read_ += max_line_;
+      begin_ += max_line_;
+      skipping_ = true;
+      return true;
+    }
+    if (!fill()) {
+      if (end_ == begin_) return false;
+      size_t len = end_ - begin_;
+      out.terminated = false;
+      if (len > max_line_) {  // cut like any overlong line, and so reported as terminated
+        len = max_line_;
+        ++overlong_lines_;
+        out.terminated = true;
+      }
+      out.text = std::string_view(buf_.get() + begin_, len);
+      out.number = ++line_number_;
+      bytes_read_ += end_ - begin_;
+      begin_ = scan_ = end_;
+      return true;
+    }
+  }
+}
+
+}  // namespace gcsight
