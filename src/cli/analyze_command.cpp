@@ -19,8 +19,8 @@
 #include "cli/exit_codes.h"
 #include "cli/output_file.h"
 #include "core/analyzer.h"
-#include "core/log_wrapper.h"
 #include "gcsight/version.h"
+#include "io/analyze_files.h"
 #include "io/line_reader.h"
 #include "render/render_csv.h"
 #include "render/render_json.h"
@@ -102,42 +102,22 @@ int run_analyze(const AnalyzeArgs& a) {
     opts.start_time_ns = *a.start_time_ns;
   }
   Analyzer analyzer(opts, sink);
-  UnwrapOptions uopts;
-  uopts.default_year = current_year();
 
   for (const std::string& input : a.inputs) {
-    const std::string name = input == "-" ? "<stdin>" : input;
     std::string err;
     auto reader = LineReader::open(input, &err);
-    analyzer.begin_input(name);
     if (!reader) {
+      const std::string name = input == "-" ? "<stdin>" : input;
       std::cerr << err << "\n";
       status = kExitInput;
+      analyzer.begin_input(name);
       analyzer.end_input(InputInfo{name, 0, 0, err}, StitchStats{}, "none");
       continue;
     }
-    LogUnwrapper unwrap(uopts);
-    LineStitcher stitcher([&analyzer](const TraceEvent& e) { analyzer.on_event(e); });
-    Line line;
-    Unwrapped u;
-    uint64_t lines = 0;
-    bool last_terminated = true;
-    while (reader->next(line)) {
-      ++lines;
-      last_terminated = line.terminated;
-      if (unwrap.feed(line.text, line.number, u)) {
-        stitcher.push({u.payload, u.first_line, u.has_time ? u.wall_ns : 0, line.terminated});
-      }
-    }
-    if (unwrap.finish(u)) stitcher.push({u.payload, u.first_line, u.has_time ? u.wall_ns : 0, last_terminated});
-    stitcher.finish();
-    InputInfo info{name, reader->bytes_read(), lines, {}};
-    if (reader->failed()) {
-      info.error = reader->error();
-      std::cerr << "gcsight: " << name << ": " << reader->error() << "\n";
+    if (!analyze_reader(*reader, analyzer, current_year(), &err)) {
+      std::cerr << err << "\n";
       status = kExitInput;
     }
-    analyzer.end_input(std::move(info), stitcher.stats(), std::string(wrapper_name(unwrap.kind())));
   }
   timer.mark("read");
 

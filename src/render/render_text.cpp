@@ -142,7 +142,7 @@ std::string evidence_text(const EvidenceItem& item) {
   const std::string_view key = item.key;
   const auto scalar = [key](int64_t v) -> std::string {
     if (ends_with(key, "_bytes")) {
-      return v < 0 ? "-" + format_bytes(static_cast<uint64_t>(-(v + 1)) + 1)
+      return v < 0 ? fmt::format("-{}", format_bytes(static_cast<uint64_t>(-(v + 1)) + 1))
                    : format_bytes(static_cast<uint64_t>(v));
     }
     if (ends_with(key, "_ns")) return format_duration(v);
@@ -201,6 +201,11 @@ class TextWriter {
   std::string paint(std::string_view sgr, std::string_view text) const {
     if (!color_) return std::string(text);
     return fmt::format("\x1b[{}m{}\x1b[0m", sgr, text);
+  }
+
+  // "  = why: " and the like: a bold label indented under the finding.
+  std::string label_prefix(std::string_view label) const {
+    return fmt::format("  {} ", paint(kSgrBold, label));
   }
 
   void line(std::string_view s) {
@@ -289,8 +294,8 @@ class TextWriter {
       h += fmt::format("{} (gc {}–{})", plural(s.cycles, "cycle", "cycles"), s.first_gc,
                        s.last_gc);
     }
-    if (s.duration_ns > 0) h += " over " + format_duration(s.duration_ns);
-    if (!s.shape.empty()) h += ", " + s.shape + " line shape";
+    if (s.duration_ns > 0) h += fmt::format(" over {}", format_duration(s.duration_ns));
+    if (!s.shape.empty()) h += fmt::format(", {} line shape", s.shape);
     line(paint(kSgrBold, h));
   }
 
@@ -320,19 +325,19 @@ class TextWriter {
     });
     for (const Finding* f : order) {
       line("");
-      line(paint(severity_sgr(f->severity), severity_name(f->severity)) + "[" + f->code +
-           "]: " + paint(kSgrBold, f->title));
-      if (!f->explanation.empty()) wrap("  " + paint(kSgrBold, "= why:") + " ", f->explanation);
-      if (!f->advice.empty()) wrap("  " + paint(kSgrBold, "= help:") + " ", f->advice);
+      line(fmt::format("{}[{}]: {}", paint(severity_sgr(f->severity), severity_name(f->severity)),
+                       sanitize(f->code), paint(kSgrBold, f->title)));
+      if (!f->explanation.empty()) wrap(label_prefix("= why:"), f->explanation);
+      if (!f->advice.empty()) wrap(label_prefix("= help:"), f->advice);
       if (!f->evidence.empty()) {
         // Break lines between items only, so that a value is never split.
         std::vector<std::string> items;
         items.reserve(f->evidence.size());
         for (const EvidenceItem& e : f->evidence) {
           if (!items.empty()) items.back().push_back(',');
-          items.push_back(sanitize(e.key) + "=" + evidence_text(e));
+          items.push_back(fmt::format("{}={}", sanitize(e.key), evidence_text(e)));
         }
-        const std::string prefix = "  " + paint(kSgrDim, "evidence:") + " ";
+        const std::string prefix = fmt::format("  {} ", paint(kSgrDim, "evidence:"));
         wrap_tokens(prefix, display_width(prefix), items);
       }
     }
@@ -379,7 +384,7 @@ class TextWriter {
       if (s.stitched_cycles) kinds.push_back(fmt::format("{} stitched", s.stitched_cycles));
       if (s.legacy_cycles) kinds.push_back(fmt::format("{} Go <= 1.4", s.legacy_cycles));
       std::string c = format_count(s.cycles);
-      if (!kinds.empty()) c += " (" + join(kinds, ", ") + ")";
+      if (!kinds.empty()) c += fmt::format(" ({})", join(kinds, ", "));
       if (s.cycles_per_minute > 0) c += fmt::format(", {:.1f} per minute", s.cycles_per_minute);
       if (s.numbering_gaps) {
         c += fmt::format("; gc numbering skips {} ({} missing)",
@@ -391,10 +396,10 @@ class TextWriter {
     if (s.duration_ns > 0) {
       std::string span = fmt::format("@{} to @{} since process start",
                                      format_duration(s.start_ns), format_duration(s.end_ns));
-      if (s.has_wall_clock) span += "; started " + format_wall_utc(s.wall_start_ns);
+      if (s.has_wall_clock) span += fmt::format("; started {}", format_wall_utc(s.wall_start_ns));
       stat("time span", span);
     } else if (s.has_wall_clock) {
-      stat("time span", "started " + format_wall_utc(s.wall_start_ns));
+      stat("time span", fmt::format("started {}", format_wall_utc(s.wall_start_ns)));
     }
     if (s.stw_pause_ns.count > 0) stat("stw pauses", distribution(s.stw_pause_ns, true));
     if (s.mark_ns.count > 0) stat("concurrent mark", distribution(s.mark_ns, false));
@@ -427,7 +432,7 @@ class TextWriter {
           fmt::format("printed {}% at the end (max {}%)", s.util_pct_last, s.util_pct_max));
     }
     if (s.gc_cpu_fraction >= 0 && s.cpu_ns[1] + s.cpu_ns[2] > 0) {
-      parts.push_back("assists did " + format_percent(s.assist_share) + " of mark work");
+      parts.push_back(fmt::format("assists did {} of mark work", format_percent(s.assist_share)));
     }
     if (!parts.empty()) stat("gc cpu", join(parts, "; "));
   }
@@ -438,7 +443,7 @@ class TextWriter {
     if (s.live_trend.points >= 2) {
       std::string t = trend(s.live_trend) + " over the run";
       if (s.live_trend_recent.points >= 2) {
-        t += "; " + trend(s.live_trend_recent) + " over the last third";
+        t += fmt::format("; {} over the last third", trend(s.live_trend_recent));
       }
       stat("live heap trend", t);
     }
@@ -477,8 +482,8 @@ class TextWriter {
     }
     std::string v = sc.era.empty() ? std::string() : sanitize(sc.era) + ": ";
     v += plural(sc.lines, "line", "lines");
-    if (!counts.empty()) v += " (" + join(counts, ", ") + ")";
-    v += "; released " + format_bytes(sc.released_work_bytes) + " of work";
+    if (!counts.empty()) v += fmt::format(" ({})", join(counts, ", "));
+    v += fmt::format("; released {} of work", format_bytes(sc.released_work_bytes));
     if (sc.released_now.present) {
       v += fmt::format("; released to the OS now {} (max {})", heap(sc.released_now.last, coarse),
                        heap(sc.released_now.max, coarse));
@@ -494,7 +499,7 @@ class TextWriter {
   }
 
   void notes(const Run& run) {
-    for (const std::string& n : run.notes) wrap("  " + paint(kSgrBold, "note:") + " ", n);
+    for (const std::string& n : run.notes) wrap(label_prefix("note:"), n);
   }
 
   void markers(const Run& run) {
@@ -510,8 +515,8 @@ class TextWriter {
       } else {
         where += ", before any gc";
       }
-      if (m.time_ns >= 0) where += ", @" + format_duration(m.time_ns);
-      if (m.wall_ns != 0) where += ", " + format_wall_utc(m.wall_ns);
+      if (m.time_ns >= 0) where += fmt::format(", @{}", format_duration(m.time_ns));
+      if (m.wall_ns != 0) where += fmt::format(", {}", format_wall_utc(m.wall_ns));
       where += ": ";
       const size_t used = display_width(where);
       const size_t room = width_ > used + 8 ? width_ - used : 8;
@@ -526,7 +531,7 @@ class TextWriter {
     for (const InputInfo& in : r.inputs) {
       std::string s = fmt::format("{} ({}, {})", sanitize(in.name), format_bytes(in.bytes),
                                   plural(in.lines, "line", "lines"));
-      if (!in.error.empty()) s += ": error: " + sanitize(in.error);
+      if (!in.error.empty()) s += fmt::format(": error: {}", sanitize(in.error));
       inputs.push_back(std::move(s));
     }
     if (!inputs.empty()) stat(inputs.size() == 1 ? "input" : "inputs", join(inputs, "; "));

@@ -40,7 +40,7 @@ std::string iec_magnitude(double v, std::string_view suffix) {
 
 std::string signed_iec(double v, std::string_view suffix) {
   if (!std::isfinite(v)) return "?";
-  if (v < 0) return "-" + iec_magnitude(-v, suffix);
+  if (v < 0) return fmt::format("-{}", iec_magnitude(-v, suffix));
   return iec_magnitude(v, suffix);
 }
 
@@ -74,7 +74,9 @@ std::string format_bytes_whole_mib(uint64_t bytes) {
 std::string format_bytes_signed(double bytes) { return signed_iec(bytes, ""); }
 
 std::string format_duration(int64_t ns) {
-  if (ns < 0) return "-" + duration_magnitude(static_cast<uint64_t>(-(ns + 1)) + 1);
+  if (ns < 0) {
+    return fmt::format("-{}", duration_magnitude(static_cast<uint64_t>(-(ns + 1)) + 1));
+  }
   return duration_magnitude(static_cast<uint64_t>(ns));
 }
 
