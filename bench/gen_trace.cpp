@@ -6,17 +6,17 @@
 // the speed on stderr.
 
 #include <fcntl.h>
+#include <fmt/core.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <deque>
-#include <fmt/core.h>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -182,6 +182,11 @@ int main(int argc, char** argv) {
                  std::strerror(errno));
       return kExitFailure;
     }
+    // Reserving the blocks up front made writing 1 GiB to ext4 several times
+    // cheaper in kernel time, and above all steadier (0.2 s against 0.3-4 s on
+    // a busy 2-CPU VM). Only a hint: where the file system cannot do it, or the
+    // disk is too full, the writes go ahead and report their own errors.
+    (void)::fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, static_cast<off_t>(cli.gen.size_bytes));
   }
   const std::string out_name = cli.output.empty() ? "stdout" : cli.output;
 

@@ -26,7 +26,7 @@
 # /usr/bin/time for peak RSS. Debian's `time` package provides it; installing
 # it is the job of the project's setup script, not of this script, which
 # installs nothing. Without /usr/bin/time the script falls back to polling
-# VmHWM in /proc/PID/status every 2 ms (marked "~": it sees the process itself,
+# VmHWM in /proc/PID/status every 5 ms (marked "~": it sees the process itself,
 # not its children, and the wall time can be a few ms long).
 
 set -euo pipefail
@@ -109,18 +109,21 @@ run_once() {
     t1=$EPOCHREALTIME
     rss_kib=$(awk 'END { print $2 }' "$scratch/time")
   else
-    local pid key value _ nap
-    # A pipe nobody writes to: `read -t` on it sleeps without forking.
-    exec {nap}< <(sleep 3600)
+    local pid status nap
+    # A FIFO nobody writes to: `read -t` on it sleeps without forking.
+    [[ -p $scratch/nap ]] || mkfifo "$scratch/nap"
+    exec {nap}<>"$scratch/nap"
     rss_kib=0
     t0=$EPOCHREALTIME
     "$@" >"$out" 2>"$err" &
     pid=$!
     while kill -0 "$pid" 2>/dev/null; do
-      while read -r key value _; do
-        if [[ $key == VmHWM: ]] && (( value > rss_kib )); then rss_kib=$value; fi
-      done <"/proc/$pid/status" 2>/dev/null || true
-      read -r -t 0.002 -u "$nap" _ || true
+      status=""
+      read -r -d '' status <"/proc/$pid/status" 2>/dev/null || true
+      if [[ $status =~ VmHWM:[[:space:]]+([0-9]+) ]] && (( BASH_REMATCH[1] > rss_kib )); then
+        rss_kib=${BASH_REMATCH[1]}
+      fi
+      read -r -t 0.005 -u "$nap" _ || true
     done
     wait "$pid" || rc=$?
     t1=$EPOCHREALTIME

@@ -256,10 +256,9 @@ void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
 constexpr std::string_view kPaths[] = {"/api/v1/items",  "/api/v1/users", "/healthz",
                                        "/api/v1/orders", "/metrics",      "/api/v2/search",
                                        "/login",         "/static/app.js"};
-constexpr std::string_view kMsgs[] = {"request served",         "cache miss",
-                                      "flushing batch",         "connection accepted",
-                                      "retrying upstream call", "slow query",
-                                      "rotating log file",      "checkpoint written"};
+constexpr std::string_view kMsgs[] = {
+    "request served",         "cache miss", "flushing batch",    "connection accepted",
+    "retrying upstream call", "slow query", "rotating log file", "checkpoint written"};
 constexpr std::string_view kLevels[] = {"INFO", "INFO", "INFO", "INFO", "DEBUG", "WARN", "ERROR"};
 constexpr std::string_view kLevelsLower[] = {"info",  "info", "info", "info",
                                              "debug", "warn", "error"};
@@ -473,7 +472,10 @@ class Generator {
 
   std::optional<GenTruth> run() {
     start_of_trace();
-    while (!failed_ && flushed_ + len_ < o_.size_bytes) cycle();
+    // At least one cycle, however small the size asked for.
+    do {
+      cycle();
+    } while (!failed_ && flushed_ + len_ < o_.size_bytes);
     if (!failed_ && len_ > 0) flush();
     if (failed_) return std::nullopt;
     truth_.bytes = flushed_;
@@ -563,8 +565,8 @@ class Generator {
 
     // ---- pacing
     const double live = live_;
-    const double leak = std::min(kMaxLeak, o_.growth_mib_per_min * kMiB *
-                                               static_cast<double>(t_ns_) / 60e9);
+    const double leak =
+        std::min(kMaxLeak, o_.growth_mib_per_min * kMiB * static_cast<double>(t_ns_) / 60e9);
     const double target = regime_.target + leak;
     const double extra = modern_shape_ ? regime_.stacks + regime_.globals : 0.0;
     const double goal = std::max(heap_min_, live + (live + extra) * o_.gogc / 100.0);
@@ -595,7 +597,8 @@ class Generator {
 
     // ---- phases
     const double stw1 = std::min(model_.lognormal(40e3, 0.9), 50e6);
-    double mark = (150e3 + live / kMiB * 120e3 * model_.lognormal(1.0, 0.35)) / std::max(1.0, P / 4);
+    double mark =
+        (150e3 + live / kMiB * 120e3 * model_.lognormal(1.0, 0.35)) / std::max(1.0, P / 4);
     if (forced) mark *= 0.8;
     double stw2 = std::min(model_.lognormal(60e3, 0.8), 50e6);
     if (model_.chance(0.01)) stw2 += model_.uniform(1e6, 30e6);  // a slow STW now and then
@@ -804,7 +807,8 @@ class Generator {
     }
     if (model_.chance(0.9)) {
       const bool reset = mix_.chance(0.001);
-      runtime_line_done(put_scav(reserve(), pending_bg_, pending_eager_, scav_util(inuse), false, reset));
+      runtime_line_done(
+          put_scav(reserve(), pending_bg_, pending_eager_, scav_util(inuse), false, reset));
       pending_bg_ = pending_eager_ = 0;
     }
     if (free_os) {
@@ -946,8 +950,8 @@ std::string_view format_name(TraceFormat f) {
 }
 
 std::optional<TraceFormat> parse_format(std::string_view name) {
-  for (auto f : {TraceFormat::kModern, TraceFormat::kGo119, TraceFormat::kLegacy,
-                 TraceFormat::kGo15}) {
+  for (auto f :
+       {TraceFormat::kModern, TraceFormat::kGo119, TraceFormat::kLegacy, TraceFormat::kGo15}) {
     if (name == format_name(f)) return f;
   }
   return std::nullopt;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -29,7 +30,7 @@ enum class TraceFormat : uint8_t {
 
 /// What to generate.
 struct GenOptions {
-  uint64_t size_bytes = 1u << 20;   ///< stop after the first cycle that reaches this size
+  uint64_t size_bytes = 1u << 20;  ///< stop at the first cycle end at or past this size
   TraceFormat format = TraceFormat::kModern;
   uint64_t seed = 1;
   double app_ratio = 0.10;          ///< share of lines that are application output, [0, 0.95]
@@ -59,7 +60,7 @@ struct GenTruth {
   uint64_t split_gc_lines = 0;            ///< gc lines with application output inside them
   uint64_t stw_pause_ns_total = 0;        ///< sum of printed sweep-term + mark-term clock, in ns
   LiveHeapRange live_heap_bytes;
-  uint64_t bytes = 0;                     ///< total size of the output
+  uint64_t bytes = 0;  ///< total size of the output
 };
 
 /// Empty when the options are usable, otherwise what is wrong with them.

@@ -165,12 +165,14 @@ struct StitchSearch {
         if (rest.starts_with(t.text)) walk(li, pos + t.text.size(), tok + 1, v);
         break;
       case TokKind::kOptLit:
+        // Text that spells the optional literal is the runtime's, never program output.
         if (rest.starts_with(t.text)) {
           FieldValues w = v;
           w.set(t.field, 1);
           walk(li, pos + t.text.size(), tok + 1, w);
+        } else {
+          walk(li, pos, tok + 1, v);
         }
-        walk(li, pos, tok + 1, v);
         break;
       case TokKind::kRest:
         walk(li, s.size(), tok + 1, v);
@@ -290,7 +292,55 @@ void LineStitcher::emit_parsed(const InputLine& line, const LineParse& p) {
   }
 }
 
+void LineStitcher::flush_suffix() {
+  Held h = std::move(*suffix_held_);
+  suffix_held_.reset();
+  emit_parsed(InputLine{h.text, h.number, h.wall_ns, h.terminated}, h.parse);
+  std::vector<Held> between = std::move(suffix_between_);
+  suffix_between_.clear();
+  replay(std::move(between));
+}
+
+bool LineStitcher::take_suffix(const InputLine& line, const LineParse& p) {
+  size_t n = 0;
+  const bool gc = suffix_held_->parse.kind == LineKind::kGc;
+  if (line.text.starts_with(" (forced)")) {
+    n = 9;
+  } else if (!gc && line.text.starts_with(" [controller reset]")) {
+    n = 19;
+  }
+  if (n == 0) {
+    // A whole program line may come between; anything else ends the wait.
+    if (p.kind == LineKind::kProgram && !looks_like_runtime_tail(line.text) && suffix_between_.size() < 4 &&
+        line.terminated) {
+      suffix_between_.push_back({std::string(line.text), line.number, line.wall_ns, line.terminated, p});
+      return true;
+    }
+    flush_suffix();
+    return false;
+  }
+  Held& h = *suffix_held_;
+  if (n == 9 && gc) {
+    h.parse.gc.flags |= kGcUserForced | kGcStitched;
+  } else if (n == 9) {
+    h.parse.scav.flags |= kScavForced | kScavStitched;
+  } else {
+    h.parse.scav.flags |= kScavControllerReset | kScavStitched;
+  }
+  ++stats_.stitched;
+  stats_.stitched_pieces += 1 + suffix_between_.size();
+  flush_suffix();
+  if (n < line.text.size()) emit_program(line.text.substr(n), line.number, line.wall_ns);
+  return true;
+}
+
 void LineStitcher::process(const InputLine& line, const LineParse& p) {
+  if (suffix_held_ && take_suffix(line, p)) return;
+  if (held_.empty() && (p.kind == LineKind::kGc || p.kind == LineKind::kScav) && p.end < line.text.size() &&
+      line.terminated) {
+    suffix_held_ = Held{std::string(line.text), line.number, line.wall_ns, line.terminated, p};
+    return;
+  }
   if (!held_.empty()) {
     held_.push_back({std::string(line.text), line.number, line.wall_ns, line.terminated, p});
     if (try_resolve()) return;
@@ -383,7 +433,9 @@ bool LineStitcher::try_resolve() {
   std::sort(remainders.begin(), remainders.end());
   for (const auto& [li, off] : remainders) {
     const Held& h = held_[li];
-    if (off < h.text.size()) {
+    // A cut leaves program text after the runtime piece; a skipped line is
+    // program output as a whole, even when it is empty.
+    if (off < h.text.size() || off == 0) {
       learn_signature(std::string_view(h.text).substr(off));
       emit_program(std::string_view(h.text).substr(off), h.number, h.wall_ns);
     }
@@ -430,10 +482,13 @@ void LineStitcher::replay(std::vector<Held> lines) {
 }
 
 void LineStitcher::finish() {
+  if (suffix_held_) flush_suffix();
   while (!held_.empty()) {
     if (try_resolve()) break;
     fail_first();
   }
+  // Replaying held lines can leave a complete line waiting for its suffix.
+  if (suffix_held_) flush_suffix();
 }
 
 }  // namespace gcsight

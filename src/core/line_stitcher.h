@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -90,6 +91,12 @@ class LineStitcher {
   StitchOptions opts_;
   StitchStats stats_;
   std::vector<Held> held_;
+  // A complete line with program text after it: the runtime's ` (forced)`
+  // may still follow on the next line (the program wrote before it).
+  std::optional<Held> suffix_held_;
+  std::vector<Held> suffix_between_;  // whole program lines seen while waiting
+  bool take_suffix(const InputLine& line, const LineParse& p);
+  void flush_suffix();
   uint32_t recent_gc_[8] = {};
   size_t recent_gc_next_ = 0;
   std::vector<std::pair<uint64_t, uint32_t>> signatures_;  // (signature hash, hits)

@@ -335,14 +335,30 @@ RunSummary RunStats::summary() const {
   }
   const double assist_bg = static_cast<double>(s.cpu_ns[1] + s.cpu_ns[2]);
   s.assist_share = assist_bg > 0 ? static_cast<double>(s.cpu_ns[1]) / assist_bg : 0;
-  // Windowed GC CPU: the busiest bucket that covers enough cycles to mean something.
+  // Windowed GC CPU: consecutive buckets grouped into windows of at least
+  // kMinWindowCycles cycles and kMinWindowNs, the busiest window wins.
+  constexpr uint64_t kMinWindowCycles = 5;
+  constexpr int64_t kMinWindowNs = 1'000'000'000;
+  uint64_t w_cycles = 0, w_cpu = 0;
+  double w_cap = 0;
+  int64_t w_from = -1;
   for (const SeriesBucket& b : buckets_) {
-    if (b.cycles >= 3 && b.cpu_capacity_ns > 0) {
-      s.gc_cpu_fraction_max_window =
-          std::max(s.gc_cpu_fraction_max_window, static_cast<double>(b.gc_cpu_ns) / b.cpu_capacity_ns);
+    if (b.cycles == 0) continue;
+    if (w_from < 0) w_from = b.from_ns;
+    w_cycles += b.cycles;
+    w_cpu += b.gc_cpu_ns;
+    w_cap += b.cpu_capacity_ns;
+    if (w_cycles >= kMinWindowCycles && b.to_ns - w_from >= kMinWindowNs && w_cap > 0) {
+      const double f = static_cast<double>(w_cpu) / w_cap;
+      if (f > s.gc_cpu_fraction_max_window) {
+        s.gc_cpu_fraction_max_window = f;
+        s.gc_cpu_window_ns = b.to_ns - w_from;
+      }
+      w_cycles = w_cpu = 0;
+      w_cap = 0;
+      w_from = -1;
     }
   }
-  s.gc_cpu_window_ns = bucket_width_ns_;
   if (alloc_span_ns_ > 0) s.alloc_bytes_per_s = alloc_bytes_ * 1e9 / static_cast<double>(alloc_span_ns_);
   // Median effective GOGC.
   uint64_t n = 0;

@@ -156,9 +156,9 @@ bool valid_number(TokKind kind, std::string_view s, int64_t* value) {
           return true;
         }
         if (v < 10 || v > 18446744073709ull) return false;
-        // A wrapped negative duration prints as up to 14 digits; clamp rather than overflow.
-        *value = v > 9223372036854ull ? std::numeric_limits<int64_t>::max()
-                                      : static_cast<int64_t>(v * 1000000ull);
+        // A wrapped negative duration prints as up to 14 digits: v * 1e6 still fits
+        // in 64 bits unsigned, and the records hold durations unsigned.
+        *value = static_cast<int64_t>(v * 1000000ull);
         return true;
       }
       if (s[ip] != '.') return false;

@@ -176,6 +176,8 @@ std::string_view expected_text(const Shape& shape, size_t tok) {
 }
 
 bool looks_like_runtime_tail(std::string_view line) {
+  // The last piece of a line whose program text came before ` (forced)`.
+  if (line.starts_with(" (forced)") || line.starts_with(" [controller reset]")) return true;
   for (std::string_view tail : {" ms clock, ", " ms cpu, ", " MB goal, ", " KiB work", " MB stacks, ",
                                 " MB globals, ", " KiB now, ", " KiB total, ", ", consumed: "}) {
     if (line.find(tail) != std::string_view::npos) return true;

@@ -11,13 +11,12 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string_view>
 #include <system_error>
 #include <type_traits>
 #include <utility>
 #include <variant>
-
-#include <nlohmann/json.hpp>
 
 namespace gcsight {
 namespace {

@@ -3,9 +3,8 @@
 // in the documented order and doubles are rounded so output is byte-stable.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json_fwd.hpp>
+#include <string>
 
 #include "core/report.h"
 

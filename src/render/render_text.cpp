@@ -13,6 +13,8 @@
 // report. Colour is applied here but decided by the caller.
 #include "render/render_text.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <iterator>
@@ -21,8 +23,6 @@
 #include <utility>
 #include <variant>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "render/units_format.h"
 
@@ -159,7 +159,9 @@ std::string evidence_text(const EvidenceItem& item) {
           if (ends_with(key, "_fraction") || ends_with(key, "_share")) return format_percent(v);
           return fmt::format("{:.4g}", v);
         } else if constexpr (std::is_same_v<T, std::string>) {
-          return sanitize(v);
+          // Quote text that would otherwise read as several items.
+          if (v.find_first_of(" ,=\"") == std::string::npos && !v.empty()) return sanitize(v);
+          return fmt::format("\"{}\"", sanitize(v));
         } else if constexpr (std::is_same_v<T, bool>) {
           return v ? "true" : "false";
         } else {
@@ -291,8 +293,7 @@ class TextWriter {
     if (s.cycles == 0) {
       h += "no gc cycles";
     } else {
-      h += fmt::format("{} (gc {}–{})", plural(s.cycles, "cycle", "cycles"), s.first_gc,
-                       s.last_gc);
+      h += fmt::format("{} (gc {}–{})", plural(s.cycles, "cycle", "cycles"), s.first_gc, s.last_gc);
     }
     if (s.duration_ns > 0) h += fmt::format(" over {}", format_duration(s.duration_ns));
     if (!s.shape.empty()) h += fmt::format(", {} line shape", s.shape);
@@ -344,11 +345,10 @@ class TextWriter {
   }
 
   static std::string distribution(const Distribution& d, bool with_total) {
-    std::string s = fmt::format("p50 {}, p90 {}, p99 {}, max {} (gc {})",
-                                format_duration(static_cast<int64_t>(d.p50)),
-                                format_duration(static_cast<int64_t>(d.p90)),
-                                format_duration(static_cast<int64_t>(d.p99)),
-                                format_duration(static_cast<int64_t>(d.max)), d.max_gc);
+    std::string s = fmt::format(
+        "p50 {}, p90 {}, p99 {}, max {} (gc {})", format_duration(static_cast<int64_t>(d.p50)),
+        format_duration(static_cast<int64_t>(d.p90)), format_duration(static_cast<int64_t>(d.p99)),
+        format_duration(static_cast<int64_t>(d.max)), d.max_gc);
     if (with_total) {
       s += fmt::format("; {} in total over {}", format_duration(static_cast<int64_t>(d.total)),
                        plural(d.count, "pause", "pauses"));
@@ -362,8 +362,8 @@ class TextWriter {
   }
 
   static std::string min_max_last(const MinMaxLast& m, bool coarse) {
-    return fmt::format("min {}, max {} (gc {}), last {}", heap(m.min, coarse),
-                       heap(m.max, coarse), m.max_gc, heap(m.last, coarse));
+    return fmt::format("min {}, max {} (gc {}), last {}", heap(m.min, coarse), heap(m.max, coarse),
+                       m.max_gc, heap(m.last, coarse));
   }
 
   static std::string trend(const Trend& t) {
@@ -379,7 +379,8 @@ class TextWriter {
       stat("cycles", "none");
     } else {
       std::vector<std::string> kinds;
-      if (s.user_forced_cycles) kinds.push_back(fmt::format("{} user-forced", s.user_forced_cycles));
+      if (s.user_forced_cycles)
+        kinds.push_back(fmt::format("{} user-forced", s.user_forced_cycles));
       if (s.periodic_cycles) kinds.push_back(fmt::format("{} periodic", s.periodic_cycles));
       if (s.stitched_cycles) kinds.push_back(fmt::format("{} stitched", s.stitched_cycles));
       if (s.legacy_cycles) kinds.push_back(fmt::format("{} Go <= 1.4", s.legacy_cycles));
@@ -394,8 +395,8 @@ class TextWriter {
       stat("cycles", c);
     }
     if (s.duration_ns > 0) {
-      std::string span = fmt::format("@{} to @{} since process start",
-                                     format_duration(s.start_ns), format_duration(s.end_ns));
+      std::string span = fmt::format("@{} to @{} since process start", format_duration(s.start_ns),
+                                     format_duration(s.end_ns));
       if (s.has_wall_clock) span += fmt::format("; started {}", format_wall_utc(s.wall_start_ns));
       stat("time span", span);
     } else if (s.has_wall_clock) {
@@ -411,7 +412,8 @@ class TextWriter {
     if (s.gogc_off) {
       stat("effective GOGC", "off (heap goal astronomically large)");
     } else if (s.gogc_effective >= 0) {
-      stat("effective GOGC", fmt::format("≈{:.0f} (median of goal over live heap)", s.gogc_effective));
+      stat("effective GOGC",
+           fmt::format("≈{:.0f} (median of goal over live heap)", s.gogc_effective));
     }
     if (s.procs > 0) stat("GOMAXPROCS", fmt::format("{}", s.procs));
     scavenger(s.scavenger, s.low_precision);
@@ -465,8 +467,7 @@ class TextWriter {
       stat("stacks/globals", join(parts, "; "));
     }
     if (coarse) {
-      line(std::string(kLabelWidth + 2, ' ') +
-           "(heap < 16 MiB: MB-truncated figures are coarse)");
+      line(std::string(kLabelWidth + 2, ' ') + "(heap < 16 MiB: MB-truncated figures are coarse)");
     }
   }
 
@@ -505,9 +506,9 @@ class TextWriter {
   void markers(const Run& run) {
     if (run.markers_total == 0) return;
     line("");
-    line(paint(kSgrBold, fmt::format("program output ({} kept of {})",
-                                     format_count(run.markers.size()),
-                                     plural(run.markers_total, "line", "lines"))));
+    line(paint(kSgrBold,
+               fmt::format("program output ({} kept of {})", format_count(run.markers.size()),
+                           plural(run.markers_total, "line", "lines"))));
     for (const Marker& m : run.markers) {
       std::string where = fmt::format("  line {}", m.line);
       if (m.after_gc > 0) {
@@ -546,10 +547,10 @@ class TextWriter {
                            " re-assembled from pieces split by program output");
     }
     if (!p.wrappers.empty()) stat("log wrapper", sanitize(join(p.wrappers, ", ")));
-    stat("malformed", p.malformed_lines == 0
-                          ? std::string("none")
-                          : plural(p.malformed_lines, "trace line", "trace lines") +
-                                " could not be read");
+    stat("malformed",
+         p.malformed_lines == 0
+             ? std::string("none")
+             : plural(p.malformed_lines, "trace line", "trace lines") + " could not be read");
     const size_t shown = std::min(p.first_malformed.size(), kMaxMalformedShown);
     for (size_t i = 0; i < shown; ++i) malformed(p.first_malformed[i]);
     if (p.malformed_lines > shown && shown > 0) {

@@ -8,12 +8,12 @@
 // are hard to read. Output depends only on the value: no locale, no clock.
 #include "render/units_format.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cmath>
 #include <iterator>
 #include <string_view>
-
-#include <fmt/format.h>
 
 namespace gcsight {
 namespace {
@@ -67,9 +67,7 @@ std::string format_bytes(uint64_t bytes) {
   return iec_magnitude(static_cast<double>(bytes), "");
 }
 
-std::string format_bytes_whole_mib(uint64_t bytes) {
-  return fmt::format("{} MiB", bytes >> 20);
-}
+std::string format_bytes_whole_mib(uint64_t bytes) { return fmt::format("{} MiB", bytes >> 20); }
 
 std::string format_bytes_signed(double bytes) { return signed_iec(bytes, ""); }
 

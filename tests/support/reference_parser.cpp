@@ -79,9 +79,10 @@ std::optional<uint64_t> scaled_decimal(std::string_view text, int scale) {
 std::string itoa_div(uint64_t val, int dec) {
   std::string digits = std::to_string(val);
   const auto need = static_cast<size_t>(dec) + 1;
-  if (digits.size() < need) digits.insert(0, need - digits.size(), '0');
-  if (dec > 0) digits.insert(digits.size() - static_cast<size_t>(dec), ".");
-  return digits;
+  if (digits.size() < need) digits = std::string(need - digits.size(), '0') + digits;
+  if (dec == 0) return digits;
+  const size_t point = digits.size() - static_cast<size_t>(dec);
+  return digits.substr(0, point) + "." + digits.substr(point);
 }
 
 // Converts the captured numbers of one match, in order, and records whether

@@ -3,11 +3,10 @@
 // of the terminal report, and the unit formatting every human output uses.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/report.h"
 #include "core/trace_event.h"
@@ -117,7 +116,8 @@ std::vector<std::string> keys(const nlohmann::ordered_json& j) {
 
 TEST(RenderJson, TopLevelAndOrder) {
   const auto j = nlohmann::ordered_json::parse(render_json(sample_report()));
-  EXPECT_EQ(keys(j), (std::vector<std::string>{"schema_version", "tool", "inputs", "parse", "runs"}));
+  EXPECT_EQ(keys(j),
+            (std::vector<std::string>{"schema_version", "tool", "inputs", "parse", "runs"}));
   EXPECT_EQ(j["schema_version"], 1);
   EXPECT_EQ(j["tool"]["name"], "gcsight");
   EXPECT_EQ(j["tool"]["version"], "0.1.0-test");
@@ -126,19 +126,19 @@ TEST(RenderJson, TopLevelAndOrder) {
   EXPECT_EQ(j["inputs"][1]["error"], "No such file or directory");
 
   const auto& p = j["parse"];
-  EXPECT_EQ(keys(p), (std::vector<std::string>{
-                         "lines", "bytes", "gc_lines", "scavenger_lines", "gc_forced_lines",
-                         "pacer_lines", "scan_lines", "program_lines", "stitched_lines",
-                         "malformed_lines", "first_malformed", "wrappers"}));
+  EXPECT_EQ(keys(p), (std::vector<std::string>{"lines", "bytes", "gc_lines", "scavenger_lines",
+                                               "gc_forced_lines", "pacer_lines", "scan_lines",
+                                               "program_lines", "stitched_lines", "malformed_lines",
+                                               "first_malformed", "wrappers"}));
   EXPECT_EQ(p["gc_lines"], 28);
   EXPECT_EQ(p["first_malformed"][0]["column"], 12);
   EXPECT_EQ(p["first_malformed"][0]["reason"], "expected a number");
   EXPECT_EQ(p["wrappers"][0], "none");
 
   const auto& run = j["runs"][0];
-  EXPECT_EQ(keys(run), (std::vector<std::string>{"index", "inputs", "first_line", "last_line",
-                                                 "summary", "findings", "markers",
-                                                 "markers_total", "notes"}));
+  EXPECT_EQ(keys(run),
+            (std::vector<std::string>{"index", "inputs", "first_line", "last_line", "summary",
+                                      "findings", "markers", "markers_total", "notes"}));
   EXPECT_EQ(run["index"], 1);
   EXPECT_EQ(run["markers_total"], 8);
 }
@@ -174,13 +174,12 @@ TEST(RenderJson, Summary) {
 TEST(RenderJson, FindingsAndMarkers) {
   const auto j = nlohmann::ordered_json::parse(render_json(sample_report()));
   const auto& f = j["runs"][0]["findings"][1];
-  EXPECT_EQ(keys(f), (std::vector<std::string>{"code", "severity", "title", "explanation",
-                                               "advice", "evidence"}));
+  EXPECT_EQ(keys(f), (std::vector<std::string>{"code", "severity", "title", "explanation", "advice",
+                                               "evidence"}));
   EXPECT_EQ(f["code"], "live-heap-growth");
   EXPECT_EQ(f["severity"], "warning");
-  EXPECT_EQ(keys(f["evidence"]), (std::vector<std::string>{"slope_bytes_per_s",
-                                                           "first_live_bytes", "cycles", "era",
-                                                           "steady"}));
+  EXPECT_EQ(keys(f["evidence"]), (std::vector<std::string>{"slope_bytes_per_s", "first_live_bytes",
+                                                           "cycles", "era", "steady"}));
   EXPECT_EQ(f["evidence"]["slope_bytes_per_s"].get<double>(), 12345.7);
   EXPECT_EQ(f["evidence"]["first_live_bytes"], 30 * kMiB);
   EXPECT_EQ(f["evidence"]["cycles"], nlohmann::ordered_json({1, 20, 28}));
@@ -294,7 +293,7 @@ TEST(RenderText, FindingShapeAndNoAnsiWithoutColor) {
   EXPECT_NE(out.find("  = help: Take two heap profiles"), std::string::npos) << out;
   // Evidence wraps between items, never inside a value.
   EXPECT_NE(out.find("  evidence: slope_bytes_per_s=12.1 KiB/s, first_live_bytes=30.0 MiB, "
-                     "cycles=[1, 20, 28],\n            era=Go 1.6–1.17, steady=true\n"),
+                     "cycles=[1, 20, 28],\n            era=\"Go 1.6–1.17\", steady=true\n"),
             std::string::npos)
       << out;
   // Most severe first.

@@ -1,0 +1,157 @@
+// The findings rules on synthetic traces built line by line: each rule fires
+// on the pattern it names and stays silent on its look-alikes (a warm-up that
+// plateaus is not a leak; a one-off runtime.GC() is not a problem).
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include "io/analyze_files.h"
+
+namespace gcsight {
+namespace {
+
+struct Cycle {
+  double at_s;
+  uint64_t start_mb, end_mb, live_mb, goal_mb;
+  const char* c1 = "0.050";
+  const char* c3 = "0.040";
+  const char* cpu = "0.10+0.20/1.1/0.50+0.080";
+  bool forced = false;
+};
+
+std::string gc_line(uint32_t n, const Cycle& c) {
+  const auto ms = static_cast<uint64_t>(c.at_s * 1000);
+  return fmt::format("gc {} @{}.{:03}s 1%: {}+1.2+{} ms clock, {} ms cpu, {}->{}->{} MB, {} MB goal, 0 MB stacks, 0 MB globals, 2 P{}\n",
+                     n, ms / 1000, ms % 1000, c.c1, c.c3, c.cpu, c.start_mb, c.end_mb, c.live_mb, c.goal_mb,
+                     c.forced ? " (forced)" : "");
+}
+
+Report analyze_text(std::string text) {
+  Analyzer analyzer;
+  auto reader = LineReader::from_string(std::move(text), "<synthetic>");
+  std::string err;
+  analyze_reader(*reader, analyzer, 2024, &err);
+  return analyzer.finish("test");
+}
+
+const Finding* find(const Report& r, const std::string& code) {
+  for (const Finding& f : r.runs.at(0).findings) {
+    if (f.code == code) return &f;
+  }
+  return nullptr;
+}
+
+// Live heap following `live(i)` MiB, one cycle a second, with a sawtooth between cycles.
+template <typename F>
+std::string trace(int cycles, F live) {
+  std::string t;
+  for (int i = 0; i < cycles; ++i) {
+    const uint64_t l = live(i);
+    const uint64_t prev = i > 0 ? live(i - 1) : l;
+    t += gc_line(static_cast<uint32_t>(i + 1), {static_cast<double>(i), prev * 2, prev * 2 + 1, l, prev * 2});
+  }
+  return t;
+}
+
+TEST(Findings, SteadyGrowthIsAPossibleLeak) {
+  // 100 MiB growing by 1 MiB a second for 10 minutes, with noise.
+  const Report r = analyze_text(trace(600, [](int i) { return 100 + static_cast<uint64_t>(i + i % 7); }));
+  const Finding* f = find(r, "live-heap-growth");
+  ASSERT_NE(f, nullptr);
+  EXPECT_GE(f->severity, Severity::kWarning);
+  const double slope = r.runs[0].summary.live_trend.slope_bytes_per_s;
+  EXPECT_NEAR(slope, 1 << 20, 0.1 * (1 << 20));
+}
+
+TEST(Findings, WarmUpThatPlateausIsNotALeak) {
+  const Report r = analyze_text(trace(600, [](int i) { return i < 200 ? 50 + static_cast<uint64_t>(i) : static_cast<uint64_t>(250 + i % 5); }));
+  EXPECT_EQ(find(r, "live-heap-growth"), nullptr);
+}
+
+TEST(Findings, FlatHeapIsNotALeak) {
+  const Report r = analyze_text(trace(600, [](int i) { return 200 + static_cast<uint64_t>(i % 11); }));
+  EXPECT_EQ(find(r, "live-heap-growth"), nullptr);
+  EXPECT_EQ(find(r, "heap-collected"), nullptr);
+}
+
+TEST(Findings, LongPauses) {
+  std::string t;
+  for (uint32_t i = 1; i <= 50; ++i) {
+    Cycle c{i * 1.0, 100, 101, 50, 100};
+    if (i == 20) c.c3 = "150";
+    t += gc_line(i, c);
+  }
+  const Report r = analyze_text(t);
+  const Finding* f = find(r, "long-pauses");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->severity, Severity::kCritical);
+  EXPECT_EQ(r.runs[0].summary.stw_pause_ns.max_gc, 20u);
+  EXPECT_EQ(r.runs[0].summary.stw_pause_ns.max, 150'050'000u);
+}
+
+TEST(Findings, ExplicitGcOnceIsInfoOftenIsWarning) {
+  std::string once, often;
+  for (uint32_t i = 1; i <= 40; ++i) {
+    Cycle c{i * 1.0, 100, 101, 50, 100};
+    c.forced = i == 10;
+    once += gc_line(i, c);
+    c.forced = i % 3 == 0;
+    often += gc_line(i, c);
+  }
+  const Finding* a = find(analyze_text(once), "explicit-gc");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->severity, Severity::kInfo);
+  const Report ro = analyze_text(often);
+  const Finding* b = find(ro, "explicit-gc");
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->severity, Severity::kWarning);
+}
+
+TEST(Findings, GcCpuHighWithAssists) {
+  std::string t;
+  for (uint32_t i = 1; i <= 100; ++i) {
+    // Cycles every 100 ms, each burning 80 ms of 2 Ps' CPU, most of it in assists.
+    Cycle c{i * 0.1, 100, 101, 50, 100};
+    c.cpu = "0.10+60/20/0+0.080";
+    t += gc_line(i, c);
+  }
+  const Report r = analyze_text(t);
+  const Finding* f = find(r, "gc-cpu-high");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NEAR(r.runs[0].summary.gc_cpu_fraction, 0.40, 0.02);
+  EXPECT_GT(r.runs[0].summary.assist_share, 0.7);
+}
+
+TEST(Findings, MemoryLimitPressure) {
+  std::string t;
+  for (uint32_t i = 1; i <= 100; ++i) {
+    // The goal stays pinned just above the live heap: GOMEMLIMIT, not GOGC.
+    Cycle c{i * 0.05, 500, 505, 480, 510};
+    c.cpu = "0.10+50/30/0+0.080";  // 80 ms of GC CPU in every 100 ms of 2 Ps
+    t += gc_line(i, c);
+  }
+  const Report r = analyze_text(t);
+  const Finding* f = find(r, "memory-limit-pressure");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->severity, Severity::kCritical);
+}
+
+TEST(Findings, NormalPacingIsNotLimitPressure) {
+  const Report r = analyze_text(trace(200, [](int i) { return 200 + static_cast<uint64_t>(i % 3); }));
+  EXPECT_EQ(find(r, "memory-limit-pressure"), nullptr);
+  EXPECT_NEAR(r.runs[0].summary.gogc_effective, 100, 5);
+}
+
+TEST(Findings, TraceGapsAreReported) {
+  std::string t;
+  for (uint32_t i : {5u, 6u, 7u, 12u, 13u}) t += gc_line(i, {i * 1.0, 100, 101, 50, 100});
+  const Report r = analyze_text(t);
+  const Finding* f = find(r, "trace-gaps");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(r.runs[0].summary.numbering_gaps, 1u);
+  EXPECT_EQ(r.runs[0].summary.missing_cycles, 4u);
+  EXPECT_EQ(f->severity, Severity::kWarning);
+}
+
+}  // namespace
+}  // namespace gcsight
