@@ -80,6 +80,10 @@ int run_analyze(const AnalyzeArgs& a) {
   // CSV streams as cycles are read: to stdout, or to a file renamed at the end.
   std::unique_ptr<OutputFile> csv_file;
   std::ostream* csv = nullptr;
+  if (a.format == "csv" && !a.csv_file.empty()) {
+    std::cerr << "gcsight: --csv FILE and --format csv both ask for the CSV; use one\n";
+    return kExitUsage;
+  }
   if (a.format == "csv") {
     csv = &std::cout;
   } else if (!a.csv_file.empty()) {

@@ -23,6 +23,7 @@ namespace gcsight {
 namespace {
 constexpr size_t kMarkerTextMax = 200;
 constexpr uint32_t kMaxGap = 1u << 20;
+constexpr size_t kMaxPreRunScav = 4096;
 }  // namespace
 
 struct Analyzer::RunState {
@@ -46,6 +47,7 @@ void Analyzer::begin_input(const std::string& name) {
   pre_run_scav_.clear();
   pre_run_markers_.clear();
   pre_run_gc_forced_ = 0;
+  pre_run_malformed_ = 0;
 }
 
 Analyzer::RunState* Analyzer::current() { return current_; }
@@ -159,7 +161,8 @@ void Analyzer::on_event(const TraceEvent& e) {
       if (current_ != nullptr) {
         current_->stats.add_scav(e.scav);
         current_->run.last_line = std::max(current_->run.last_line, e.line);
-      } else {
+      } else if (pre_run_scav_.size() < kMaxPreRunScav) {
+        // Held for the first run; past the cap they are counted in parse only.
         pre_run_scav_.push_back(e);
       }
       break;

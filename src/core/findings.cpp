@@ -148,15 +148,15 @@ void memory_retained(const RunStats& st, const RunSummary& s, std::vector<Findin
     f.severity = Severity::kInfo;
     f.title = fmt::format("Freed memory still held by the runtime: {} not returned at line {}", human_bytes(r.consumed), r.line);
     f.explanation = fmt::format(
-        "scvg{} (line {}, after {}) reports {} in use but {} consumed from the OS (sys {}, released {}): "
+        "{} (line {}, after {}) reports {} in use but {} consumed from the OS (sys {}, released {}): "
         "the difference is free heap memory the runtime keeps and that the OS still counts in RSS.",
-        r.counter, r.line, gc_at(r.after_gc, r.after_ns), human_bytes(r.inuse), human_bytes(r.consumed),
+        r.numbered ? fmt::format("scvg{}", r.counter) : std::string("The scavenger"), r.line, gc_at(r.after_gc, r.after_ns), human_bytes(r.inuse), human_bytes(r.consumed),
         human_bytes(r.sys), human_bytes(r.released));
     f.advice =
         "Expected after a large collection: the scavenger returns idle spans after about five minutes "
         "(Go <= 1.12). debug.FreeOSMemory() returns them at once; newer Go releases return memory sooner.";
     ev(f, "line", i64(r.line));
-    ev(f, "scvg", r.counter);
+    if (r.numbered) ev(f, "scvg", r.counter);
     ev(f, "after_gc", i64(r.after_gc));
     ev(f, "consumed_bytes", i64(r.consumed));
     ev(f, "inuse_bytes", i64(r.inuse));

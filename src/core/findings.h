@@ -26,7 +26,7 @@ struct RunFacts {
   int64_t first_wall_end_ns = 0;
 };
 
-/// One rule of the catalogue, for documentation and `--list-rules`.
+/// One rule of the catalogue, for documentation.
 struct RuleInfo {
   const char* code;
   const char* summary;

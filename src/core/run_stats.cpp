@@ -48,7 +48,9 @@ Trend fit(const std::vector<std::pair<double, double>>& pts, int64_t from_ns, in
 
 }  // namespace
 
-Distribution RunStats::distribution(const std::map<uint64_t, uint64_t>& counts, uint32_t max_gc) {
+Distribution RunStats::distribution(const std::unordered_map<uint64_t, uint64_t>& unordered,
+                                    uint32_t max_gc) {
+  const std::map<uint64_t, uint64_t> counts(unordered.begin(), unordered.end());
   Distribution d;
   for (const auto& [v, n] : counts) {
     d.count += n;
@@ -149,9 +151,11 @@ void RunStats::add_cycle(const GcCycle& in) {
     s.stw_pause_ns.max = stw;
     s.stw_pause_ns.max_gc = c.gc;
   }
-  longest_.emplace_back(stw, c.gc);
-  std::sort(longest_.begin(), longest_.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-  if (longest_.size() > 5) longest_.pop_back();
+  if (longest_.size() < 5 || stw > longest_.back().first) {
+    longest_.emplace_back(stw, c.gc);
+    std::sort(longest_.begin(), longest_.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    if (longest_.size() > 5) longest_.pop_back();
+  }
   if (c.shape != GcShape::kLegacy14) {
     ++mark_counts_[c.clock_ns[1]];
     if (s.mark_ns.count++ == 0 || c.clock_ns[1] > s.mark_ns.max) {
@@ -235,7 +239,13 @@ void RunStats::add_cycle(const GcCycle& in) {
     d.line = c.line;
     d.before = prev_.heap_live;
     d.after = c.heap_live;
+    d.marker_before = last_marker_;
+    d.marker_before_line = last_marker_line_;
     drops_.push_back(std::move(d));
+    std::sort(drops_.begin(), drops_.end(),
+              [](const HeapDrop& a, const HeapDrop& b) { return a.before - a.after > b.before - b.after; });
+    if (drops_.size() > 5) drops_.pop_back();
+    awaiting_gc_ = c.gc;
   }
   if (c.has(kGcHasTime)) add_to_bucket(c, gc_cpu, capacity, tight);
 
@@ -277,7 +287,8 @@ void RunStats::add_scav(const ScavEvent& e) {
     // Memory held but not returned, while the heap itself is much smaller.
     const uint64_t live = have_prev_ ? prev_.heap_live : 0;
     if (e.consumed_bytes > retained_.consumed && e.consumed_bytes >= 4 * live && e.consumed_bytes > e.inuse_bytes * 2) {
-      retained_ = {e.line, e.counter, e.consumed_bytes, e.inuse_bytes, e.sys_bytes, e.released_bytes, last_gc_, last_start_};
+      retained_ = {e.line, e.counter, e.has(kScavNumbered), e.consumed_bytes, e.inuse_bytes, e.sys_bytes,
+                   e.released_bytes, last_gc_, last_start_};
     }
     // The state line after a `MB released` line belongs to the same release.
     if (!releases_.empty() && releases_.back().line + 1 == e.line && releases_.back().counter == e.counter &&

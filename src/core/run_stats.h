@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,7 @@ struct ReleaseEvent {
 struct RetainedEvent {
   uint64_t line = 0;
   int64_t counter = 0;
+  bool numbered = false;
   uint64_t consumed = 0, inuse = 0, sys = 0, released = 0;
   uint32_t after_gc = 0;
   int64_t after_ns = 0;
@@ -99,12 +101,12 @@ class RunStats {
 
  private:
   void add_to_bucket(const GcCycle& c, uint64_t gc_cpu, double capacity, bool tight);
-  static Distribution distribution(const std::map<uint64_t, uint64_t>& counts,
+  static Distribution distribution(const std::unordered_map<uint64_t, uint64_t>& counts,
                                    uint32_t max_gc);
 
   RunSummary summary_;
-  std::map<uint64_t, uint64_t> pause_counts_;
-  std::map<uint64_t, uint64_t> mark_counts_;
+  std::unordered_map<uint64_t, uint64_t> pause_counts_;
+  std::unordered_map<uint64_t, uint64_t> mark_counts_;
   std::map<int64_t, uint64_t> gogc_counts_;
   std::vector<SeriesBucket> buckets_;
   int64_t bucket_width_ns_ = 100'000'000;

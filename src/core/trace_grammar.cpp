@@ -199,6 +199,15 @@ bool valid_number(TokKind kind, std::string_view s, int64_t* value) {
 }
 
 NumMatch match_number(TokKind kind, std::string_view s) {
+  // Fast path: an unsigned integer without a leading zero, the most common token.
+  if (kind == TokKind::kUInt || kind == TokKind::kSInt) {
+    const size_t n = digit_run(s, 0);
+    if (n > 0 && n <= 18 && (s[0] != '0' || n == 1)) {
+      int64_t v = 0;
+      for (size_t i = 0; i < n; ++i) v = v * 10 + (s[i] - '0');
+      return {n, v};
+    }
+  }
   // The longest candidate span: [-]digits[.digits]; then shrink to a valid spelling.
   size_t n = 0;
   if (kind == TokKind::kSInt && !s.empty() && s[0] == '-') n = 1;
