@@ -50,8 +50,11 @@ void heap_collected(const RunStats& st, std::vector<Finding>& out) {
   Finding f;
   f.code = "heap-collected";
   f.severity = Severity::kInfo;
-  f.title = fmt::format("Heap collected at gc {}: live heap {} -> {}", d.gc, human_bytes(d.before),
-                        human_bytes(d.after));
+  f.title = d.heap_start > d.before
+                ? fmt::format("Heap collected at gc {}: {} heap, {} live (the cycle before marked {} live)", d.gc,
+                              human_bytes(d.heap_start), human_bytes(d.after), human_bytes(d.before))
+                : fmt::format("Heap collected at gc {}: live heap {} -> {}", d.gc, human_bytes(d.before),
+                              human_bytes(d.after));
   std::string context;
   if (!d.marker_before.empty()) {
     context += fmt::format(" It came after the program printed \"{}\" (line {})", d.marker_before,
@@ -61,10 +64,10 @@ void heap_collected(const RunStats& st, std::vector<Finding>& out) {
     context += fmt::format(" The program then printed \"{}\" (line {}).", d.marker_after, d.marker_after_line);
   }
   f.explanation = fmt::format(
-      "{}{} (line {}) found {} live, down from the {} the cycle before it marked: that memory had become "
-      "garbage and the heap no longer holds it.{}",
-      gc_at(d.gc, d.start_ns), d.forced ? ", forced by runtime.GC()," : "", d.line, human_bytes(d.after),
-      human_bytes(d.before), context);
+      "gc {} (@{}, line {}){} started with a {} heap and found {} live, down from the {} the cycle before "
+      "it marked: that memory had become garbage and the heap no longer holds it.{}",
+      d.gc, human_duration(d.start_ns), d.line, d.forced ? ", forced by runtime.GC()," : "",
+      human_bytes(d.heap_start), human_bytes(d.after), human_bytes(d.before), context);
   f.advice =
       "Not a leak: the collector freed it. If the process's RSS stays high after this, the runtime is "
       "keeping the freed pages for reuse before returning them to the OS (see memory-returned / "
@@ -72,6 +75,7 @@ void heap_collected(const RunStats& st, std::vector<Finding>& out) {
   ev(f, "gc", i64(d.gc));
   ev(f, "line", i64(d.line));
   ev(f, "time_ns", d.start_ns);
+  ev(f, "heap_start_bytes", i64(d.heap_start));
   ev(f, "live_before_bytes", i64(d.before));
   ev(f, "live_after_bytes", i64(d.after));
   ev(f, "forced", d.forced);
@@ -350,9 +354,11 @@ void idle_periodic(const RunStats& st, const RunSummary& s, std::vector<Finding>
   f.severity = Severity::kInfo;
   f.title = fmt::format("Idle since gc {}: only the runtime's 2-minute periodic GC ran", st.idle_since_gc());
   f.explanation = fmt::format(
-      "The last {} cycle{} (gc {}-{}, from @{}) each followed a `GC forced` line: nothing allocated enough "
-      "to trigger a collection, so the runtime forced one after 2 minutes without GC.",
-      st.idle_cycles(), st.idle_cycles() == 1 ? "" : "s", st.idle_since_gc(), s.last_gc,
+      "{} (from @{}) followed a `GC forced` line: nothing allocated enough to trigger a collection, so "
+      "the runtime forced one after 2 minutes without GC.",
+      st.idle_cycles() == 1 ? fmt::format("The last cycle, gc {},", s.last_gc)
+                            : fmt::format("Each of the last {} cycles, gc {}-{},", st.idle_cycles(),
+                                          st.idle_since_gc(), s.last_gc),
       human_duration(st.idle_since_ns()));
   f.advice = "Nothing to do: periodic cycles are cheap. They are also when Go 1.21+ returns much of its freed memory.";
   ev(f, "since_gc", i64(st.idle_since_gc()));

@@ -223,6 +223,7 @@ void RunStats::add_cycle(const GcCycle& in) {
       d.start_ns = c.start_ns;
       d.before = prev_.heap_live;
       d.after = c.heap_live;
+      d.heap_start = c.heap_start;
       d.forced = c.has(kGcUserForced);
       d.marker_before = last_marker_;
       d.marker_before_line = last_marker_line_;

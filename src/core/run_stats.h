@@ -36,6 +36,7 @@ struct HeapDrop {
   uint64_t line = 0;
   int64_t start_ns = 0;
   uint64_t before = 0, after = 0;
+  uint64_t heap_start = 0;  ///< heap when the collecting cycle started
   bool forced = false;
   std::string marker_before, marker_after;
   uint64_t marker_before_line = 0, marker_after_line = 0;

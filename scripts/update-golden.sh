@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Regenerates tests/golden/ from the current build (the cases are listed in
+# tests/unit/cli_test.cpp). Read the diff before committing it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin="${GCSIGHT:-$(pwd)/build/src/cli/gcsight}"
+cases=$(sed -n 's/^    {"\([^"]*\)", "\(.*\)"},$/\1|\2/p' tests/unit/cli_test.cpp)
+cd tests/data
+while IFS='|' read -r name args; do
+  [ -n "$name" ] || continue
+  COLUMNS=100 bash -c "'$bin' analyze --color never $args" > "../golden/$name.txt"
+  bash -c "'$bin' analyze --format json $args" > "../golden/$name.json"
+  echo "updated $name"
+done <<< "$cases"

@@ -1,0 +1,165 @@
+// The gcsight binary as users run it: exit codes, help, errors naming the
+// file, colour rules, reports written whole, and golden outputs (text and
+// JSON) of the seed and corpus cases. Regenerate the goldens with
+// scripts/update-golden.sh after an intended change, and read the diff.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int status = -1;
+  std::string out;
+};
+
+// Runs a shell command from the test data directory, so reports name inputs
+// by relative path; returns the exit status and stdout (stderr with 2>&1).
+Result sh(const std::string& cmd) {
+  const std::string full = "cd '" + std::string(GCSIGHT_TEST_DATA) + "' && " + cmd;
+  Result r;
+  FILE* p = popen(full.c_str(), "r");
+  if (p == nullptr) return r;
+  std::array<char, 65536> buf{};
+  size_t n = 0;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int st = pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+const std::string kBin = std::string("'") + GCSIGHT_BINARY + "'";
+
+TEST(Cli, VersionAndHelp) {
+  auto r = sh(kBin + " --version");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out.rfind("gcsight ", 0), 0u);
+  r = sh(kBin + " analyze --help");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("--fail-on"), std::string::npos);
+  r = sh(kBin + " --help");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("analyze"), std::string::npos);
+}
+
+TEST(Cli, UsageErrorsExit2WithAHint) {
+  auto r = sh(kBin + " analyse seed/trace-1.log 2>&1");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.out.find("did you mean 'analyze'"), std::string::npos);
+  r = sh(kBin + " analyze --format xml seed/trace-1.log 2>&1");
+  EXPECT_EQ(r.status, 2);
+  r = sh(kBin + " analyze --start-time yesterday seed/trace-1.log 2>&1");
+  EXPECT_EQ(r.status, 2);
+  r = sh(kBin + " 2>&1");
+  EXPECT_EQ(r.status, 2);
+}
+
+TEST(Cli, UnreadableInputExits3AndTheRestIsAnalysed) {
+  auto r = sh(kBin + " analyze --format json no-such.log seed/trace-1.log 2>/dev/null");
+  EXPECT_EQ(r.status, 3);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["runs"].size(), 1u);
+  EXPECT_EQ(j["runs"][0]["summary"]["cycles"], 28);
+  r = sh(kBin + " analyze no-such.log 2>&1 >/dev/null");
+  EXPECT_NE(r.out.find("no-such.log"), std::string::npos);
+}
+
+TEST(Cli, FailOnSeverity) {
+  EXPECT_EQ(sh(kBin + " analyze --fail-on info seed/trace-1.log >/dev/null").status, 1);
+  EXPECT_EQ(sh(kBin + " analyze --fail-on warning seed/trace-1.log >/dev/null").status, 0);
+  EXPECT_EQ(sh(kBin + " analyze --fail-on critical seed/trace-1.log >/dev/null").status, 0);
+}
+
+TEST(Cli, StdinGzipAndZstd) {
+  auto a = sh(kBin + " analyze --format json - < seed/trace-1.log");
+  EXPECT_EQ(a.status, 0);
+  auto b = sh("gzip -c seed/trace-1.log | " + kBin + " analyze --format json -");
+  EXPECT_EQ(b.status, 0);
+  const auto ja = nlohmann::json::parse(a.out);
+  const auto jb = nlohmann::json::parse(b.out);
+  EXPECT_EQ(ja["runs"], jb["runs"]);
+  if (std::system("command -v zstd >/dev/null 2>&1") == 0) {
+    auto c = sh("zstd -q -c seed/trace-1.log | " + kBin + " analyze --format json -");
+    EXPECT_EQ(nlohmann::json::parse(c.out)["runs"], ja["runs"]);
+  }
+}
+
+TEST(Cli, ColourOnlyWhenAskedOrOnATerminal) {
+  auto r = sh(kBin + " analyze seed/trace-1.log");
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos);
+  r = sh(kBin + " analyze --color always seed/trace-1.log");
+  EXPECT_NE(r.out.find('\x1b'), std::string::npos);
+  r = sh("NO_COLOR=1 " + kBin + " analyze --color auto seed/trace-1.log");
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos);
+}
+
+TEST(Cli, ReportFilesAreWrittenWholeOrNotAtAll) {
+  const fs::path dir = fs::temp_directory_path() / ("gcsight-cli-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const std::string json = (dir / "r.json").string();
+  const std::string csv = (dir / "r.csv").string();
+  auto r = sh(kBin + " analyze --format json --json '" + json + "' --csv '" + csv + "' seed/trace-1.log");
+  EXPECT_EQ(r.status, 0);
+  std::ifstream jf(json);
+  const auto j = nlohmann::json::parse(jf);
+  EXPECT_EQ(j, nlohmann::json::parse(r.out));
+  std::ifstream cf(csv);
+  std::string line;
+  int rows = 0;
+  while (std::getline(cf, line)) ++rows;
+  EXPECT_EQ(rows, 29);  // header + 28 cycles
+  // An unwritable report: exit 4, no partial file.
+  r = sh(kBin + " analyze --json /nonexistent-dir/r.json seed/trace-1.log >/dev/null 2>&1");
+  EXPECT_EQ(r.status, 4);
+  EXPECT_FALSE(fs::exists("/nonexistent-dir/r.json"));
+  for (const auto& e : fs::directory_iterator(dir)) {
+    EXPECT_EQ(e.path().string().find(".tmp-"), std::string::npos) << e.path();
+  }
+  fs::remove_all(dir);
+}
+
+// Golden outputs: the command for each case and its expected stdout.
+struct Golden {
+  const char* name;
+  const char* args;
+};
+constexpr Golden kGoldens[] = {
+    {"seed-trace-1", "seed/trace-1.log"},
+    {"seed-trace-2", "seed/trace-2.log"},
+    {"seed-both-one-stream", "- < <(cat seed/trace-1.log seed/trace-2.log)"},
+    {"go1.22-memtest", "corpus/go1.22.12/memtest/stderr.log"},
+    {"go1.19-forced-combined", "corpus/go1.19.8/forced/combined.log"},
+    {"go1.23-churn-stderrlog", "corpus/go1.23.5/churn-gogc100-stderrlog/combined.log"},
+    {"go1.21-stacksglobals", "corpus/go1.21.13/stacksglobals/stderr.log"},
+};
+
+std::string read_file(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+TEST(Golden, TextAndJsonReports) {
+  const fs::path dir = fs::path(GCSIGHT_TEST_DATA).parent_path() / "golden";
+  for (const Golden& g : kGoldens) {
+    SCOPED_TRACE(g.name);
+    const auto text = sh("COLUMNS=100 bash -c \"" + kBin + " analyze --color never " + g.args + "\"");
+    EXPECT_EQ(text.status, 0);
+    EXPECT_EQ(text.out, read_file(dir / (std::string(g.name) + ".txt")));
+    const auto json = sh("bash -c \"" + kBin + " analyze --format json " + g.args + "\"");
+    EXPECT_EQ(json.status, 0);
+    EXPECT_EQ(json.out, read_file(dir / (std::string(g.name) + ".json")));
+  }
+}
+
+}  // namespace
