@@ -181,6 +181,8 @@ void Analyzer::on_event(const TraceEvent& e) {
       ++p.scan_lines;
       break;
     case EventKind::kProgram:
+      // Text before a runtime line (a progress bar, a log shipper's prefix) is not a line of its own.
+      if (e.role == TextRole::kPrefix) break;
       ++p.program_lines;
       if (current_ != nullptr) {
         add_marker(*current_, e);

@@ -104,7 +104,7 @@ struct StitchSearch {
   }
 
   void complete(const FieldValues& v, size_t line, size_t end) {
-    if (line != last_line) return;
+    if (line != last_line || !values_fit(*shape, v)) return;
     int s = score_values(v);
     const auto& last = lines[line];
     const bool trailing = end < last.text.size();
@@ -166,7 +166,8 @@ struct StitchSearch {
         break;
       case TokKind::kOptLit:
         // Text that spells the optional literal is the runtime's, never program output.
-        if (rest.starts_with(t.text)) {
+        // ` (forced)` and ` [controller reset]` exclude each other.
+        if (rest.starts_with(t.text) && !(t.field == fReset && v.has(fForced))) {
           FieldValues w = v;
           w.set(t.field, 1);
           walk(li, pos + t.text.size(), tok + 1, w);
@@ -245,17 +246,22 @@ bool LineStitcher::ends_window(const LineParse& p) const {
   }
 }
 
-void LineStitcher::emit_program(std::string_view text, uint64_t number, int64_t wall_ns) {
+void LineStitcher::emit_program(std::string_view text, uint64_t number, int64_t wall_ns, TextRole role,
+                                bool terminated) {
   TraceEvent e;
   e.kind = EventKind::kProgram;
   e.line = number;
   e.wall_ns = wall_ns;
   e.text = text;
+  e.role = role;
+  e.terminated = terminated;
   sink_(e);
 }
 
 void LineStitcher::emit_parsed(const InputLine& line, const LineParse& p) {
+  if (p.begin > 0) emit_program(line.text.substr(0, p.begin), line.number, line.wall_ns, TextRole::kPrefix);
   TraceEvent e;
+  e.terminated = line.terminated;
   e.line = line.number;
   e.wall_ns = line.wall_ns;
   switch (p.kind) {
@@ -288,7 +294,7 @@ void LineStitcher::emit_parsed(const InputLine& line, const LineParse& p) {
   sink_(e);
   // Program text written after the runtime text but before its newline.
   if (p.end < line.text.size()) {
-    emit_program(line.text.substr(p.end), line.number, line.wall_ns);
+    emit_program(line.text.substr(p.end), line.number, line.wall_ns, TextRole::kTrailing, line.terminated);
   }
 }
 
@@ -330,7 +336,9 @@ bool LineStitcher::take_suffix(const InputLine& line, const LineParse& p) {
   ++stats_.stitched;
   stats_.stitched_pieces += 1 + suffix_between_.size();
   flush_suffix();
-  if (n < line.text.size()) emit_program(line.text.substr(n), line.number, line.wall_ns);
+  if (n < line.text.size()) {
+    emit_program(line.text.substr(n), line.number, line.wall_ns, TextRole::kTrailing, line.terminated);
+  }
   return true;
 }
 
@@ -358,6 +366,7 @@ void LineStitcher::process(const InputLine& line, const LineParse& p) {
       ++stats_.orphan_tails;
       TraceEvent e;
       e.kind = EventKind::kMalformed;
+      e.terminated = line.terminated;
       e.line = line.number;
       e.wall_ns = line.wall_ns;
       e.text = line.text;
@@ -367,7 +376,7 @@ void LineStitcher::process(const InputLine& line, const LineParse& p) {
       return;
     }
     learn_signature(line.text);
-    emit_program(line.text, line.number, line.wall_ns);
+    emit_program(line.text, line.number, line.wall_ns, TextRole::kLine, line.terminated);
     return;
   }
   emit_parsed(line, p);
@@ -405,6 +414,9 @@ bool LineStitcher::try_resolve() {
 
   // Emit the runtime record, then the program remainders in line order.
   const Held& h0 = held_.front();
+  if (first.begin > 0) {
+    emit_program(std::string_view(h0.text).substr(0, first.begin), h0.number, h0.wall_ns, TextRole::kPrefix);
+  }
   TraceEvent e;
   e.line = h0.number;
   e.wall_ns = h0.wall_ns;
@@ -437,7 +449,8 @@ bool LineStitcher::try_resolve() {
     // program output as a whole, even when it is empty.
     if (off < h.text.size() || off == 0) {
       learn_signature(std::string_view(h.text).substr(off));
-      emit_program(std::string_view(h.text).substr(off), h.number, h.wall_ns);
+      emit_program(std::string_view(h.text).substr(off), h.number, h.wall_ns,
+                   off == 0 ? TextRole::kLine : TextRole::kRemainder, h.terminated);
     }
   }
   held_.clear();
@@ -453,6 +466,7 @@ void LineStitcher::fail_first() {
   if (p.strong || last_unterminated) {
     TraceEvent e;
     e.kind = EventKind::kMalformed;
+    e.terminated = h0.terminated;
     e.line = h0.number;
     e.wall_ns = h0.wall_ns;
     e.text = h0.text;
@@ -468,7 +482,7 @@ void LineStitcher::fail_first() {
   } else {
     // A weak start (`gc ` inside ordinary text): it was program output after all.
     learn_signature(h0.text);
-    emit_program(h0.text, h0.number, h0.wall_ns);
+    emit_program(h0.text, h0.number, h0.wall_ns, TextRole::kLine, h0.terminated);
   }
   lines.erase(lines.begin());
   replay(std::move(lines));

@@ -28,6 +28,15 @@ enum class EventKind : uint8_t {
   kGc, kGcLegacy, kScav, kGcForced, kPacer, kScan, kProgram, kMalformed,
 };
 
+/// Where program text sat on its physical line, so a wrapper can give the
+/// program's bytes back exactly.
+enum class TextRole : uint8_t {
+  kLine,       ///< a whole line (its newline follows unless unterminated)
+  kPrefix,     ///< text before a runtime line on the same line (no newline of its own)
+  kRemainder,  ///< text after a runtime piece, up to the line's end (the newline is the program's)
+  kTrailing,   ///< text after a complete runtime line (newline follows)
+};
+
 /// One event, in input order. Views are valid only during the sink call.
 struct TraceEvent {
   EventKind kind = EventKind::kProgram;
@@ -38,6 +47,8 @@ struct TraceEvent {
   std::string_view text;    ///< program text, or the malformed line
   std::string_view reason;  ///< why a malformed line could not be read
   uint32_t column = 0;      ///< 1-based column of the problem (malformed)
+  TextRole role = TextRole::kLine;  ///< for program text
+  bool terminated = true;   ///< the physical line ended with a newline
 };
 
 /// Receives events.
@@ -78,7 +89,8 @@ class LineStitcher {
   };
   void process(const InputLine& line, const LineParse& p);
   void emit_parsed(const InputLine& line, const LineParse& p);
-  void emit_program(std::string_view text, uint64_t number, int64_t wall_ns);
+  void emit_program(std::string_view text, uint64_t number, int64_t wall_ns, TextRole role,
+                    bool terminated = true);
   bool try_resolve();
   void fail_first();
   void replay(std::vector<Held> lines);

@@ -122,6 +122,34 @@ bool digits_value(std::string_view s, size_t i, size_t n, uint64_t* out) {
 
 std::span<const Shape> all_shapes() { return kShapes; }
 
+bool values_fit(const Shape& shape, const FieldValues& v) {
+  // Sizes are kept in bytes: MB (<< 20) and KiB (<< 10) must fit 64 bits.
+  for (Field f : {fH0, fH1, fH2, fGoal, fStacks, fGlobals, fInuse, fIdle, fSys, fReleased, fConsumed}) {
+    if (v.has(f) && static_cast<uint64_t>(v.v[f]) >= (1ull << 44)) return false;
+  }
+  for (Field f : {fWork, fEager, fTotal}) {
+    if (v.has(f) && static_cast<uint64_t>(v.v[f]) >= (1ull << 54)) return false;
+  }
+  if (shape.kind != ShapeKind::kGc && shape.kind != ShapeKind::kGcLegacy) return true;
+  if (v.v[fGc] > static_cast<int64_t>(std::numeric_limits<uint32_t>::max())) return false;
+  if (v.v[fProcs] > std::numeric_limits<int32_t>::max() || v.v[fProcs] < std::numeric_limits<int32_t>::min()) {
+    return false;
+  }
+  // Durations are stored unsigned (a wrapped negative value prints as ~2^64 ns);
+  // the sums gcsight forms must not wrap.
+  auto sum_fits = [&](std::initializer_list<Field> fs) {
+    uint64_t total = 0;
+    for (Field f : fs) {
+      const auto x = static_cast<uint64_t>(v.v[f]);
+      if (total > std::numeric_limits<uint64_t>::max() - x) return false;
+      total += x;
+    }
+    return true;
+  };
+  if (shape.kind == ShapeKind::kGcLegacy) return sum_fits({fC1, fC2, fC3, fC4}) && v.v[fC1] + v.v[fC2] < (1ll << 53);
+  return sum_fits({fC1, fC2, fC3, fC4, fC5}) && sum_fits({fP2, fP3, fP5});
+}
+
 bool valid_number(TokKind kind, std::string_view s, int64_t* value) {
   uint64_t v = 0;
   switch (kind) {
@@ -137,9 +165,12 @@ bool valid_number(TokKind kind, std::string_view s, int64_t* value) {
       if (n == 0 || digit_run(s, i) != n) return false;
       if (n > 1 && s[i] == '0') return false;  // the runtime never prints leading zeros
       if (!digits_value(s, i, n, &v)) return false;
-      if (v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-        // Values such as an unlimited goal still fit: MB goal is at most 2^44.
-        return false;
+      // `#%` is int(NaN) = -2^63 on amd64 when the CPU fraction is undefined.
+      const uint64_t limit = static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + (neg ? 1u : 0u);
+      if (v > limit) return false;
+      if (neg && v == limit) {
+        *value = std::numeric_limits<int64_t>::min();
+        return true;
       }
       *value = neg ? -static_cast<int64_t>(v) : static_cast<int64_t>(v);
       return !(neg && v == 0);
@@ -188,9 +219,11 @@ bool valid_number(TokKind kind, std::string_view s, int64_t* value) {
       if (ip > 1 && s[0] == '0') return false;
       uint64_t whole = 0;
       uint64_t ms = 0;
-      if (!digits_value(s, 0, ip, &whole) || whole > 9000000000ull) return false;
+      if (!digits_value(s, 0, ip, &whole) || whole > 9223372036ull) return false;
       digits_value(s, ip + 1, 3, &ms);
-      *value = static_cast<int64_t>(whole * 1000000000ull + ms * 1000000ull);
+      const uint64_t ns = whole * 1000000000ull + ms * 1000000ull;
+      if (ns > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return false;
+      *value = static_cast<int64_t>(ns);
       return true;
     }
     default:

@@ -70,6 +70,10 @@ struct NumMatch {
 /// Matches the longest valid token of `kind` at the start of `s` (numbers only).
 NumMatch match_number(TokKind kind, std::string_view s);
 
+/// Whether the values of a complete match fit the runtime's types: the cycle
+/// number is a uint32, GOMAXPROCS an int32, and Go 1.5's phase sums fit 64 bits.
+bool values_fit(const Shape& shape, const FieldValues& v);
+
 /// Whether `s` (complete) is a valid spelling of a `kind` number.
 bool valid_number(TokKind kind, std::string_view s, int64_t* value);
 

@@ -15,8 +15,14 @@ namespace {
 constexpr uint64_t kMiB = 1ull << 20;
 constexpr uint64_t kKiB = 1ull << 10;
 
+// Literals are short (2-30 bytes): a plain loop beats a memcmp call here.
 bool starts_with_at(std::string_view s, size_t pos, std::string_view lit) {
-  return s.size() - pos >= lit.size() && std::memcmp(s.data() + pos, lit.data(), lit.size()) == 0;
+  if (s.size() - pos < lit.size()) return false;
+  const char* p = s.data() + pos;
+  for (size_t i = 0; i < lit.size(); ++i) {
+    if (p[i] != lit[i]) return false;
+  }
+  return true;
 }
 
 uint64_t u(const FieldValues& v, Field f) { return static_cast<uint64_t>(v.v[f]); }
@@ -46,6 +52,8 @@ GreedyMatch match_greedy(const Shape& shape, std::string_view s, size_t pos, siz
         pos += t.text.size();
         break;
       case TokKind::kOptLit:
+        // The runtime prints ` (forced)` or ` [controller reset]`, never both.
+        if (t.field == fReset && vals.has(fForced)) break;
         if (starts_with_at(s, pos, t.text)) {
           pos += t.text.size();
           vals.set(t.field, 1);
@@ -204,7 +212,7 @@ LineParse parse_trace_line(std::string_view line) {
         const Shape& sh = shapes[i];
         FieldValues vals;
         const GreedyMatch m = match_greedy(sh, line, b, 0, vals);
-        if (m.complete) {
+        if (m.complete && values_fit(sh, vals)) {
           out.begin = b;
           out.end = m.pos;
           if (sh.kind == ShapeKind::kGc || sh.kind == ShapeKind::kGcLegacy) {

@@ -98,7 +98,8 @@ TEST(Findings, ExplicitGcOnceIsInfoOftenIsWarning) {
     c.forced = i % 3 == 0;
     often += gc_line(i, c);
   }
-  const Finding* a = find(analyze_text(once), "explicit-gc");
+  const Report r1 = analyze_text(once);
+  const Finding* a = find(r1, "explicit-gc");
   ASSERT_NE(a, nullptr);
   EXPECT_EQ(a->severity, Severity::kInfo);
   const Report ro = analyze_text(often);

@@ -1,0 +1,52 @@
+// Runs a program as a child process with its stdout and stderr on pipes,
+// forwarding signals and calling back with every chunk of output and at a
+// fixed tick (for sampling), until the child has exited and its pipes are
+// drained. The exit status follows env(1)/timeout(1): the child's own status,
+// 128+N when it died by signal N, 126 when it cannot be executed, 127 when it
+// is not found.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gcsight {
+
+/// What to run.
+struct ChildSpec {
+  std::vector<std::string> argv;  ///< argv[0] is looked up in PATH
+  std::vector<std::string> env;   ///< the complete environment, NAME=value
+};
+
+/// Callbacks; `t_ns` is monotonic time since the child was started.
+struct ChildCallbacks {
+  std::function<void(std::string_view data, int64_t t_ns)> on_stdout;
+  std::function<void(std::string_view data, int64_t t_ns)> on_stderr;
+  std::function<void(int64_t t_ns)> on_tick;  ///< every tick_ns while the child runs
+  int64_t tick_ns = 100'000'000;
+  std::function<void(int pid)> on_start;      ///< once the child exists
+};
+
+/// How the child ended.
+struct ChildExit {
+  int status = 125;        ///< what gcsight should exit with
+  bool started = false;    ///< the program was executed
+  bool signaled = false;   ///< it died by a signal
+  int signal = 0;
+  int exit_code = 0;
+  int forwarded_signals = 0;
+  int64_t end_ns = 0;      ///< when it was reaped
+  std::string error;       ///< why it could not be started
+};
+
+/// Runs the child to completion.
+ChildExit run_child(const ChildSpec& spec, const ChildCallbacks& cb);
+
+/// Monotonic clock in ns (CLOCK_MONOTONIC).
+int64_t monotonic_ns();
+/// Wall clock in unix ns (CLOCK_REALTIME).
+int64_t realtime_ns();
+
+}  // namespace gcsight
