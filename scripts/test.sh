@@ -14,6 +14,6 @@ if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
     ctest --test-dir build-asan --output-on-failure -j"$(nproc)"
 fi
 
-if [ "${FUZZ_SECONDS:-60}" != 0 ] && [ -x fuzz/run.sh ]; then
-  fuzz/run.sh "${FUZZ_SECONDS:-60}"
+if [ "${FUZZ_SECONDS:-120}" != 0 ] && [ -x fuzz/run.sh ]; then
+  FUZZ_RUNS="${FUZZ_RUNS:-60000}" fuzz/run.sh "${FUZZ_SECONDS:-120}"
 fi

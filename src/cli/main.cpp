@@ -3,11 +3,13 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "cli/analyze_command.h"
+#include "cli/run_command.h"
 #include "cli/exit_codes.h"
 #include "gcsight/version.h"
 
@@ -26,7 +28,92 @@ size_t edit_distance(const std::string& a, const std::string& b) {
   return prev[b.size()];
 }
 
-const std::vector<std::string> kSubcommands = {"analyze"};
+const std::vector<std::string> kSubcommands = {"analyze", "run"};
+
+constexpr const char* kRunHelp =
+    "Run a Go program with GODEBUG=gctrace=1,scavtrace=1 added to its environment, pass its stdout and\n"
+    "stderr through (minus the runtime's trace lines), sample its memory from /proc, and explain it.\n"
+    "Exits with the program's status (128+N if it died by signal N; 126 not executable, 127 not found,\n"
+    "125 gcsight failed).\n"
+    "\n"
+    "Usage: gcsight run [OPTIONS] [--] PROGRAM [ARGS...]\n"
+    "\n"
+    "Options:\n"
+    "  --json FILE        write the JSON report to FILE\n"
+    "  --csv FILE         write the per-cycle CSV to FILE\n"
+    "  --interval SECS    time between /proc samples (default 0.1)\n"
+    "  --tree             sample the whole process tree\n"
+    "  -q, --quiet        no report or warnings on stderr (failures of gcsight itself are still said)\n"
+    "  --show-trace       pass the runtime's trace lines through to stderr too\n"
+    "  --color WHEN       colour the report: auto (default), always, never\n"
+    "  -h, --help         this help\n";
+
+int run_usage(const std::string& msg) {
+  std::cerr << "gcsight: run: " << msg << "\nUsage: gcsight run [OPTIONS] [--] PROGRAM [ARGS...] (gcsight run --help)\n";
+  return 125;
+}
+
+int run_main(int argc, char** argv) {
+  gcsight::RunArgs ra;
+  int i = 2;
+  auto value = [&](const std::string& opt, std::string* out) {
+    if (i + 1 >= argc) return false;
+    *out = argv[++i];
+    (void)opt;
+    return true;
+  };
+  for (; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--") {
+      ++i;
+      break;
+    }
+    if (a.empty() || a[0] != '-') break;
+    std::string v;
+    if (a == "-h" || a == "--help") {
+      std::cout << kRunHelp;
+      return 0;
+    } else if (a == "--json") {
+      if (!value(a, &ra.json_file)) return run_usage("--json needs a FILE");
+    } else if (a == "--csv") {
+      if (!value(a, &ra.csv_file)) return run_usage("--csv needs a FILE");
+    } else if (a == "--interval") {
+      if (!value(a, &v)) return run_usage("--interval needs seconds");
+      char* end = nullptr;
+      const double secs = std::strtod(v.c_str(), &end);
+      if (end == v.c_str() || *end != '\0' || !(secs >= 0.001 && secs <= 3600)) {
+        return run_usage("--interval: '" + v + "' is not a number of seconds between 0.001 and 3600");
+      }
+      ra.interval_ns = static_cast<int64_t>(secs * 1e9);
+    } else if (a == "--tree") {
+      ra.tree = true;
+    } else if (a == "-q" || a == "--quiet") {
+      ra.quiet = true;
+    } else if (a == "--show-trace") {
+      ra.show_trace = true;
+    } else if (a == "--color" || a.rfind("--color=", 0) == 0) {
+      if (a == "--color") {
+        if (!value(a, &v)) return run_usage("--color needs auto, always or never");
+      } else {
+        v = a.substr(8);
+      }
+      if (v == "auto") {
+        ra.color = gcsight::ColorMode::kAuto;
+      } else if (v == "always") {
+        ra.color = gcsight::ColorMode::kAlways;
+      } else if (v == "never") {
+        ra.color = gcsight::ColorMode::kNever;
+      } else {
+        return run_usage("--color: '" + v + "' is not auto, always or never");
+      }
+    } else {
+      return run_usage("unknown option '" + a + "'");
+    }
+  }
+  for (; i < argc; ++i) ra.command.emplace_back(argv[i]);
+  if (ra.command.empty()) return run_usage("no program given");
+  return gcsight::run_run(ra);
+}
 
 }  // namespace
 
@@ -74,6 +161,12 @@ int main(int argc, char** argv) {
                       "Wall-clock time of the process start (@0s), RFC 3339 or unix seconds, for logs without timestamps");
   analyze->add_option("--max-markers", aa.max_markers, "Program output lines kept per run in the report");
   analyze->add_flag("--timings", aa.timings, "Print the time of each phase to stderr")->group("");
+
+  // `run` takes the program's command line verbatim after its own options, so
+  // it is parsed here rather than by CLI11 (which would reorder `--`).
+  app.add_subcommand("run", "Run a Go program with the GC trace on, pass its output through, sample its memory, "
+                            "and explain it (gcsight run --help)");
+  if (argc >= 2 && std::string(argv[1]) == "run") return run_main(argc, argv);
 
   try {
     app.parse(argc, argv);

@@ -182,7 +182,7 @@ void Analyzer::on_event(const TraceEvent& e) {
       break;
     case EventKind::kProgram:
       // Text before a runtime line (a progress bar, a log shipper's prefix) is not a line of its own.
-      if (e.role == TextRole::kPrefix) break;
+      if (e.role == TextRole::kPrefix || (e.role == TextRole::kRemainder && e.text.empty())) break;
       ++p.program_lines;
       if (current_ != nullptr) {
         add_marker(*current_, e);

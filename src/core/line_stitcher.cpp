@@ -29,7 +29,23 @@ namespace gcsight {
 namespace {
 
 // Shape of the start of a program line: digits -> 9, letters -> a, rest kept.
-bool first_has_cr(std::string_view text) { return text.find('\r') != std::string_view::npos; }
+constexpr int kMaxInsertions = 2;
+
+// Whether token `t` can begin at the start of `s`.
+bool token_starts(const Token& t, std::string_view s) {
+  if (s.empty()) return false;
+  switch (t.kind) {
+    case TokKind::kLit:
+      return s.starts_with(t.text);
+    case TokKind::kOptLit:
+    case TokKind::kRest:
+      return true;  // never resumed after an insertion: they may be absent
+    case TokKind::kSInt:
+      return (s[0] >= '0' && s[0] <= '9') || s[0] == '-';
+    default:
+      return s[0] >= '0' && s[0] <= '9';
+  }
+}
 
 uint64_t signature_of(std::string_view text) {
   uint64_t h = 1469598103934665603ull;
@@ -73,11 +89,19 @@ struct StitchSearch {
   const Shape* shape = nullptr;
   size_t last_line = 0;   // the reconstruction must end on this line
   size_t start = 0;       // offset of the runtime text on the first line
-  int inserted = 0;       // progress writes skipped on the current path
+  int inserted = 0;       // program writes skipped inside the runtime text on the current path
+  int max_insertions = 0; // allowed on one path
+  struct Insertion {
+    size_t line, from, to;
+  };
+  std::vector<Insertion> insertions;
+  std::vector<Insertion> best_insertions;
 
-  void walk_inserted(size_t li, size_t pos, size_t tok, const FieldValues& v) {
+  void walk_inserted(size_t li, size_t from, size_t to, size_t tok, const FieldValues& v) {
     ++inserted;
-    walk(li, pos, tok, v);
+    insertions.push_back({li, from, to});
+    walk(li, to, tok, v);
+    insertions.pop_back();
     --inserted;
   }
 
@@ -110,13 +134,14 @@ struct StitchSearch {
     const bool trailing = end < last.text.size();
     for (const Cut& c : cuts) s += st.signature_score(std::string_view(lines[c.line].text).substr(c.end));
     if (trailing) s += st.signature_score(std::string_view(last.text).substr(end)) - 3;
-    s -= static_cast<int>(cuts.size() + skipped.size()) + 2 * inserted;
+    s -= static_cast<int>(cuts.size() + skipped.size()) + 25 * inserted;
     if (!found || s > best_score) {
       found = true;
       best_score = s;
       best_cuts = cuts;
       best_cuts.push_back({line, end});
       best_skipped = skipped;
+      best_insertions = insertions;
       best_vals = v;
     }
   }
@@ -151,15 +176,17 @@ struct StitchSearch {
       next_line(li + 1, tok, v);
       cuts.pop_back();
     }
-    // A progress write (`\rprogress 40%`) has no newline: it can sit inside a
-    // runtime line. Try resuming after it at every later position.
-    if (pos > line_start && pos < s.size() && s[pos] == '\r') {
-      for (size_t q = pos + 1; q < s.size() && budget > 0; ++q) {
-        walk_inserted(li, q, tok, v);
-      }
-    }
     const Token& t = toks[tok];
     const std::string_view rest = s.substr(pos);
+    // A program write without a newline (a progress bar, a line written in
+    // pieces) can sit inside a runtime line. Where the runtime line does not go
+    // on right here, try resuming it after such an insertion, at every later
+    // position where the next token can start.
+    if (pos > line_start && pos < s.size() && inserted < max_insertions && !token_starts(t, rest)) {
+      for (size_t q = pos + 1; q < s.size() && budget > 0; ++q) {
+        if (token_starts(t, s.substr(q))) walk_inserted(li, pos, q, tok, v);
+      }
+    }
     switch (t.kind) {
       case TokKind::kLit:
         if (rest.starts_with(t.text)) walk(li, pos + t.text.size(), tok + 1, v);
@@ -258,7 +285,7 @@ void LineStitcher::emit_program(std::string_view text, uint64_t number, int64_t 
   sink_(e);
 }
 
-void LineStitcher::emit_parsed(const InputLine& line, const LineParse& p) {
+void LineStitcher::emit_parsed(const InputLine& line, const LineParse& p, bool trailing_newline) {
   if (p.begin > 0) emit_program(line.text.substr(0, p.begin), line.number, line.wall_ns, TextRole::kPrefix);
   TraceEvent e;
   e.terminated = line.terminated;
@@ -293,8 +320,12 @@ void LineStitcher::emit_parsed(const InputLine& line, const LineParse& p) {
   }
   sink_(e);
   // Program text written after the runtime text but before its newline.
+  // Program text written after the runtime text. Its newline is the program's
+  // only if the runtime's own newline followed as an empty line (the caller
+  // knows); otherwise the program wrote no newline and the line's is the runtime's.
   if (p.end < line.text.size()) {
-    emit_program(line.text.substr(p.end), line.number, line.wall_ns, TextRole::kTrailing, line.terminated);
+    emit_program(line.text.substr(p.end), line.number, line.wall_ns,
+                 trailing_newline ? TextRole::kRemainder : TextRole::kPrefix, line.terminated);
   }
 }
 
@@ -314,6 +345,14 @@ bool LineStitcher::take_suffix(const InputLine& line, const LineParse& p) {
     n = 9;
   } else if (!gc && line.text.starts_with(" [controller reset]")) {
     n = 19;
+  }
+  if (n == 0 && line.text.empty() && suffix_between_.empty() && line.terminated) {
+    // `...2 P` + `text\n` + `\n`: the empty line is the runtime's newline,
+    // and the program's newline ended its text.
+    Held h = std::move(*suffix_held_);
+    suffix_held_.reset();
+    emit_parsed(InputLine{h.text, h.number, h.wall_ns, h.terminated}, h.parse, true);
+    return true;
   }
   if (n == 0) {
     // A whole program line may come between; anything else ends the wait.
@@ -343,6 +382,14 @@ bool LineStitcher::take_suffix(const InputLine& line, const LineParse& p) {
 }
 
 void LineStitcher::process(const InputLine& line, const LineParse& p) {
+  if (newline_pending_) {
+    newline_pending_ = false;
+    if (line.text.empty() && line.terminated && held_.empty() && !suffix_held_) {
+      // The runtime's newline: it ends the program text before it.
+      emit_program("", line.number, line.wall_ns, TextRole::kRemainder, true);
+      return;
+    }
+  }
   if (suffix_held_ && take_suffix(line, p)) return;
   if (held_.empty() && (p.kind == LineKind::kGc || p.kind == LineKind::kScav) && p.end < line.text.size() &&
       line.terminated) {
@@ -351,13 +398,16 @@ void LineStitcher::process(const InputLine& line, const LineParse& p) {
   }
   if (!held_.empty()) {
     held_.push_back({std::string(line.text), line.number, line.wall_ns, line.terminated, p});
-    if (try_resolve()) return;
-    if (held_.size() >= opts_.max_lookahead || ends_window(p)) fail_first();
+    // Insertions are searched only when the window closes: they multiply the search.
+    if (try_resolve(false)) return;
+    if (held_.size() >= opts_.max_lookahead || ends_window(p)) {
+      if (!try_resolve(true)) fail_first();
+    }
     return;
   }
   if (p.kind == LineKind::kPartial) {
     held_.push_back({std::string(line.text), line.number, line.wall_ns, line.terminated, p});
-    if (try_resolve()) return;
+    if (try_resolve(true)) return;  // one line: cheap even with insertions
     if (!line.terminated) finish();
     return;
   }
@@ -386,9 +436,9 @@ void LineStitcher::push(const InputLine& line) {
   process(line, parse_trace_line(line.text));
 }
 
-bool LineStitcher::try_resolve() {
+bool LineStitcher::try_resolve(bool allow_insertions) {
   const LineParse& first = held_.front().parse;
-  if (held_.size() < 2 && !first_has_cr(held_.front().text)) return false;
+
   // Every shape with the head that was found competes; the best score wins.
   struct Best {
     const Shape* shape;
@@ -396,18 +446,26 @@ bool LineStitcher::try_resolve() {
     std::vector<StitchSearch::Cut> best_cuts;
     std::vector<size_t> best_skipped;
     FieldValues best_vals;
+    std::vector<StitchSearch::Insertion> best_insertions;
   };
   std::optional<Best> best;
-  for (const Shape& shape : first.family) {
-    StitchSearch s(*this, held_, opts_.search_budget);
-    s.shape = &shape;
-    s.last_line = held_.size() - 1;
-    s.start = first.begin;
-    s.walk(0, first.begin, 0, FieldValues{});
-    if (s.found && (!best || s.best_score > best->best_score)) {
-      best = Best{&shape, s.best_score, std::move(s.best_cuts), std::move(s.best_skipped),
-                  s.best_vals};
+  // Reconstructions without insertions first; only if none exists, allow
+  // program writes without a newline inside the runtime text.
+  for (int allowed : {0, allow_insertions ? kMaxInsertions : -1}) {
+    if (allowed < 0) break;
+    for (const Shape& shape : first.family) {
+      StitchSearch s(*this, held_, opts_.search_budget);
+      s.shape = &shape;
+      s.last_line = held_.size() - 1;
+      s.start = first.begin;
+      s.max_insertions = allowed;
+      s.walk(0, first.begin, 0, FieldValues{});
+      if (s.found && (!best || s.best_score > best->best_score)) {
+        best = Best{&shape, s.best_score, std::move(s.best_cuts), std::move(s.best_skipped), s.best_vals,
+                    std::move(s.best_insertions)};
+      }
     }
+    if (best) break;
   }
   if (!best) return false;
   const Best& search = *best;
@@ -439,19 +497,31 @@ bool LineStitcher::try_resolve() {
   ++stats_.stitched;
   stats_.stitched_pieces += search.best_cuts.size();
 
-  std::vector<std::pair<size_t, size_t>> remainders;  // (line index, offset)
-  for (const auto& c : search.best_cuts) remainders.emplace_back(c.line, c.end);
-  for (size_t k : search.best_skipped) remainders.emplace_back(k, 0);
-  std::sort(remainders.begin(), remainders.end());
-  for (const auto& [li, off] : remainders) {
-    const Held& h = held_[li];
-    // A cut leaves program text after the runtime piece; a skipped line is
-    // program output as a whole, even when it is empty.
-    if (off < h.text.size() || off == 0) {
-      learn_signature(std::string_view(h.text).substr(off));
-      emit_program(std::string_view(h.text).substr(off), h.number, h.wall_ns,
-                   off == 0 ? TextRole::kLine : TextRole::kRemainder, h.terminated);
+  // The program's pieces, in stream order: insertions inside the runtime text
+  // (no newline of their own), remainders after a cut, whole skipped lines.
+  struct Piece {
+    size_t line, from, to;
+    TextRole role;
+  };
+  std::vector<Piece> pieces;
+  for (const auto& c : search.best_cuts) {
+    if (c.end < held_[c.line].text.size()) {
+      // Text after the end of the runtime line on its last line: its newline is
+      // the program's only if an empty line (the runtime's newline) follows.
+      const bool last = c.line == held_.size() - 1;
+      pieces.push_back({c.line, c.end, held_[c.line].text.size(), last ? TextRole::kPrefix : TextRole::kRemainder});
+      if (last && held_[c.line].terminated) newline_pending_ = true;
     }
+  }
+  for (size_t k : search.best_skipped) pieces.push_back({k, 0, held_[k].text.size(), TextRole::kLine});
+  for (const auto& in : search.best_insertions) pieces.push_back({in.line, in.from, in.to, TextRole::kPrefix});
+  std::sort(pieces.begin(), pieces.end(),
+            [](const Piece& a, const Piece& b) { return a.line != b.line ? a.line < b.line : a.from < b.from; });
+  for (const Piece& p : pieces) {
+    const Held& h = held_[p.line];
+    const std::string_view text = std::string_view(h.text).substr(p.from, p.to - p.from);
+    if (p.role != TextRole::kPrefix) learn_signature(text);
+    emit_program(text, h.number, h.wall_ns, p.role, h.terminated);
   }
   held_.clear();
   return true;
@@ -498,7 +568,7 @@ void LineStitcher::replay(std::vector<Held> lines) {
 void LineStitcher::finish() {
   if (suffix_held_) flush_suffix();
   while (!held_.empty()) {
-    if (try_resolve()) break;
+    if (try_resolve(true)) break;
     fail_first();
   }
   // Replaying held lines can leave a complete line waiting for its suffix.

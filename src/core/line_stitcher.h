@@ -56,7 +56,7 @@ using EventSink = std::function<void(const TraceEvent&)>;
 
 /// Options of the stitcher.
 struct StitchOptions {
-  size_t max_lookahead = 16;   ///< lines searched for the pieces of a split line
+  size_t max_lookahead = 1024; ///< lines searched for the pieces of a split line
   size_t search_budget = 50000;  ///< match steps per split line before giving up
 };
 
@@ -78,6 +78,8 @@ class LineStitcher {
   /// Flushes held-back lines at end of input.
   void finish();
   [[nodiscard]] const StitchStats& stats() const { return stats_; }
+  /// Whether lines are held back waiting for the rest of a runtime line.
+  [[nodiscard]] bool holding() const { return !held_.empty() || suffix_held_.has_value(); }
 
  private:
   struct Held {
@@ -88,10 +90,10 @@ class LineStitcher {
     LineParse parse;
   };
   void process(const InputLine& line, const LineParse& p);
-  void emit_parsed(const InputLine& line, const LineParse& p);
+  void emit_parsed(const InputLine& line, const LineParse& p, bool trailing_newline = false);
   void emit_program(std::string_view text, uint64_t number, int64_t wall_ns, TextRole role,
                     bool terminated = true);
-  bool try_resolve();
+  bool try_resolve(bool allow_insertions);
   void fail_first();
   void replay(std::vector<Held> lines);
   [[nodiscard]] bool ends_window(const LineParse& p) const;
@@ -107,6 +109,7 @@ class LineStitcher {
   // may still follow on the next line (the program wrote before it).
   std::optional<Held> suffix_held_;
   std::vector<Held> suffix_between_;  // whole program lines seen while waiting
+  bool newline_pending_ = false;      // a stitched line ended with program text
   bool take_suffix(const InputLine& line, const LineParse& p);
   void flush_suffix();
   uint32_t recent_gc_[8] = {};

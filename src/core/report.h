@@ -166,6 +166,34 @@ struct InputInfo {
   std::string error;  ///< empty when read whole
 };
 
+/// The program gcsight ran (`gcsight run`), and what it measured of it.
+struct ProcessInfo {
+  bool present = false;
+  std::vector<std::string> command;
+  std::string go_version;            ///< from the binary's build info; empty if unknown
+  std::string go_version_note;       ///< why it is unknown
+  std::string godebug;               ///< the GODEBUG the program got
+  std::string gogc, gomemlimit, gomaxprocs;  ///< as set in the environment ("" = default)
+  int exit_status = 0;               ///< what gcsight exits with (the program's status)
+  bool signaled = false;
+  int signal = 0;
+  int64_t duration_ns = 0;
+  int64_t start_wall_ns = 0;         ///< wall clock at launch
+  uint64_t samples = 0;              ///< /proc samples taken
+  uint64_t samples_missing = 0;      ///< samples that could not be read
+  int64_t interval_ns = 0;
+  bool rss_known = false;
+  uint64_t rss_peak = 0;             ///< bytes
+  int64_t rss_peak_ns = 0;           ///< when (since launch)
+  uint64_t rss_last = 0;
+  int64_t rss_last_ns = 0;
+  bool cgroup_limit_known = false;
+  uint64_t cgroup_limit = 0;
+  uint64_t self_rss = 0;             ///< gcsight's own RSS at the end
+  uint64_t self_cpu_ns = 0;          ///< gcsight's own CPU time
+  uint64_t child_cpu_ns = 0;         ///< the program's CPU time (last sample)
+};
+
 /// The whole analysis.
 struct Report {
   static constexpr int kSchemaVersion = 1;
@@ -173,6 +201,7 @@ struct Report {
   std::vector<InputInfo> inputs;
   std::vector<Run> runs;
   ParseSummary parse;
+  ProcessInfo process;  ///< only for `gcsight run`
 };
 
 /// Stable name of a severity: "info", "warning", "critical".

@@ -146,7 +146,13 @@ bool values_fit(const Shape& shape, const FieldValues& v) {
     }
     return true;
   };
-  if (shape.kind == ShapeKind::kGcLegacy) return sum_fits({fC1, fC2, fC3, fC4}) && v.v[fC1] + v.v[fC2] < (1ll << 53);
+  if (shape.kind == ShapeKind::kGcLegacy) {
+    // Go <= 1.4 prints microseconds: their sum, in ns, must fit 64 bits.
+    if (!sum_fits({fC1, fC2, fC3, fC4})) return false;
+    const uint64_t us = static_cast<uint64_t>(v.v[fC1]) + static_cast<uint64_t>(v.v[fC2]) +
+                        static_cast<uint64_t>(v.v[fC3]) + static_cast<uint64_t>(v.v[fC4]);
+    return us <= std::numeric_limits<uint64_t>::max() / 1000;
+  }
   return sum_fits({fC1, fC2, fC3, fC4, fC5}) && sum_fits({fP2, fP3, fP5});
 }
 

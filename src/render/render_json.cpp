@@ -254,6 +254,34 @@ nlohmann::ordered_json report_to_json(const Report& report) {
   Json runs = Json::array();
   for (const Run& r : report.runs) runs.push_back(run(r));
   j["runs"] = std::move(runs);
+  if (report.process.present) {
+    const ProcessInfo& p = report.process;
+    Json pr = Json::object();
+    pr["command"] = p.command;
+    pr["go_version"] = p.go_version.empty() ? Json() : Json(p.go_version);
+    pr["godebug"] = p.godebug;
+    pr["gogc"] = p.gogc;
+    pr["gomemlimit"] = p.gomemlimit;
+    pr["gomaxprocs"] = p.gomaxprocs;
+    pr["exit_status"] = p.exit_status;
+    pr["signaled"] = p.signaled;
+    if (p.signaled) pr["signal"] = p.signal;
+    pr["duration_ns"] = p.duration_ns;
+    pr["samples"] = p.samples;
+    pr["samples_missing"] = p.samples_missing;
+    pr["interval_ns"] = p.interval_ns;
+    if (p.rss_known) {
+      pr["rss_peak_bytes"] = p.rss_peak;
+      pr["rss_peak_ns"] = p.rss_peak_ns;
+      pr["rss_last_bytes"] = p.rss_last;
+      pr["rss_last_ns"] = p.rss_last_ns;
+    }
+    if (p.cgroup_limit_known) pr["cgroup_limit_bytes"] = p.cgroup_limit;
+    pr["program_cpu_ns"] = p.child_cpu_ns;
+    pr["gcsight_rss_bytes"] = p.self_rss;
+    pr["gcsight_cpu_ns"] = p.self_cpu_ns;
+    j["process"] = std::move(pr);
+  }
   return j;
 }
 

@@ -187,6 +187,7 @@ class TextWriter {
   [[nodiscard]] std::string take() { return std::move(out_); }
 
   void report(const Report& r) {
+    if (r.process.present) process_section(r.process);
     if (r.runs.empty()) {
       line(paint(kSgrBold, "no gc cycles found") + " (was the program run with " +
            "GODEBUG=gctrace=1?)");
@@ -523,6 +524,36 @@ class TextWriter {
       const size_t room = width_ > used + 8 ? width_ - used : 8;
       line(paint(kSgrDim, where) + truncate_to(sanitize(m.text), room));
     }
+  }
+
+  // `gcsight run`: what ran, how it ended, and what /proc showed.
+  void process_section(const ProcessInfo& p) {
+    line(paint(kSgrBold, "program"));
+    std::vector<std::string> words;
+    for (const auto& a : p.command) words.push_back(sanitize(a));
+    stat("command", join(words, " "));
+    stat("go version", p.go_version.empty() ? (p.go_version_note.empty() ? "unknown" : p.go_version_note)
+                                            : p.go_version);
+    std::string ended = p.signaled ? fmt::format("killed by signal {} (exit status {})", p.signal, p.exit_status)
+                                   : fmt::format("exit status {}", p.exit_status);
+    stat("ran", fmt::format("{}, {}", format_duration(p.duration_ns), ended));
+    stat("settings", fmt::format("GODEBUG={} GOGC={} GOMEMLIMIT={} GOMAXPROCS={}", sanitize(p.godebug),
+                                 p.gogc.empty() ? "(default)" : sanitize(p.gogc),
+                                 p.gomemlimit.empty() ? "(default)" : sanitize(p.gomemlimit),
+                                 p.gomaxprocs.empty() ? "(default)" : sanitize(p.gomaxprocs)));
+    if (p.rss_known) {
+      stat("rss", fmt::format("peak {} at {}, last {} at {}; {} samples every {}{}", format_bytes(p.rss_peak),
+                              format_duration(p.rss_peak_ns), format_bytes(p.rss_last),
+                              format_duration(p.rss_last_ns), format_count(p.samples),
+                              format_duration(p.interval_ns),
+                              p.samples_missing > 0 ? fmt::format(" ({} could not be read)", p.samples_missing)
+                                                    : std::string()));
+    } else {
+      stat("rss", fmt::format("not sampled ({} samples, {} could not be read)", p.samples, p.samples_missing));
+    }
+    if (p.cgroup_limit_known) stat("cgroup limit", format_bytes(p.cgroup_limit));
+    stat("gcsight itself", fmt::format("{} RSS, {} CPU", format_bytes(p.self_rss), format_duration(static_cast<int64_t>(p.self_cpu_ns))));
+    line("");
   }
 
   void parse_section(const Report& r) {

@@ -1,0 +1,259 @@
+// `gcsight run`: the program's stdout goes to ours untouched; its stderr is
+// split into the runtime's trace lines (consumed, analysed) and everything
+// else (passed on byte for byte). The stitcher re-assembles runtime lines that
+// the program's own writes split, and hands back the program's pieces with
+// their role on the line, so the bytes it wrote are given back as written: a
+// remainder after a cut keeps its newline, text before a runtime line on the
+// same line has none of its own.
+//
+// Latency: a partial line (no newline yet) that cannot be the start of a
+// runtime line is passed on at once, so progress bars on stderr still move;
+// only text that may begin a runtime line waits for its newline.
+#include "cli/run_command.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+
+#include "cli/exit_codes.h"
+#include "cli/output_file.h"
+#include "core/analyzer.h"
+#include "core/godebug.h"
+#include "gcsight/version.h"
+#include "io/child_runner.h"
+#include "io/proc_sampler.h"
+#include "render/render_csv.h"
+#include "render/render_json.h"
+#include "render/render_text.h"
+
+extern char** environ;
+
+namespace gcsight {
+namespace {
+
+void write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return;  // the reader went away (EPIPE): nothing more can be delivered
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+// Could `s` (the unterminated end of the stream) begin a runtime line?
+bool may_hold_runtime_text(std::string_view s) {
+  static constexpr std::string_view kHeads[] = {"gc", "scav ", "scvg", "GC forced", "pacer: ", "scan: ",
+                                                "forced scvg: "};
+  for (std::string_view h : kHeads) {
+    if (s.find(h) != std::string_view::npos) return true;
+    // A head cut short at the end: "g", "sca", "GC f"...
+    for (size_t k = 1; k < h.size() && k <= s.size(); ++k) {
+      if (s.substr(s.size() - k) == h.substr(0, k)) return true;
+    }
+  }
+  return false;
+}
+
+/// Splits the program's stderr into trace events and passthrough bytes.
+class StderrDemux {
+ public:
+  StderrDemux(Analyzer& analyzer, bool show_trace)
+      : analyzer_(analyzer),
+        show_trace_(show_trace),
+        stitcher_([this](const TraceEvent& e) { on_event(e); }) {}
+
+  void feed(std::string_view data) {
+    if (show_trace_) write_all(STDERR_FILENO, data);
+    pending_.append(data);
+    size_t start = 0;
+    for (;;) {
+      const size_t nl = pending_.find('\n', flushed_ > start ? flushed_ : start);
+      if (nl == std::string::npos) break;
+      const size_t from = std::max(start, flushed_);
+      push(std::string_view(pending_).substr(from, nl - from), true);
+      start = nl + 1;
+      flushed_ = 0;
+    }
+    pending_.erase(0, start);
+    if (flushed_ > 0 && start > 0) flushed_ = 0;
+    // Pass on a partial line at once when it cannot hold runtime text.
+    if (!show_trace_ && !stitcher_.holding() && pending_.size() > flushed_) {
+      const std::string_view tail = std::string_view(pending_).substr(flushed_);
+      if (!may_hold_runtime_text(tail)) {
+        write_all(STDERR_FILENO, tail);
+        flushed_ = pending_.size();
+      }
+    }
+  }
+
+  void finish() {
+    if (pending_.size() > flushed_) push(std::string_view(pending_).substr(flushed_), false);
+    pending_.clear();
+    flushed_ = 0;
+    stitcher_.finish();
+  }
+
+  const StitchStats& stats() const { return stitcher_.stats(); }
+  uint64_t lines() const { return line_; }
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  void push(std::string_view text, bool terminated) {
+    ++line_;
+    bytes_ += text.size() + (terminated ? 1 : 0);
+    stitcher_.push({text, line_, realtime_ns(), terminated});
+  }
+
+  void on_event(const TraceEvent& e) {
+    if (!show_trace_) {
+      if (e.kind == EventKind::kProgram) {
+        write_all(STDERR_FILENO, e.text);
+        const bool newline = e.role == TextRole::kPrefix ? false : e.terminated;
+        if (newline) write_all(STDERR_FILENO, "\n");
+      } else if (e.kind == EventKind::kMalformed) {
+        // Not attributable to the runtime: it is the program's.
+        write_all(STDERR_FILENO, e.text);
+        if (e.terminated) write_all(STDERR_FILENO, "\n");
+      }
+    }
+    analyzer_.on_event(e);
+  }
+
+  Analyzer& analyzer_;
+  bool show_trace_;
+  LineStitcher stitcher_;
+  std::string pending_;
+  size_t flushed_ = 0;  // bytes of the current partial line already passed on
+  uint64_t line_ = 0;
+  uint64_t bytes_ = 0;
+};
+
+std::string env_value(const std::vector<std::string>& env, std::string_view name) {
+  for (const auto& e : env) {
+    if (e.size() > name.size() && e.compare(0, name.size(), name) == 0 && e[name.size()] == '=') {
+      return e.substr(name.size() + 1);
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+int run_run(const RunArgs& a) {
+  // The environment: everything the user has, with the trace added to GODEBUG.
+  std::vector<std::string> env;
+  std::string user_godebug;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string_view kv(*e);
+    if (kv.starts_with("GODEBUG=")) {
+      user_godebug = std::string(kv.substr(8));
+      continue;
+    }
+    env.emplace_back(kv);
+  }
+  const std::string godebug = merge_godebug(user_godebug);
+  env.push_back("GODEBUG=" + godebug);
+
+  ProcessInfo info;
+  info.present = true;
+  info.command = a.command;
+  info.godebug = godebug;
+  info.gogc = env_value(env, "GOGC");
+  info.gomemlimit = env_value(env, "GOMEMLIMIT");
+  info.gomaxprocs = env_value(env, "GOMAXPROCS");
+  info.interval_ns = a.interval_ns;
+  info.start_wall_ns = realtime_ns();
+
+  std::unique_ptr<OutputFile> csv_file;
+  CycleSink sink;
+  if (!a.csv_file.empty()) {
+    std::string err;
+    csv_file = OutputFile::create(a.csv_file, &err);
+    if (!csv_file) {
+      std::cerr << "gcsight: " << err << "\n";
+      return 125;
+    }
+    write_csv_header(csv_file->stream());
+    sink = [&csv_file](uint32_t run, const GcCycle& c) { write_csv_row(csv_file->stream(), run, c); };
+  }
+  Analyzer analyzer(AnalyzeOptions{}, sink);
+  analyzer.begin_input("<stderr of " + a.command.front() + ">");
+  StderrDemux demux(analyzer, a.show_trace);
+
+  std::unique_ptr<ProcSampler> sampler;
+  SamplerOptions sopts;
+  sopts.tree = a.tree;
+  ChildCallbacks cb;
+  cb.tick_ns = a.interval_ns;
+  cb.on_stdout = [](std::string_view d, int64_t) { write_all(STDOUT_FILENO, d); };
+  cb.on_stderr = [&demux](std::string_view d, int64_t) { demux.feed(d); };
+  cb.on_start = [&](int pid) { sampler = std::make_unique<ProcSampler>(pid, sopts); };
+  auto take_sample = [&](int64_t t) {
+    if (!sampler) return;
+    const MemorySample s = sampler->sample(t);
+    ++info.samples;
+    if (!s.ok || !s.rss) {
+      ++info.samples_missing;
+      return;
+    }
+    if (!info.rss_known || *s.rss > info.rss_peak) {
+      info.rss_peak = *s.rss;
+      info.rss_peak_ns = t;
+    }
+    info.rss_known = true;
+    info.rss_last = *s.rss;
+    info.rss_last_ns = t;
+    if (s.cpu_user_ns && s.cpu_sys_ns) info.child_cpu_ns = *s.cpu_user_ns + *s.cpu_sys_ns;
+    if (s.cgroup_max) {
+      info.cgroup_limit_known = true;
+      info.cgroup_limit = *s.cgroup_max;
+    }
+  };
+  cb.on_tick = take_sample;
+
+  const ChildExit ex = run_child(ChildSpec{a.command, env}, cb);
+  demux.finish();
+  if (!ex.started) {
+    // A failure of gcsight's own job: said even with --quiet.
+    std::cerr << "gcsight: " << ex.error << "\n";
+    return ex.status;
+  }
+  info.exit_status = ex.status;
+  info.signaled = ex.signaled;
+  info.signal = ex.signal;
+  info.duration_ns = ex.end_ns;
+  const MemorySample self = ProcSampler::sample_self(ex.end_ns);
+  if (self.rss) info.self_rss = *self.rss;
+  if (self.cpu_user_ns && self.cpu_sys_ns) info.self_cpu_ns = *self.cpu_user_ns + *self.cpu_sys_ns;
+
+  analyzer.end_input(InputInfo{"<stderr of " + a.command.front() + ">", demux.bytes(), demux.lines(), {}},
+                     demux.stats(), "none");
+  Report report = analyzer.finish(kVersion);
+  report.process = std::move(info);
+
+  // Reports never change the exit status: a failure to write one is a message.
+  if (csv_file) {
+    std::string err;
+    if (!csv_file->commit(&err)) std::cerr << "gcsight: " << err << "\n";
+  }
+  if (!a.json_file.empty()) {
+    std::string err;
+    if (!write_file_whole(a.json_file, render_json(report), &err)) std::cerr << "gcsight: " << err << "\n";
+  }
+  if (!a.quiet) {
+    TextStyle style;
+    const char* no_color = std::getenv("NO_COLOR");
+    style.color = a.color == ColorMode::kAlways ||
+                  (a.color == ColorMode::kAuto && isatty(STDERR_FILENO) == 1 &&
+                   (no_color == nullptr || no_color[0] == '\0'));
+    std::cerr << render_text(report, style);
+  }
+  return ex.status;
+}
+
+}  // namespace gcsight

@@ -1,0 +1,28 @@
+// `gcsight run -- PROGRAM [ARGS...]`: run a Go program with the trace on,
+// pass its output through, sample its memory, and report when it ends.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cli/analyze_command.h"
+
+namespace gcsight {
+
+/// Options of `run`.
+struct RunArgs {
+  std::vector<std::string> command;
+  std::string json_file;
+  std::string csv_file;
+  ColorMode color = ColorMode::kAuto;
+  bool quiet = false;
+  bool show_trace = false;
+  bool tree = false;
+  int64_t interval_ns = 100'000'000;
+};
+
+/// Runs `run`; returns the program's exit status (or 125/126/127).
+int run_run(const RunArgs& args);
+
+}  // namespace gcsight
