@@ -146,12 +146,25 @@ struct StitchSearch {
     }
   }
 
+  // Whether every token from `tok` on may be absent (an empty line can end the line).
+  bool rest_optional(size_t tok) const {
+    for (size_t i = tok; i < shape->tokens.size(); ++i) {
+      if (shape->tokens[i].kind != TokKind::kOptLit) return false;
+    }
+    return true;
+  }
+
   // Continue the runtime line on lines[from..] in state (tok, v). Each line
   // may instead be wholly program output (skipped), but not a runtime line.
   void next_line(size_t from, size_t tok, const FieldValues& v) {
     size_t pushed = 0;
+    const Token& t = shape->tokens[tok];
     for (size_t k = from; k <= last_line; ++k) {
-      walk(k, 0, tok, v);
+      // Most lines cannot continue the runtime line (they do not start with
+      // the next token): checking that first keeps long windows cheap.
+      if (token_starts(t, lines[k].text) || (lines[k].text.empty() && rest_optional(tok))) {
+        walk(k, 0, tok, v);
+      }
       if (budget == 0 || st.ends_window(lines[k].parse)) break;
       skipped.push_back(k);
       ++pushed;

@@ -56,7 +56,7 @@ using EventSink = std::function<void(const TraceEvent&)>;
 
 /// Options of the stitcher.
 struct StitchOptions {
-  size_t max_lookahead = 1024; ///< lines searched for the pieces of a split line
+  size_t max_lookahead = 8192; ///< lines searched for the pieces of a split line
   size_t search_budget = 50000;  ///< match steps per split line before giving up
 };
 

@@ -80,7 +80,7 @@ TEST_F(RunE2E, CyclesEqualTheProgramsNumGCForEveryToolchain) {
     EXPECT_EQ(r["runs"][0]["summary"]["last_gc"], t["NumGC"]);
     EXPECT_EQ(r["parse"]["malformed_lines"], 0);
     EXPECT_EQ(r["process"]["exit_status"], 0);
-    EXPECT_GT(r["process"]["samples"].get<int>(), 5);
+    EXPECT_GT(r["process"]["samples"].get<int>(), 2);
     EXPECT_GT(r["process"]["rss_peak_bytes"].get<int64_t>(), 1 << 20);
   }
 }
