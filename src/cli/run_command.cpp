@@ -11,6 +11,7 @@
 // only text that may begin a runtime line waits for its newline.
 #include "cli/run_command.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -24,6 +25,7 @@
 #include "core/godebug.h"
 #include "gcsight/version.h"
 #include "io/child_runner.h"
+#include "io/go_buildinfo.h"
 #include "io/proc_sampler.h"
 #include "render/render_csv.h"
 #include "render/render_json.h"
@@ -133,6 +135,27 @@ class StderrDemux {
   uint64_t bytes_ = 0;
 };
 
+// The file execvp would run for `name`: itself if it has a slash, else the
+// first executable match in PATH.
+std::string resolve_program(const std::string& name, const std::string& path_env) {
+  if (name.find('/') != std::string::npos) return name;
+  size_t start = 0;
+  while (start <= path_env.size()) {
+    const size_t colon = path_env.find(':', start);
+    std::string_view dir = std::string_view(path_env).substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+    if (dir.empty()) dir = ".";  // an empty PATH entry means the current directory
+    std::string candidate;
+    candidate.reserve(dir.size() + 1 + name.size());
+    candidate.append(dir.data(), dir.size());
+    candidate.push_back('/');
+    candidate.append(name);
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  return {};
+}
+
 std::string env_value(const std::vector<std::string>& env, std::string_view name) {
   for (const auto& e : env) {
     if (e.size() > name.size() && e.compare(0, name.size(), name) == 0 && e[name.size()] == '=') {
@@ -167,6 +190,16 @@ int run_run(const RunArgs& a) {
   info.gomemlimit = env_value(env, "GOMEMLIMIT");
   info.gomaxprocs = env_value(env, "GOMAXPROCS");
   info.interval_ns = a.interval_ns;
+  // The Go version the program was built with, to read the trace by (a script
+  // that starts a Go program still works: the environment is inherited).
+  if (const std::string exe = resolve_program(a.command.front(), env_value(env, "PATH")); !exe.empty()) {
+    std::string err;
+    if (auto v = read_go_version(exe, &err)) {
+      info.go_version = *v;
+    } else {
+      info.go_version_note = fmt::format("unknown ({}: {})", exe, err);
+    }
+  }
   info.start_wall_ns = realtime_ns();
 
   std::unique_ptr<OutputFile> csv_file;

@@ -80,6 +80,9 @@ TEST_F(RunE2E, CyclesEqualTheProgramsNumGCForEveryToolchain) {
     EXPECT_EQ(r["runs"][0]["summary"]["last_gc"], t["NumGC"]);
     EXPECT_EQ(r["parse"]["malformed_lines"], 0);
     EXPECT_EQ(r["process"]["exit_status"], 0);
+    // The toolchain directory is named after the Go release it holds (go1.XX).
+    const std::string ver = r["process"]["go_version"].is_string() ? r["process"]["go_version"].get<std::string>() : "";
+    EXPECT_EQ(ver.rfind(prog.parent_path().filename().string() + ".", 0), 0u) << ver;
     EXPECT_GT(r["process"]["samples"].get<int>(), 2);
     EXPECT_GT(r["process"]["rss_peak_bytes"].get<int64_t>(), 1 << 20);
   }
