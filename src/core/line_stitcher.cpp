@@ -364,7 +364,8 @@ bool LineStitcher::take_suffix(const InputLine& line, const LineParse& p) {
     // and the program's newline ended its text.
     Held h = std::move(*suffix_held_);
     suffix_held_.reset();
-    emit_parsed(InputLine{h.text, h.number, h.wall_ns, h.terminated}, h.parse, true);
+    emit_parsed(InputLine{h.text, h.number, h.wall_ns, h.terminated}, h.parse);
+    emit_program("", line.number, line.wall_ns, TextRole::kRemainder, true);
     return true;
   }
   if (n == 0) {
