@@ -191,6 +191,11 @@ func writeTruth() {
 	if path == "" {
 		return
 	}
+	// A cycle can be under way when the work stops; it completes, and prints
+	// its line, after ReadMemStats would have been taken. runtime.GC waits for
+	// it and runs one more (forced) cycle, so the counts cover every line the
+	// runtime prints before exit.
+	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	b, err := json.Marshal(struct {
