@@ -10,7 +10,7 @@ ctest --test-dir build --output-on-failure -j"$(nproc)"
 
 if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
   BUILD_DIR=build-asan BUILD_TYPE=Debug CMAKE_ARGS="-DGCSIGHT_SANITIZE=ON -DGCSIGHT_BUILD_BENCH=OFF" scripts/setup.sh
-  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  GCSIGHT_SKIP_LONG_E2E=1 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j"$(nproc)"
 fi
 

@@ -1,24 +1,21 @@
 // memtest reproduces the seed investigation: "my Go program still holds 800 MB
 // after the work is done; is it a leak?"
 //
-// test() appends 64-byte, pointer-free structs by value to a local slice until
-// the elements add up to MEMTEST_MB mebibytes (default 800), then returns, so
-// the whole slice becomes garbage. main logs "force gc", calls runtime.GC()
-// (the heap drops to almost nothing), logs "Done." and idles IDLE_SECONDS
-// (default 150) without allocating, so that the runtime's periodic forced GC
-// (every 2 minutes) and the background scavenger returning the freed pages to
-// the OS show up in the trace (GODEBUG=gctrace=1,scavtrace=1) and in RSS.
-//
-// The slice grows by reallocation, as append does (1.25x a step at this size),
-// so its last backing array is up to 1.25x MEMTEST_MB; while it is being filled
-// from the one before, both are live, and with the garbage of the earlier
-// steps the heap peaks near three times MEMTEST_MB (2.5 GiB for 800 MiB with
-// Go 1.19: gctrace shows 2584->2584->1575 MB).
+// test() allocates MEMTEST_MB mebibytes (default 800) of 64-byte records, one
+// by one, keeping them in a local slice of pointers, then returns, so all of it
+// becomes garbage. main logs "force gc", calls runtime.GC() (the heap drops to
+// almost nothing), logs "Done." and idles IDLE_SECONDS (default 150) without
+// allocating, so that the runtime's periodic forced GC (every 2 minutes) and the
+// background scavenger returning the freed pages to the OS show up in the trace
+// (GODEBUG=gctrace=1,scavtrace=1) and in RSS. With the slice's growth and the
+// garbage of its earlier copies the heap peaks near 1 GB (Go 1.22:
+// `985->985->0 MB` at the forced cycle).
 //
 // Messages go to stderr through the log package (date and time prefix), where
 // they interleave with the runtime's trace lines, as in the seed's logs. With
 // TRUTH_FILE set, the runtime's own counters are written there as JSON at exit:
-// {"NumGC":..,"NumForcedGC":..,"PauseTotalNs":..,"HeapReleased":..}.
+// {"NumGC":..,"NumForcedGC":..,"PauseTotalNs":..,"HeapReleased":..,
+// "ForcedGCDoneNs":..,"PauseEndNs":[..]} (see type truth).
 //
 // Standard library only; builds with Go 1.19 and later.
 package main
@@ -33,18 +30,18 @@ import (
 	"unsafe"
 )
 
-// student is the 64-byte element appended to the slice; no pointers, so the
-// GC marks the backing array without scanning it.
-type student struct {
-	id    int64
-	age   int64
-	score float64
-	name  [40]byte
+// record is 64 bytes, allocated one by one as a program building a large
+// structure does; each points to the one before, so all stay reachable until
+// test returns.
+type record struct {
+	id   int64
+	name [48]byte
+	next *record
 }
 
-// Fails to compile unless student is exactly 64 bytes.
-var _ [0]struct{} = [unsafe.Sizeof(student{}) - 64]struct{}{}
-var _ [0]struct{} = [64 - unsafe.Sizeof(student{})]struct{}{}
+// Fails to compile unless record is exactly 64 bytes.
+var _ [0]struct{} = [unsafe.Sizeof(record{}) - 64]struct{}{}
+var _ [0]struct{} = [64 - unsafe.Sizeof(record{})]struct{}{}
 
 // envInt returns the integer value of an environment variable, or def when it
 // is unset; a malformed value is fatal rather than silently replaced.
@@ -60,16 +57,19 @@ func envInt(name string, def int) int {
 	return n
 }
 
-// test fills a local slice with totalMB mebibytes of students and returns its
-// length; the slice itself does not outlive the call.
+// test allocates totalMB mebibytes of records, keeps them in a local slice of
+// pointers, and returns their count; nothing of it outlives the call.
 func test(totalMB int) int {
-	n := totalMB << 20 / int(unsafe.Sizeof(student{}))
-	container := make([]student, 0)
+	n := totalMB << 20 / int(unsafe.Sizeof(record{}))
+	container := make([]*record, 0)
 	log.Println("loop begin")
 	for i := 0; i < n; i++ {
-		s := student{id: int64(i), age: int64(i % 100), score: float64(i) / 3}
-		s.name[0] = byte('a' + i%26)
-		container = append(container, s)
+		r := &record{id: int64(i)}
+		r.name[0] = byte('a' + i%26)
+		if i > 0 {
+			r.next = container[i-1]
+		}
+		container = append(container, r)
 	}
 	log.Println("loop end")
 	return len(container)
@@ -79,17 +79,34 @@ func test(totalMB int) int {
 var records int
 
 // truth holds the runtime's own view of the run, for checking gcsight's figures.
+// Times are since main started (within a few milliseconds of the process's
+// start): when runtime.GC() returned, and when each cycle's pause ended (the
+// runtime's PauseEnd ring, oldest first).
 type truth struct {
-	NumGC        uint32
-	NumForcedGC  uint32
-	PauseTotalNs uint64
-	HeapReleased uint64
+	NumGC          uint32
+	NumForcedGC    uint32
+	PauseTotalNs   uint64
+	HeapReleased   uint64
+	ForcedGCDoneNs int64
+	PauseEndNs     []int64
 }
 
-func writeTruth(path string) {
+// started is when main began, the zero of the truth's times.
+var started = time.Now()
+
+func writeTruth(path string, forcedDone time.Duration) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	b, err := json.Marshal(truth{ms.NumGC, ms.NumForcedGC, ms.PauseTotalNs, ms.HeapReleased})
+	t := truth{ms.NumGC, ms.NumForcedGC, ms.PauseTotalNs, ms.HeapReleased, int64(forcedDone), nil}
+	first := uint32(0)
+	if ms.NumGC > uint32(len(ms.PauseEnd)) {
+		first = ms.NumGC - uint32(len(ms.PauseEnd))
+	}
+	for n := first; n < ms.NumGC; n++ {
+		end := time.Unix(0, int64(ms.PauseEnd[n%uint32(len(ms.PauseEnd))]))
+		t.PauseEndNs = append(t.PauseEndNs, int64(end.Sub(started)))
+	}
+	b, err := json.Marshal(t)
 	if err != nil {
 		log.Fatalf("memtest: encoding truth: %v", err)
 	}
@@ -107,6 +124,7 @@ func main() {
 
 	log.Println("force gc")
 	runtime.GC()
+	forcedDone := time.Since(started)
 	log.Println("Done.")
 
 	// One long sleep: the program does nothing that would allocate or trigger
@@ -114,6 +132,6 @@ func main() {
 	time.Sleep(time.Duration(idle) * time.Second)
 
 	if path := os.Getenv("TRUTH_FILE"); path != "" {
-		writeTruth(path)
+		writeTruth(path, forcedDone)
 	}
 }

@@ -23,6 +23,7 @@
 #include "cli/output_file.h"
 #include "core/analyzer.h"
 #include "core/godebug.h"
+#include "core/memory_model.h"
 #include "gcsight/version.h"
 #include "io/child_runner.h"
 #include "io/go_buildinfo.h"
@@ -64,12 +65,16 @@ bool may_hold_runtime_text(std::string_view s) {
 /// Splits the program's stderr into trace events and passthrough bytes.
 class StderrDemux {
  public:
-  StderrDemux(Analyzer& analyzer, bool show_trace)
+  StderrDemux(Analyzer& analyzer, MemoryModel& memory, int64_t launch_wall_ns, bool show_trace)
       : analyzer_(analyzer),
+        memory_(memory),
+        launch_wall_ns_(launch_wall_ns),
         show_trace_(show_trace),
         stitcher_([this](const TraceEvent& e) { on_event(e); }) {}
 
-  void feed(std::string_view data) {
+  /// `t_ns`: arrival since launch; it dates every line the chunk completes.
+  void feed(std::string_view data, int64_t t_ns) {
+    arrival_wall_ns_ = launch_wall_ns_ + t_ns;
     if (show_trace_) write_all(STDERR_FILENO, data);
     pending_.append(data);
     size_t start = 0;
@@ -108,7 +113,7 @@ class StderrDemux {
   void push(std::string_view text, bool terminated) {
     ++line_;
     bytes_ += text.size() + (terminated ? 1 : 0);
-    stitcher_.push({text, line_, realtime_ns(), terminated});
+    stitcher_.push({text, line_, arrival_wall_ns_, terminated});
   }
 
   void on_event(const TraceEvent& e) {
@@ -124,9 +129,13 @@ class StderrDemux {
       }
     }
     analyzer_.on_event(e);
+    memory_.on_event(e);
   }
 
   Analyzer& analyzer_;
+  MemoryModel& memory_;
+  int64_t launch_wall_ns_;
+  int64_t arrival_wall_ns_ = 0;
   bool show_trace_;
   LineStitcher stitcher_;
   std::string pending_;
@@ -216,7 +225,8 @@ int run_run(const RunArgs& a) {
   }
   Analyzer analyzer(AnalyzeOptions{}, sink);
   analyzer.begin_input("<stderr of " + a.command.front() + ">");
-  StderrDemux demux(analyzer, a.show_trace);
+  MemoryModel memory(info.start_wall_ns);
+  StderrDemux demux(analyzer, memory, info.start_wall_ns, a.show_trace);
 
   std::unique_ptr<ProcSampler> sampler;
   SamplerOptions sopts;
@@ -224,28 +234,10 @@ int run_run(const RunArgs& a) {
   ChildCallbacks cb;
   cb.tick_ns = a.interval_ns;
   cb.on_stdout = [](std::string_view d, int64_t) { write_all(STDOUT_FILENO, d); };
-  cb.on_stderr = [&demux](std::string_view d, int64_t) { demux.feed(d); };
+  cb.on_stderr = [&demux](std::string_view d, int64_t t) { demux.feed(d, t); };
   cb.on_start = [&](int pid) { sampler = std::make_unique<ProcSampler>(pid, sopts); };
   auto take_sample = [&](int64_t t) {
-    if (!sampler) return;
-    const MemorySample s = sampler->sample(t);
-    ++info.samples;
-    if (!s.ok || !s.rss) {
-      ++info.samples_missing;
-      return;
-    }
-    if (!info.rss_known || *s.rss > info.rss_peak) {
-      info.rss_peak = *s.rss;
-      info.rss_peak_ns = t;
-    }
-    info.rss_known = true;
-    info.rss_last = *s.rss;
-    info.rss_last_ns = t;
-    if (s.cpu_user_ns && s.cpu_sys_ns) info.child_cpu_ns = *s.cpu_user_ns + *s.cpu_sys_ns;
-    if (s.cgroup_max) {
-      info.cgroup_limit_known = true;
-      info.cgroup_limit = *s.cgroup_max;
-    }
+    if (sampler) memory.on_sample(sampler->sample(t));
   };
   cb.on_tick = take_sample;
 
@@ -260,6 +252,7 @@ int run_run(const RunArgs& a) {
   info.signaled = ex.signaled;
   info.signal = ex.signal;
   info.duration_ns = ex.end_ns;
+  memory.finish(info);
   const MemorySample self = ProcSampler::sample_self(ex.end_ns);
   if (self.rss) info.self_rss = *self.rss;
   if (self.cpu_user_ns && self.cpu_sys_ns) info.self_cpu_ns = *self.cpu_user_ns + *self.cpu_sys_ns;

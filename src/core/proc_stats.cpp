@@ -265,6 +265,36 @@ std::optional<std::string_view> parse_cgroup_path(std::string_view text) {
   return out;
 }
 
+std::optional<std::string_view> parse_cgroup_v1_memory_path(std::string_view text) {
+  std::optional<std::string_view> out;
+  for_each_complete_line(text, [&](std::string_view line) {
+    if (out) return;
+    const size_t c1 = line.find(':');
+    if (c1 == std::string_view::npos) return;
+    const size_t c2 = line.find(':', c1 + 1);
+    if (c2 == std::string_view::npos) return;
+    std::string_view controllers = line.substr(c1 + 1, c2 - c1 - 1);
+    while (!controllers.empty()) {
+      const size_t comma = controllers.find(',');
+      if (controllers.substr(0, comma) == "memory") {
+        out = line.substr(c2 + 1);
+        return;
+      }
+      if (comma == std::string_view::npos) break;
+      controllers.remove_prefix(comma + 1);
+    }
+  });
+  if (out && !out->starts_with('/')) return std::nullopt;
+  return out;
+}
+
+std::optional<CgroupBytes> parse_cgroup_v1_limit(std::string_view text) {
+  const auto v = parse_cgroup_bytes(text);
+  if (!v || v->unlimited) return std::nullopt;  // v1 never prints "max"
+  if (v->bytes >= (uint64_t{1} << 62)) return CgroupBytes::no_limit();
+  return v;
+}
+
 std::optional<CgroupBytes> parse_cgroup_bytes(std::string_view text) {
   if (text.ends_with('\n')) text.remove_suffix(1);
   if (text == "max") return CgroupBytes::no_limit();

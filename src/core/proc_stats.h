@@ -72,6 +72,11 @@ std::optional<SmapsRollup> parse_smaps_rollup(std::string_view text);
 /// (a v1-only system). The view points into `text`.
 std::optional<std::string_view> parse_cgroup_path(std::string_view text);
 
+/// The path of the cgroup v1 memory controller of a process: the text after the second
+/// ':' of the /proc/PID/cgroup line whose controller list holds "memory"
+/// ("4:memory:/kubepods/pod1/abc"). nullopt without one (a v2-only system).
+std::optional<std::string_view> parse_cgroup_v1_memory_path(std::string_view text);
+
 /// A cgroup v2 byte count or limit (memory.current, .max, .high, .peak).
 struct CgroupBytes {
   bool unlimited = false;  ///< the file said "max": no limit (bytes is then 0 and meaningless)
@@ -88,6 +93,11 @@ struct CgroupBytes {
 /// nullopt on anything else (empty, negative, trailing text).
 std::optional<CgroupBytes> parse_cgroup_bytes(std::string_view text);
 
+/// A cgroup v1 memory.limit_in_bytes. v1 has no "max": no limit reads as the largest
+/// page count in bytes (9223372036854771712 with 4 KiB pages), so anything from 2^62 up
+/// is taken as unlimited.
+std::optional<CgroupBytes> parse_cgroup_v1_limit(std::string_view text);
+
 /// Counters of memory.events (times each event happened); each nullopt if absent
 /// (oom_group_kill is from Linux 5.19).
 struct MemoryEvents {
@@ -100,6 +110,7 @@ struct MemoryEvents {
 };
 
 /// Parses memory.events ("key value" lines; a line without its "\n" is ignored as cut).
+/// Also reads a v1 memory.oom_control, whose `oom_kill` line (Linux 4.13+) is the same.
 /// nullopt when none of the counters is present.
 std::optional<MemoryEvents> parse_memory_events(std::string_view text);
 

@@ -166,6 +166,39 @@ struct InputInfo {
   std::string error;  ///< empty when read whole
 };
 
+/// Where the process's RSS went at one moment: what the trace accounts for, the
+/// pages the kernel has not reclaimed, file pages, and the rest. The parts sum
+/// to `rss`; docs/findings.md gives each part's source.
+struct RssBreakdown {
+  int64_t t_ns = 0;             ///< since launch
+  uint64_t rss = 0;             ///< VmRSS
+  uint64_t heap_live = 0;       ///< marked live by the last cycle (gctrace)
+  uint64_t heap_new = 0;        ///< allocated since, toward the next cycle's start heap (interpolated)
+  uint64_t stacks_globals = 0;  ///< scannable stacks and globals (gctrace, Go 1.18+)
+  uint64_t retained = 0;        ///< freed heap the runtime holds and has not returned (estimate)
+  uint64_t lazy_free = 0;       ///< returned with MADV_FREE, not yet reclaimed (smaps_rollup LazyFree)
+  uint64_t file = 0;            ///< file and shared pages: the binary, libraries (RssFile + RssShmem)
+  uint64_t other = 0;           ///< the rest: runtime metadata, cgo, mmap, non-Go memory
+  bool trace = false;           ///< the trace had cycles by then (the Go parts are known)
+};
+
+/// What the /proc samples showed over the run, with the RSS decomposition.
+struct MemoryTimeline {
+  std::vector<RssBreakdown> points;  ///< evenly thinned to a bounded count
+  int64_t step_ns = 0;               ///< spacing of the kept points
+  bool have_peak = false;
+  RssBreakdown at_peak, at_end;
+  bool cgroup_known = false;
+  uint8_t cgroup_version = 0;        ///< 2 or 1
+  uint64_t cgroup_peak = 0;          ///< highest memory.current (v1 usage_in_bytes) sampled
+  int64_t cgroup_peak_ns = 0;
+  bool cgroup_limited = false;
+  uint64_t cgroup_limit = 0;
+  uint64_t oom_kills = 0;            ///< OOM kills the cgroup counted during the run
+  bool lazy_free_known = false;
+  uint64_t gomemlimit = 0;           ///< GOMEMLIMIT in bytes, 0 = none
+};
+
 /// The program gcsight ran (`gcsight run`), and what it measured of it.
 struct ProcessInfo {
   bool present = false;
@@ -187,11 +220,11 @@ struct ProcessInfo {
   int64_t rss_peak_ns = 0;           ///< when (since launch)
   uint64_t rss_last = 0;
   int64_t rss_last_ns = 0;
-  bool cgroup_limit_known = false;
-  uint64_t cgroup_limit = 0;
   uint64_t self_rss = 0;             ///< gcsight's own RSS at the end
   uint64_t self_cpu_ns = 0;          ///< gcsight's own CPU time
   uint64_t child_cpu_ns = 0;         ///< the program's CPU time (last sample)
+  MemoryTimeline memory;
+  std::vector<Finding> findings;     ///< what the samples show (RSS against the trace)
 };
 
 /// The whole analysis.

@@ -294,37 +294,49 @@ void ProcSampler::find_descendants() {
 void ProcSampler::sample_cgroup(MemorySample& out) {
   set_proc_path(pid_, "cgroup");
   if (!read_file(path_)) return;
-  const auto rel = parse_cgroup_path(std::string_view(buf_.data(), buf_len_));
-  if (!rel) return;  // cgroup v1 only: no v2 memory files to read
+  const std::string_view text(buf_.data(), buf_len_);
+  // cgroup v2 first; on a hybrid system (v2 mounted, memory still on v1) the
+  // v2 group has no memory files and the v1 memory controller is read.
+  std::string v1_rel;
+  if (const auto rel = parse_cgroup_v1_memory_path(text)) v1_rel.assign(*rel);
+  if (const auto rel = parse_cgroup_path(text)) {
+    path2_.assign(cgroup_root_);
+    if (*rel != "/") path2_.append(*rel);
+    if (sample_cgroup_files(out, 2)) return;
+  }
+  if (v1_rel.empty()) return;
+  // A namespaced process sees its own group as "/"; its mount holds it at the root.
   path2_.assign(cgroup_root_);
-  if (*rel != "/") path2_.append(*rel);
-  const size_t dir_len = path2_.size();
+  path2_ += "/memory";
+  if (v1_rel != "/") path2_.append(v1_rel);
+  sample_cgroup_files(out, 1);
+}
 
+bool ProcSampler::sample_cgroup_files(MemorySample& out, uint8_t version) {
+  const size_t dir_len = path2_.size();
   auto read_leaf = [&](const char* leaf) {
     path2_.resize(dir_len);
     path2_ += '/';
     path2_ += leaf;
     return read_file(path2_);
   };
-  if (read_leaf("memory.current")) {
-    const auto v = parse_cgroup_bytes(std::string_view(buf_.data(), buf_len_));
-    // memory.current is never "max"; if it were, it would not be a byte count.
-    if (v && !v->unlimited) out.cgroup_current = v->bytes;
-  }
-  if (read_leaf("memory.max")) {
-    if (const auto v = parse_cgroup_bytes(std::string_view(buf_.data(), buf_len_))) {
-      if (v->unlimited) {
-        out.cgroup_unlimited = true;
-      } else {
-        out.cgroup_max = v->bytes;
-      }
+  auto text = [&] { return std::string_view(buf_.data(), buf_len_); };
+  if (!read_leaf(version == 2 ? "memory.current" : "memory.usage_in_bytes")) return false;
+  // memory.current is never "max"; if it were, it would not be a byte count.
+  if (const auto v = parse_cgroup_bytes(text()); v && !v->unlimited) out.cgroup_current = v->bytes;
+  out.cgroup_version = version;
+  if (read_leaf(version == 2 ? "memory.max" : "memory.limit_in_bytes")) {
+    const auto v = version == 2 ? parse_cgroup_bytes(text()) : parse_cgroup_v1_limit(text());
+    if (v && v->unlimited) {
+      out.cgroup_unlimited = true;
+    } else if (v) {
+      out.cgroup_max = v->bytes;
     }
   }
-  if (read_leaf("memory.events")) {
-    if (const auto ev = parse_memory_events(std::string_view(buf_.data(), buf_len_))) {
-      out.cgroup_oom_kill = ev->oom_kill;
-    }
+  if (read_leaf(version == 2 ? "memory.events" : "memory.oom_control")) {
+    if (const auto ev = parse_memory_events(text())) out.cgroup_oom_kill = ev->oom_kill;
   }
+  return true;
 }
 
 MemorySample ProcSampler::sample(int64_t t_ns) {

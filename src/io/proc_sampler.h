@@ -8,31 +8,15 @@
 #include <utility>
 #include <vector>
 
+#include "core/memory_sample.h"
+
 namespace gcsight {
 
 /// What a ProcSampler reads besides /proc/PID/{stat,status}.
 struct SamplerOptions {
   bool tree = false;    ///< sum over the process and all its live descendants
   int smaps_every = 10; ///< every Nth sample (the first included) reads smaps_rollup; <= 0: never
-  bool cgroup = true;   ///< read the process's cgroup v2 memory.current/.max/.events
-};
-
-/// One sample. A figure that could not be read is nullopt, never 0.
-struct MemorySample {
-  int64_t t_ns = 0;   ///< the time the caller gave to sample()
-  bool ok = false;    ///< the process was readable (stat and status); false: it is gone
-  std::optional<uint64_t> rss, rss_anon, rss_file, rss_shmem, swap;  ///< bytes, from status
-  std::optional<uint64_t> hwm;        ///< VmHWM (tree: sum of the processes' peaks)
-  std::optional<uint64_t> lazy_free;  ///< smaps_rollup LazyFree: MADV_FREE'd bytes still in rss
-  std::optional<uint64_t> anon_huge;  ///< smaps_rollup AnonHugePages
-  std::optional<uint64_t> cpu_user_ns, cpu_sys_ns;  ///< CPU time (tree: with reaped children)
-  std::optional<int64_t> threads;     ///< thread count
-  uint32_t processes = 0;             ///< processes summed (1 without tree; 0 when !ok)
-  std::optional<uint64_t> cgroup_current;   ///< memory.current of the process's cgroup
-  std::optional<uint64_t> cgroup_max;       ///< memory.max when it is a number
-  bool cgroup_unlimited = false;            ///< memory.max said "max" (cgroup_max is nullopt)
-  std::optional<uint64_t> cgroup_oom_kill;  ///< memory.events oom_kill
-  std::string error;  ///< why !ok ("cannot read /proc/42/stat: No such file or directory")
+  bool cgroup = true;   ///< read the process's cgroup memory usage, limit and OOM kills (v2 or v1)
 };
 
 /// Reads /proc (and the cgroup v2 tree) for one process every time sample() is called.
@@ -58,6 +42,7 @@ class ProcSampler {
   bool read_children_files(int pid);
   void scan_parents();
   void sample_cgroup(MemorySample& out);
+  bool sample_cgroup_files(MemorySample& out, uint8_t version);  // in the directory path2_
 
   int pid_;
   SamplerOptions options_;

@@ -150,6 +150,21 @@ Json evidence_value(const EvidenceItem::Value& v) {
       v);
 }
 
+Json rss_breakdown(const RssBreakdown& b) {
+  Json j = Json::object();
+  j["t_ns"] = b.t_ns;
+  j["rss"] = b.rss;
+  j["trace"] = b.trace;
+  j["heap_live"] = b.heap_live;
+  j["heap_new"] = b.heap_new;
+  j["stacks_globals"] = b.stacks_globals;
+  j["retained"] = b.retained;
+  j["lazy_free"] = b.lazy_free;
+  j["file"] = b.file;
+  j["other"] = b.other;
+  return j;
+}
+
 Json finding(const Finding& f) {
   Json j = Json::object();
   j["code"] = f.code;
@@ -276,7 +291,35 @@ nlohmann::ordered_json report_to_json(const Report& report) {
       pr["rss_last_bytes"] = p.rss_last;
       pr["rss_last_ns"] = p.rss_last_ns;
     }
-    if (p.cgroup_limit_known) pr["cgroup_limit_bytes"] = p.cgroup_limit;
+    const MemoryTimeline& m = p.memory;
+    if (m.cgroup_known) {
+      Json cg = Json::object();
+      cg["version"] = m.cgroup_version;
+      cg["peak_bytes"] = m.cgroup_peak;
+      cg["peak_ns"] = m.cgroup_peak_ns;
+      cg["limit_bytes"] = m.cgroup_limited ? Json(m.cgroup_limit) : Json();
+      cg["oom_kills"] = m.oom_kills;
+      pr["cgroup"] = std::move(cg);
+    }
+    pr["gomemlimit_bytes"] = m.gomemlimit == 0 ? Json() : Json(m.gomemlimit);
+    if (m.have_peak) {
+      Json mem = Json::object();
+      mem["step_ns"] = m.step_ns;
+      mem["lazy_free_known"] = m.lazy_free_known;
+      mem["at_peak"] = rss_breakdown(m.at_peak);
+      mem["at_end"] = rss_breakdown(m.at_end);
+      // Columns once, then rows: compact for long series.
+      mem["columns"] = {"t_ns", "rss", "heap_live", "heap_new", "stacks_globals", "retained", "lazy_free", "file", "other"};
+      Json rows = Json::array();
+      for (const RssBreakdown& b : m.points) {
+        rows.push_back({b.t_ns, b.rss, b.heap_live, b.heap_new, b.stacks_globals, b.retained, b.lazy_free, b.file, b.other});
+      }
+      mem["points"] = std::move(rows);
+      pr["memory"] = std::move(mem);
+    }
+    Json pf = Json::array();
+    for (const Finding& f : p.findings) pf.push_back(finding(f));
+    pr["findings"] = std::move(pf);
     pr["program_cpu_ns"] = p.child_cpu_ns;
     pr["gcsight_rss_bytes"] = p.self_rss;
     pr["gcsight_cpu_ns"] = p.self_cpu_ns;

@@ -313,15 +313,17 @@ class TextWriter {
     return kSgrBold;
   }
 
-  void findings(const Run& run) {
-    if (run.findings.empty()) {
+  void findings(const Run& run) { findings(run.findings); }
+
+  void findings(const std::vector<Finding>& list) {
+    if (list.empty()) {
       line("");
       line("no findings");
       return;
     }
     std::vector<const Finding*> order;
-    order.reserve(run.findings.size());
-    for (const Finding& f : run.findings) order.push_back(&f);
+    order.reserve(list.size());
+    for (const Finding& f : list) order.push_back(&f);
     std::stable_sort(order.begin(), order.end(), [](const Finding* a, const Finding* b) {
       return static_cast<int>(a->severity) > static_cast<int>(b->severity);
     });
@@ -548,12 +550,41 @@ class TextWriter {
                               format_duration(p.interval_ns),
                               p.samples_missing > 0 ? fmt::format(" ({} could not be read)", p.samples_missing)
                                                     : std::string()));
+      const MemoryTimeline& m = p.memory;
+      if (m.have_peak) {
+        stat("rss at peak", breakdown(m.at_peak));
+        stat("rss at end", breakdown(m.at_end));
+      }
     } else {
       stat("rss", fmt::format("not sampled ({} samples, {} could not be read)", p.samples, p.samples_missing));
     }
-    if (p.cgroup_limit_known) stat("cgroup limit", format_bytes(p.cgroup_limit));
+    const MemoryTimeline& m = p.memory;
+    if (m.cgroup_known) {
+      stat("cgroup", fmt::format("v{}, usage peak {} at {}, limit {}{}", m.cgroup_version, format_bytes(m.cgroup_peak),
+                                 format_duration(m.cgroup_peak_ns),
+                                 m.cgroup_limited ? format_bytes(m.cgroup_limit) : std::string("none"),
+                                 m.oom_kills > 0 ? fmt::format(", {} OOM kill(s)", m.oom_kills) : std::string()));
+    }
     stat("gcsight itself", fmt::format("{} RSS, {} CPU", format_bytes(p.self_rss), format_duration(static_cast<int64_t>(p.self_cpu_ns))));
+    if (p.rss_known || !p.findings.empty()) findings(p.findings);
     line("");
+  }
+
+  // "1.0 GiB = heap 10 MiB live + 2 MiB new, retained 990 MiB, file 1.5 MiB, other 8 MiB"
+  static std::string breakdown(const RssBreakdown& b) {
+    std::string s = format_bytes(b.rss) + " = ";
+    std::vector<std::string> parts;
+    if (b.trace) {
+      parts.push_back(fmt::format("heap {} live + {} new", format_bytes(b.heap_live), format_bytes(b.heap_new)));
+      parts.push_back(fmt::format("stacks+globals {}", format_bytes(b.stacks_globals)));
+      parts.push_back(fmt::format("retained {}", format_bytes(b.retained)));
+    }
+    if (b.lazy_free > 0) parts.push_back(fmt::format("LazyFree {}", format_bytes(b.lazy_free)));
+    parts.push_back(fmt::format("file {}", format_bytes(b.file)));
+    parts.push_back(fmt::format("other {}", format_bytes(b.other)));
+    s += join(parts, ", ");
+    s += fmt::format(" (at {})", format_duration(b.t_ns));
+    return s;
   }
 
   void parse_section(const Report& r) {

@@ -195,13 +195,42 @@ TEST_F(FakeProc, UnlimitedAndMissingCgroup) {
   EXPECT_EQ(m.cgroup_current, 1200000000u);
   EXPECT_FALSE(m.cgroup_oom_kill);
 
-  write(proc_ / "100/cgroup", "4:memory:/x\n1:name=systemd:/x\n");  // v1 only
+  write(proc_ / "100/cgroup", "4:memory:/x\n1:name=systemd:/x\n");  // v1 only, no files for it
   m = s.sample(1);
   ASSERT_TRUE(m.ok);
+  EXPECT_EQ(m.cgroup_version, 0);
   EXPECT_FALSE(m.cgroup_current);
   EXPECT_FALSE(m.cgroup_max);
   EXPECT_FALSE(m.cgroup_unlimited);
   EXPECT_FALSE(m.cgroup_oom_kill);
+}
+
+// A hybrid machine: the v2 hierarchy is mounted but memory is still a v1
+// controller, as on this kind of host: the v2 group has no memory files.
+TEST_F(FakeProc, CgroupV1MemoryControllerOnAHybridSystem) {
+  write(proc_ / "100/cgroup", "9:name=systemd:/\n4:cpuacct,memory:/process_api/abc\n0::/\n");
+  write(cg_ / "memory/process_api/abc/memory.usage_in_bytes", "944652288\n");
+  write(cg_ / "memory/process_api/abc/memory.limit_in_bytes", "268435456\n");
+  write(cg_ / "memory/process_api/abc/memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n");
+  auto s = sampler({});
+  MemorySample m = s.sample(0);
+  ASSERT_TRUE(m.ok);
+  EXPECT_EQ(m.cgroup_version, 1);
+  EXPECT_EQ(m.cgroup_current, 944652288u);
+  EXPECT_EQ(m.cgroup_max, 268435456u);
+  EXPECT_EQ(m.cgroup_oom_kill, 2u);
+
+  // v1's "no limit" is the largest page count, in bytes.
+  write(cg_ / "memory/process_api/abc/memory.limit_in_bytes", "9223372036854771712\n");
+  m = s.sample(1);
+  EXPECT_TRUE(m.cgroup_unlimited);
+  EXPECT_FALSE(m.cgroup_max);
+
+  // The v2 group has memory files: v2 wins.
+  write(proc_ / "100/cgroup", "4:memory:/process_api/abc\n0::/test.slice/run.scope\n");
+  m = s.sample(2);
+  EXPECT_EQ(m.cgroup_version, 2);
+  EXPECT_EQ(m.cgroup_current, 1200000000u);
 }
 
 TEST_F(FakeProc, GoneProcessGivesNoFigures) {

@@ -199,6 +199,26 @@ TEST(CgroupPath, V2HybridAndV1Only) {
   EXPECT_EQ(parse_cgroup_path("1:name=systemd:/a\n0::/b/c\n"), "/b/c");
 }
 
+TEST(CgroupPath, V1MemoryController) {
+  EXPECT_EQ(parse_cgroup_v1_memory_path(fixture("captured/go-cgroup")), "/process_api/24abf413b6af6991a3d3de08047fcae8");
+  EXPECT_EQ(parse_cgroup_v1_memory_path(fixture("cgroup2/cgroup-v1-only")), "/docker/3f2a");
+  EXPECT_FALSE(parse_cgroup_v1_memory_path(fixture("cgroup2/cgroup")));
+  EXPECT_EQ(parse_cgroup_v1_memory_path("5:cpu,memory,pids:/a\n"), "/a");
+  EXPECT_FALSE(parse_cgroup_v1_memory_path("5:memoryx:/a\n"));
+  EXPECT_FALSE(parse_cgroup_v1_memory_path("4:memory:/cut"));
+}
+
+TEST(CgroupBytes, V1LimitAndOomControl) {
+  EXPECT_EQ(parse_cgroup_v1_limit(fixture("cgroup1/memory.limit_in_bytes")), CgroupBytes::of(536870912));
+  EXPECT_EQ(parse_cgroup_v1_limit(fixture("cgroup1/memory.limit_in_bytes-unlimited")), CgroupBytes::no_limit());
+  EXPECT_FALSE(parse_cgroup_v1_limit("max\n"));
+  EXPECT_TRUE(parse_cgroup_bytes(fixture("cgroup1/memory.usage_in_bytes")));
+  const auto oom = parse_memory_events(fixture("cgroup1/memory.oom_control"));
+  ASSERT_TRUE(oom);
+  EXPECT_EQ(oom->oom_kill, 0u);
+  EXPECT_FALSE(oom->max);
+}
+
 TEST(CgroupBytes, ValuesAndMax) {
   EXPECT_EQ(parse_cgroup_bytes(fixture("cgroup2/memory.current")), CgroupBytes::of(377487360));
   EXPECT_EQ(parse_cgroup_bytes(fixture("cgroup2/memory.max")), CgroupBytes::of(536870912));

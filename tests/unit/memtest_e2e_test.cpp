@@ -1,0 +1,186 @@
+// The seed's investigation, end to end (examples/memtest built by real Go
+// toolchains, run under `gcsight run` for ~2.5 minutes): ~1 GB filled and
+// collected by runtime.GC(); then RSS either stays until the runtime's
+// periodic GC (~120 s later) and falls after it, or falls within seconds. The
+// test samples the program's RSS itself, independently of gcsight, and checks
+// that gcsight's finding tells which happened, at the right times: the forced
+// cycle from the program's own PauseEnd ring, the fall against its own samples.
+//
+// Long (IDLE_SECONDS=140): GCSIGHT_SKIP_LONG_E2E=1 skips it (the sanitizer
+// pass of scripts/test.sh does; the release pass runs it).
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+constexpr int64_t kMiB = 1 << 20;
+constexpr int64_t kS = 1'000'000'000;
+
+std::string slurp(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+std::optional<int> first_child(pid_t pid) {
+  const std::string text = slurp("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+  if (text.empty()) return std::nullopt;
+  return std::atoi(text.c_str());
+}
+
+std::optional<int64_t> vm_rss(int pid) {
+  const std::string text = slurp("/proc/" + std::to_string(pid) + "/status");
+  const size_t at = text.find("VmRSS:");
+  if (at == std::string::npos) return std::nullopt;
+  return std::atoll(text.c_str() + at + 6) * 1024;
+}
+
+struct Sample {
+  int64_t t_ns;
+  int64_t rss;
+};
+
+// The test's own RSS reading nearest to `t_ns`.
+int64_t rss_near(const std::vector<Sample>& s, int64_t t_ns) {
+  const Sample* best = &s.front();
+  for (const Sample& x : s) {
+    if (std::llabs(x.t_ns - t_ns) < std::llabs(best->t_ns - t_ns)) best = &x;
+  }
+  return best->rss;
+}
+
+const nlohmann::json* finding(const nlohmann::json& list, const std::string& code) {
+  for (const auto& f : list) {
+    if (f["code"] == code) return &f;
+  }
+  return nullptr;
+}
+
+int64_t evidence(const nlohmann::json& f, const std::string& key) {
+  for (const auto& e : f["evidence"]) {
+    if (e["key"] == key) return e["value"].is_boolean() ? (e["value"].get<bool>() ? 1 : 0) : e["value"].get<int64_t>();
+  }
+  ADD_FAILURE() << "no evidence " << key << " in " << f.dump();
+  return -1;
+}
+
+class MemtestE2E : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(MemtestE2E, RssAfterTheCollectionIsExplainedWithTheRightTimes) {
+  if (const char* skip = std::getenv("GCSIGHT_SKIP_LONG_E2E"); skip != nullptr && std::string(skip) == "1") {
+    GTEST_SKIP() << "GCSIGHT_SKIP_LONG_E2E=1";
+  }
+  const fs::path prog = fs::path(GCSIGHT_GO_PROGRAMS) / GetParam() / "memtest";
+  if (!fs::exists(prog)) GTEST_SKIP() << prog << " was not built (no " << GetParam() << " toolchain)";
+  const fs::path dir = fs::temp_directory_path() / ("gcsight-memtest-" + GetParam() + "-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const fs::path report = dir / "report.json", truth = dir / "truth.json";
+
+  const auto t0 = Clock::now();
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    setenv("IDLE_SECONDS", "140", 1);
+    setenv("TRUTH_FILE", truth.c_str(), 1);
+    const std::string out = (dir / "out.txt").string(), err = (dir / "err.txt").string();
+    if (!freopen(out.c_str(), "w", stdout) || !freopen(err.c_str(), "w", stderr)) _exit(99);
+    execl(GCSIGHT_BINARY, GCSIGHT_BINARY, "run", "--json", report.c_str(), "--", prog.c_str(), nullptr);
+    _exit(98);
+  }
+  // Our own samples of the program's RSS, on our own clock (fork ~ launch).
+  std::vector<Sample> samples;
+  std::optional<int> child;
+  for (;;) {
+    int st = 0;
+    if (waitpid(pid, &st, WNOHANG) == pid) {
+      ASSERT_TRUE(WIFEXITED(st)) << "gcsight did not exit normally";
+      ASSERT_EQ(WEXITSTATUS(st), 0) << slurp(dir / "err.txt");
+      break;
+    }
+    if (!child) child = first_child(pid);
+    if (child) {
+      if (const auto r = vm_rss(*child)) {
+        samples.push_back({std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count(), *r});
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_GT(samples.size(), 1000u);
+
+  const auto r = nlohmann::json::parse(slurp(report));
+  const auto t = nlohmann::json::parse(slurp(truth));
+  SCOPED_TRACE(slurp(dir / "err.txt"));
+  ASSERT_EQ(r["runs"].size(), 1u);
+  EXPECT_EQ(r["runs"][0]["summary"]["cycles"], t["NumGC"]);
+
+  // The forced cycle: the one whose pause ended when runtime.GC() returned.
+  const int64_t forced_done = t["ForcedGCDoneNs"];
+  const auto& ends = t["PauseEndNs"];
+  const int64_t first_gc = t["NumGC"].get<int64_t>() - static_cast<int64_t>(ends.size()) + 1;
+  int64_t forced_gc = -1, best = INT64_MAX;
+  for (size_t i = 0; i < ends.size(); ++i) {
+    const int64_t d = std::llabs(ends[i].get<int64_t>() - forced_done);
+    if (d < best) {
+      best = d;
+      forced_gc = first_gc + static_cast<int64_t>(i);
+    }
+  }
+  const nlohmann::json* collected = finding(r["runs"][0]["findings"], "heap-collected");
+  ASSERT_NE(collected, nullptr);
+  EXPECT_EQ(evidence(*collected, "gc"), forced_gc);
+
+  const auto& pf = r["process"]["findings"];
+  const nlohmann::json* retained = finding(pf, "rss-retained-after-collection");
+  const nlohmann::json* returned = finding(pf, "rss-returned-after-collection");
+  ASSERT_TRUE((retained == nullptr) != (returned == nullptr)) << pf.dump(1);
+  const nlohmann::json& f = retained != nullptr ? *retained : *returned;
+  EXPECT_EQ(evidence(f, "gc"), forced_gc);
+  // gcsight's clock starts at launch, the program's at main: a few ms apart.
+  EXPECT_NEAR(static_cast<double>(evidence(f, "collected_at_ns")), static_cast<double>(forced_done), 0.3e9);
+  ASSERT_EQ(evidence(f, "fell"), 1) << "RSS never fell in 140 s: " << f.dump(1);
+  const int64_t fell = evidence(f, "fell_at_ns");
+  // Against our own samples: high before the fall, low after it.
+  EXPECT_GE(rss_near(samples, forced_done + kS / 2), 700 * kMiB);
+  EXPECT_GE(rss_near(samples, fell - kS), 500 * kMiB);
+  EXPECT_LE(rss_near(samples, fell + 3 * kS), 300 * kMiB);
+  if (retained != nullptr) {
+    // Held until the periodic GC (the program's last cycle), fell after it.
+    const int64_t periodic_end = ends.back().get<int64_t>();
+    EXPECT_GT(periodic_end, forced_done + 100 * kS);
+    EXPECT_EQ(evidence(f, "last_gc_before_fall"), t["NumGC"].get<int64_t>());
+    EXPECT_EQ(evidence(f, "last_gc_before_fall_periodic"), 1);
+    EXPECT_GE(fell, periodic_end);
+    EXPECT_LE(fell, periodic_end + 15 * kS);
+  } else {
+    EXPECT_LE(fell - evidence(f, "collected_at_ns"), 10 * kS);
+  }
+  // The peak: what our own samples saw, within sampling noise.
+  int64_t our_peak = 0;
+  for (const Sample& s : samples) our_peak = std::max(our_peak, s.rss);
+  EXPECT_NEAR(static_cast<double>(r["process"]["rss_peak_bytes"].get<int64_t>()), static_cast<double>(our_peak),
+              0.1 * static_cast<double>(our_peak));
+  fs::remove_all(dir);
+}
+
+// One toolchain that returns memory early (go1.19's scavenger) when the
+// machine lets it, one that keeps it to the periodic GC (go1.22).
+INSTANTIATE_TEST_SUITE_P(Toolchains, MemtestE2E, ::testing::Values("go1.19", "go1.22"),
+                         [](const auto& p) { return std::string(p.param).replace(3, 1, "_"); });
+
+}  // namespace
