@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <chrono>
 #include <cstdio>
@@ -19,9 +20,11 @@
 #include "cli/exit_codes.h"
 #include "cli/output_file.h"
 #include "core/analyzer.h"
+#include "core/run_session.h"
 #include "gcsight/version.h"
 #include "io/analyze_files.h"
 #include "io/line_reader.h"
+#include "io/recording.h"
 #include "render/render_csv.h"
 #include "render/render_json.h"
 #include "render/render_text.h"
@@ -56,14 +59,6 @@ int terminal_width() {
   return 100;
 }
 
-bool use_color(ColorMode mode) {
-  if (mode == ColorMode::kAlways) return true;
-  if (mode == ColorMode::kNever) return false;
-  const char* no_color = std::getenv("NO_COLOR");
-  if (no_color != nullptr && no_color[0] != '\0') return false;
-  return isatty(STDOUT_FILENO) == 1;
-}
-
 int current_year() {
   const std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -71,7 +66,62 @@ int current_year() {
   return tm.tm_year + 1900;
 }
 
+// The inputs that are recordings of `gcsight run` (read plain or gzip'd).
+std::vector<std::string> recordings_among(const std::vector<std::string>& inputs) {
+  std::vector<std::string> out;
+  for (const std::string& path : inputs) {
+    if (path == "-") continue;  // a pipe cannot be peeked at and read again
+    gzFile f = gzopen(path.c_str(), "rb");
+    if (f == nullptr) continue;
+    char head[32];
+    const int n = gzread(f, head, sizeof head);
+    gzclose(f);
+    if (n > 0 && is_recording_start(std::string_view(head, static_cast<size_t>(n)))) out.push_back(path);
+  }
+  return out;
+}
+
+// Replays a recording through the session `gcsight run` used. A recording cut
+// short still gives a report (with *error saying so).
+std::optional<Report> replay_recording(const std::string& path, const CycleSink& sink, std::string* error) {
+  std::unique_ptr<RunSession> session;
+  RunExit exit;
+  int64_t last_t = 0;
+  RecordingVisitor v;
+  v.header = [&](const ProcessInfo& info, bool show_trace, const std::vector<std::string>&) {
+    session = std::make_unique<RunSession>(info, show_trace, sink, [](std::string_view) {});
+  };
+  v.stderr_chunk = [&](int64_t t, std::string_view d) {
+    last_t = std::max(last_t, t);
+    session->on_stderr(d, t);
+  };
+  v.sample = [&](const MemorySample& s) {
+    last_t = std::max(last_t, s.t_ns);
+    session->on_sample(s);
+  };
+  v.exit = [&](const RunExit& x) { exit = x; };
+  bool complete = false;
+  std::string err;
+  const bool ok = read_recording(path, v, &complete, &err);
+  if (!ok) *error = err;
+  if (!session) return std::nullopt;
+  if (!complete) {
+    if (ok) *error = fmt::format("{}: the recording ends before the program did (gcsight was stopped?); "
+                                 "analysed up to {:.1f} s", path, static_cast<double>(last_t) / 1e9);
+    exit.duration_ns = last_t;
+  }
+  return session->finish(exit);
+}
+
 }  // namespace
+
+bool use_color(ColorMode mode, int fd) {
+  if (mode == ColorMode::kAlways) return true;
+  if (mode == ColorMode::kNever) return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color != nullptr && no_color[0] != '\0') return false;
+  return isatty(fd) == 1;
+}
 
 int run_analyze(const AnalyzeArgs& a) {
   PhaseTimer timer(a.timings);
@@ -105,27 +155,44 @@ int run_analyze(const AnalyzeArgs& a) {
     opts.has_start_time = true;
     opts.start_time_ns = *a.start_time_ns;
   }
-  Analyzer analyzer(opts, sink);
-
-  for (const std::string& input : a.inputs) {
+  Report report;
+  const std::vector<std::string> recordings = recordings_among(a.inputs);
+  if (!recordings.empty()) {
+    // A recording of `gcsight run` replays into the report of that run.
+    if (a.inputs.size() != 1) {
+      std::cerr << "gcsight: " << recordings.front()
+                << " is a recording of `gcsight run`; analyse it alone, not with other inputs\n";
+      return kExitUsage;
+    }
     std::string err;
-    auto reader = LineReader::open(input, &err);
-    if (!reader) {
-      const std::string name = input == "-" ? "<stdin>" : input;
-      std::cerr << err << "\n";
-      status = kExitInput;
-      analyzer.begin_input(name);
-      analyzer.end_input(InputInfo{name, 0, 0, err}, StitchStats{}, "none");
-      continue;
-    }
-    if (!analyze_reader(*reader, analyzer, current_year(), &err)) {
-      std::cerr << err << "\n";
+    auto replayed = replay_recording(recordings.front(), sink, &err);
+    if (!err.empty()) {
+      std::cerr << "gcsight: " << err << "\n";
       status = kExitInput;
     }
+    if (!replayed) return status;
+    report = std::move(*replayed);
+  } else {
+    Analyzer analyzer(opts, sink);
+    for (const std::string& input : a.inputs) {
+      std::string err;
+      auto reader = LineReader::open(input, &err);
+      if (!reader) {
+        const std::string name = input == "-" ? "<stdin>" : input;
+        std::cerr << err << "\n";
+        status = kExitInput;
+        analyzer.begin_input(name);
+        analyzer.end_input(InputInfo{name, 0, 0, err}, StitchStats{}, "none");
+        continue;
+      }
+      if (!analyze_reader(*reader, analyzer, current_year(), &err)) {
+        std::cerr << err << "\n";
+        status = kExitInput;
+      }
+    }
+    timer.mark("read");
+    report = analyzer.finish(kVersion);
   }
-  timer.mark("read");
-
-  Report report = analyzer.finish(kVersion);
   timer.mark("analyse");
 
   if (report.parse.malformed_lines > 0 && a.format != "text") {
@@ -157,7 +224,7 @@ int run_analyze(const AnalyzeArgs& a) {
     std::cout << render_json(report);
   } else if (a.format == "text") {
     TextStyle style;
-    style.color = use_color(a.color);
+    style.color = use_color(a.color, STDOUT_FILENO);
     style.width = terminal_width();
     std::cout << render_text(report, style);
   }
@@ -169,6 +236,9 @@ int run_analyze(const AnalyzeArgs& a) {
       for (const Finding& f : r.findings) {
         if (f.severity >= *a.fail_on) return kExitFailOn;
       }
+    }
+    for (const Finding& f : report.process.findings) {
+      if (f.severity >= *a.fail_on) return kExitFailOn;
     }
   }
   return status;

@@ -26,6 +26,9 @@ struct AnalyzeArgs {
   bool timings = false;
 };
 
+/// Whether the report written to `fd` gets colour: --color, then NO_COLOR, then a terminal.
+bool use_color(ColorMode mode, int fd);
+
 /// Runs `analyze`; returns the exit status.
 int run_analyze(const AnalyzeArgs& args);
 

@@ -41,6 +41,8 @@ constexpr const char* kRunHelp =
     "Options:\n"
     "  --json FILE        write the JSON report to FILE\n"
     "  --csv FILE         write the per-cycle CSV to FILE\n"
+    "  --record FILE      record the run (trace, output times, samples) for `gcsight analyze FILE`\n"
+    "  --no-redact        keep secret-looking values (TOKEN, PASSWORD, KEY...) in the recording and report\n"
     "  --interval SECS    time between /proc samples (default 0.1)\n"
     "  --tree             sample the whole process tree\n"
     "  -q, --quiet        no report or warnings on stderr (failures of gcsight itself are still said)\n"
@@ -85,6 +87,10 @@ int run_main(int argc, char** argv) {
         return run_usage("--interval: '" + v + "' is not a number of seconds between 0.001 and 3600");
       }
       ra.interval_ns = static_cast<int64_t>(secs * 1e9);
+    } else if (a == "--record") {
+      if (!value(a, &ra.record_file)) return run_usage("--record needs a FILE");
+    } else if (a == "--no-redact") {
+      ra.redact = false;
     } else if (a == "--tree") {
       ra.tree = true;
     } else if (a == "-q" || a == "--quiet") {

@@ -447,9 +447,11 @@ void MemoryModel::add_findings(ProcessInfo& info) const {
     if (c.reused || !c.have_r0 || c.r0 <= c.freed / 2) continue;
     if (best == nullptr || c.freed > best->freed) best = &c;
   }
-  if (best != nullptr) {
+  const int64_t held_best = best == nullptr ? 0 : (best->fell ? best->fell_ns : last_sample_ns_) - best->t_ns;
+  // Still held when the program ended, but too soon to say it was kept: nothing to report.
+  if (best != nullptr && (best->fell || held_best >= opts_.retained_warn_ns)) {
     const Collection& c = *best;
-    const int64_t held = (c.fell ? c.fell_ns : last_sample_ns_) - c.t_ns;
+    const int64_t held = held_best;
     const std::string when = fmt::format("gc {} (at {}{})", c.gc, human_duration(c.t_ns),
                                          c.forced ? ", forced by runtime.GC()" : "");
     const std::string fall_cause =

@@ -207,6 +207,10 @@ struct ProcessInfo {
   std::string go_version_note;       ///< why it is unknown
   std::string godebug;               ///< the GODEBUG the program got
   std::string gogc, gomemlimit, gomaxprocs;  ///< as set in the environment ("" = default)
+  std::vector<std::string> go_environment;   ///< GO* variables given to it, secret values redacted
+  std::string host_kernel;           ///< uname: sysname release machine
+  int64_t host_cpus = 0;             ///< online CPUs
+  uint64_t host_memory = 0;          ///< MemTotal, bytes
   int exit_status = 0;               ///< what gcsight exits with (the program's status)
   bool signaled = false;
   int signal = 0;

@@ -344,3 +344,21 @@ TEST(MemoryModel, LongRunsAreThinnedEvenly) {
 
 }  // namespace
 }  // namespace gcsight
+
+namespace gcsight {
+namespace {
+
+TEST(MemoryModel, HeldBrieflyAtExitIsNeitherRetainedNorReturned) {
+  Sim s;
+  s.gc(1, 2 * kMs, 3, 4, 3);
+  s.gc(5, 400 * kMs, 300, 300, 200);
+  s.hold(0, 500 * kMs, 400);
+  s.gc(6, 500 * kMs, 300, 300, 0, true);
+  s.hold(500 * kMs, 3 * kS, 400);  // the program ends 2.5 s later, RSS still up
+  s.done();
+  EXPECT_EQ(s.find("rss-retained-after-collection"), nullptr);
+  EXPECT_EQ(s.find("rss-returned-after-collection"), nullptr);
+}
+
+}  // namespace
+}  // namespace gcsight

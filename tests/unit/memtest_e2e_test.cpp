@@ -73,11 +73,12 @@ const nlohmann::json* finding(const nlohmann::json& list, const std::string& cod
 }
 
 int64_t evidence(const nlohmann::json& f, const std::string& key) {
-  for (const auto& e : f["evidence"]) {
-    if (e["key"] == key) return e["value"].is_boolean() ? (e["value"].get<bool>() ? 1 : 0) : e["value"].get<int64_t>();
+  const auto& e = f["evidence"];
+  if (!e.contains(key)) {
+    ADD_FAILURE() << "no evidence " << key << " in " << f.dump();
+    return -1;
   }
-  ADD_FAILURE() << "no evidence " << key << " in " << f.dump();
-  return -1;
+  return e[key].is_boolean() ? (e[key].get<bool>() ? 1 : 0) : e[key].get<int64_t>();
 }
 
 class MemtestE2E : public ::testing::TestWithParam<std::string> {};

@@ -1,0 +1,68 @@
+// One `gcsight run` as a stream of facts: the program's stderr in chunks with
+// their arrival times, /proc samples, and how it ended. The live run and the
+// replay of a recording drive the same session, so both give the same report.
+//
+// The program's stderr is split into the runtime's trace lines (consumed,
+// analysed) and everything else (handed to the passthrough sink byte for
+// byte). The stitcher re-assembles runtime lines that the program's own writes
+// split, and gives back the program's pieces with their role on the line, so
+// the bytes it wrote come back as written: a remainder after a cut keeps its
+// newline, text before a runtime line on the same line has none of its own.
+//
+// Latency: a partial line (no newline yet) that cannot be the start of a
+// runtime line is passed on at once, so progress bars on stderr still move;
+// only text that may begin a runtime line waits for its newline.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/analyzer.h"
+#include "core/memory_model.h"
+#include "core/report.h"
+
+namespace gcsight {
+
+/// Receives the program's stderr bytes that are not the runtime's.
+using PassthroughSink = std::function<void(std::string_view)>;
+
+/// How the program ended, and what gcsight itself used.
+struct RunExit {
+  int exit_status = 0;
+  bool signaled = false;
+  int signal = 0;
+  int64_t duration_ns = 0;
+  uint64_t self_rss = 0;
+  uint64_t self_cpu_ns = 0;
+};
+
+class RunSession {
+ public:
+  /// `info` holds what is known before launch (command, settings, start_wall_ns...).
+  RunSession(ProcessInfo info, bool show_trace, CycleSink cycles, PassthroughSink passthrough);
+  ~RunSession();
+  RunSession(const RunSession&) = delete;
+  RunSession& operator=(const RunSession&) = delete;
+
+  /// A chunk of the program's stderr that arrived `t_ns` after launch.
+  void on_stderr(std::string_view data, int64_t t_ns);
+  /// A /proc sample.
+  void on_sample(const MemorySample& s);
+  /// The whole report, once the program has ended.
+  Report finish(const RunExit& exit);
+
+  /// The name the program's stderr has as an input of the report.
+  [[nodiscard]] std::string input_name() const;
+
+ private:
+  class Demux;
+  ProcessInfo info_;
+  Analyzer analyzer_;
+  MemoryModel memory_;
+  std::unique_ptr<Demux> demux_;
+};
+
+}  // namespace gcsight
