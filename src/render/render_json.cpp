@@ -278,6 +278,8 @@ nlohmann::ordered_json report_to_json(const Report& report) {
     pr["gogc"] = p.gogc;
     pr["gomemlimit"] = p.gomemlimit;
     pr["gomaxprocs"] = p.gomaxprocs;
+    pr["go_environment"] = p.go_environment;
+    pr["host"] = {{"kernel", p.host_kernel}, {"cpus", p.host_cpus}, {"memory_bytes", p.host_memory}};
     pr["exit_status"] = p.exit_status;
     pr["signaled"] = p.signaled;
     if (p.signaled) pr["signal"] = p.signal;

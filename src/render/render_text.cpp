@@ -536,6 +536,9 @@ class TextWriter {
     stat("command", join(words, " "));
     stat("go version", p.go_version.empty() ? (p.go_version_note.empty() ? "unknown" : p.go_version_note)
                                             : p.go_version);
+    if (!p.host_kernel.empty()) {
+      stat("host", fmt::format("{}, {} CPUs, {} memory", sanitize(p.host_kernel), p.host_cpus, format_bytes(p.host_memory)));
+    }
     std::string ended = p.signaled ? fmt::format("killed by signal {} (exit status {})", p.signal, p.exit_status)
                                    : fmt::format("exit status {}", p.exit_status);
     stat("ran", fmt::format("{}, {}", format_duration(p.duration_ns), ended));
