@@ -17,6 +17,7 @@ constexpr uint64_t kMiB = 1ull << 20;
 // A collection worth watching: the live heap fell by this much and by half.
 constexpr uint64_t kCollectionMin = 64 * kMiB;
 constexpr size_t kMaxCollections = 8;
+constexpr int64_t kSettleNs = 10'000'000'000;  // where RSS went after a fall: its lowest within this
 // non-go-growth
 constexpr uint64_t kNonGoGrowthMin = 64 * kMiB;
 constexpr double kNonGoGrowthShareOfPeak = 0.20;
@@ -121,6 +122,7 @@ void MemoryModel::on_cycle(const GcCycle& c, int64_t arrival_ns) {
     have_offset_ = false;
     peak_footprint_ = 0;
     returned_since_peak_ = 0;
+    rss_max_since_peak_ = 0;
   }
   const int64_t offset = std::max<int64_t>(0, arrival_ns - (c.start_ns + duration));
   if (!have_offset_ || offset < offset_ns_) offset_ns_ = offset;
@@ -146,6 +148,7 @@ void MemoryModel::on_cycle(const GcCycle& c, int64_t arrival_ns) {
   if (footprint >= peak_footprint_) {
     peak_footprint_ = footprint;
     returned_since_peak_ = 0;
+    rss_max_since_peak_ = 0;
   }
 
   for (Collection& col : collections_) {
@@ -258,7 +261,12 @@ void MemoryModel::finalize(const Pending& p, const Cycle* next) {
     rest -= b.stacks_globals;
     // Freed heap not yet returned: at most what the heap once held beyond what
     // it holds now and what the scavenger has reported returning since.
-    const uint64_t bound = clamp_sub(clamp_sub(peak_footprint_, heap), returned_since_peak_);
+    // Returned since: what the scavenger printed, or what RSS has lost since
+    // its high point, whichever is more (the return after Go 1.22's periodic
+    // GC, and Go 1.19's background returns, are not printed).
+    rss_max_since_peak_ = std::max(rss_max_since_peak_, p.rss);
+    const uint64_t returned = std::max(returned_since_peak_, rss_max_since_peak_ - p.rss);
+    const uint64_t bound = clamp_sub(clamp_sub(peak_footprint_, heap), returned);
     b.retained = std::min(bound, rest);
     rest -= b.retained;
   }
@@ -304,6 +312,11 @@ void MemoryModel::keep(const RssBreakdown& b) {
 
 void MemoryModel::watch_collections(const RssBreakdown& b) {
   for (Collection& c : collections_) {
+    // After the fall: where RSS settled, within kSettleNs.
+    if (c.fell && b.t_ns <= c.fell_ns + kSettleNs && b.rss < c.settled) {
+      c.settled = b.rss;
+      c.settled_ns = b.t_ns;
+    }
     if (c.closed || b.t_ns < c.t_ns) continue;
     if (!c.have_r0) {
       c.have_r0 = true;
@@ -321,6 +334,8 @@ void MemoryModel::watch_collections(const RssBreakdown& b) {
       c.fell = true;
       c.fell_ns = b.t_ns;
       c.rss_after = b.rss;
+      c.settled = b.rss;
+      c.settled_ns = b.t_ns;
       c.before_fall = prev_;
     }
   }
@@ -455,7 +470,7 @@ void MemoryModel::add_findings(ProcessInfo& info) const {
     const std::string when = fmt::format("gc {} (at {}{})", c.gc, human_duration(c.t_ns),
                                          c.forced ? ", forced by runtime.GC()" : "");
     const std::string fall_cause =
-        !c.fell || !c.before_fall.valid
+        !c.fell || !c.before_fall.valid || c.before_fall.gc == c.gc
             ? std::string()
             : fmt::format(", after gc {} at {}{}", c.before_fall.gc, human_duration(c.before_fall.end_ns),
                           c.before_fall.periodic ? " (the runtime's periodic GC, forced every 2 minutes)" : "");
@@ -477,7 +492,8 @@ void MemoryModel::add_findings(ProcessInfo& info) const {
           "returning them to the OS.",
           when, human_bytes(c.live_after), human_bytes(c.heap_before), human_bytes(c.freed), human_bytes(c.r0),
           human_duration(c.r0_ns), human_bytes(c.rss_max),
-          c.fell ? fmt::format("until {}, when it fell to {}", human_duration(c.fell_ns), human_bytes(c.rss_after))
+          c.fell ? fmt::format("until {}, when it fell to {} (and to {} by {})", human_duration(c.fell_ns),
+                               human_bytes(c.rss_after), human_bytes(c.settled), human_duration(c.settled_ns))
                  : "until the program ended",
           fall_cause, scav);
       f.advice =
@@ -491,12 +507,13 @@ void MemoryModel::add_findings(ProcessInfo& info) const {
       f.code = "rss-returned-after-collection";
       f.severity = Severity::kInfo;
       f.title = fmt::format("RSS fell from {} to {} within {} of {} collecting the heap", human_bytes(c.rss_max),
-                            human_bytes(c.rss_after), human_duration(held), when);
+                            human_bytes(c.settled), human_duration(c.settled_ns - c.t_ns), when);
       f.explanation = fmt::format(
-          "{} freed {} ({} live of a {} heap). RSS was {} at {} and fell to {} at {}{}: the runtime returned the "
-          "freed pages to the OS promptly.{}",
+          "{} freed {} ({} live of a {} heap). RSS was {} at {}, fell below half of that freed memory at {} ({}){} "
+          "and reached {} by {}: the runtime returned the freed pages to the OS promptly.{}",
           when, human_bytes(c.freed), human_bytes(c.live_after), human_bytes(c.heap_before), human_bytes(c.r0),
-          human_duration(c.r0_ns), human_bytes(c.rss_after), human_duration(c.fell_ns), fall_cause, scav);
+          human_duration(c.r0_ns), human_duration(c.fell_ns), human_bytes(c.rss_after), fall_cause,
+          human_bytes(c.settled), human_duration(c.settled_ns), scav);
       f.advice = "Nothing to do: the memory went back to the OS.";
     }
     ev(f, "gc", static_cast<int64_t>(c.gc));
@@ -510,6 +527,8 @@ void MemoryModel::add_findings(ProcessInfo& info) const {
     if (c.fell) {
       ev(f, "fell_at_ns", c.fell_ns);
       ev(f, "rss_after_bytes", i64(c.rss_after));
+      ev(f, "rss_settled_bytes", i64(c.settled));
+      ev(f, "settled_at_ns", c.settled_ns);
       if (c.before_fall.valid) {
         ev(f, "last_gc_before_fall", static_cast<int64_t>(c.before_fall.gc));
         ev(f, "last_gc_before_fall_periodic", c.before_fall.periodic);

@@ -70,7 +70,9 @@ class MemoryModel {
     int64_t r0_ns = 0;
     bool closed = false, fell = false, reused = false;
     int64_t fell_ns = 0;
-    uint64_t rss_after = 0;
+    uint64_t rss_after = 0;       // the first sample below the level
+    uint64_t settled = 0;         // the lowest within kSettleNs after
+    int64_t settled_ns = 0;
     Cycle before_fall;  // the last cycle that ended before the fall
     uint64_t scav_returned = 0;  // scavenger work printed between the collection and the fall
   };
@@ -92,6 +94,7 @@ class MemoryModel {
   bool pending_periodic_ = false;  // a bare `GC forced` announced the next cycle
   uint64_t peak_footprint_ = 0;
   uint64_t returned_since_peak_ = 0;
+  uint64_t rss_max_since_peak_ = 0;
 
   // Samples.
   std::vector<Pending> pending_;
