@@ -188,6 +188,11 @@ int run_run(const RunArgs& a) {
     std::cerr << "gcsight: " << ex.error << "\n";
     return ex.status;
   }
+  if (sampler) {
+    const MemorySample last = sampler->sample_cgroup_after_exit(ex.end_ns);
+    if (recording) recording->sample(last);
+    session.on_sample(last);
+  }
   RunExit x;
   x.exit_status = ex.status;
   x.signaled = ex.signaled;

@@ -184,8 +184,10 @@ void MemoryModel::on_cycle(const GcCycle& c, int64_t arrival_ns) {
 }
 
 void MemoryModel::on_sample(const MemorySample& s) {
-  ++samples_;
-  last_sample_ns_ = s.t_ns;
+  if (!s.cgroup_only) {
+    ++samples_;
+    last_sample_ns_ = s.t_ns;
+  }
   if (s.cpu_user_ns && s.cpu_sys_ns) cpu_ns_ = *s.cpu_user_ns + *s.cpu_sys_ns;
   if (s.cgroup_version != 0) {
     cgroup_known_ = true;
@@ -207,6 +209,7 @@ void MemoryModel::on_sample(const MemorySample& s) {
     last_lazy_free_ = *s.lazy_free;
     lazy_known_ = true;
   }
+  if (s.cgroup_only) return;
   if (!s.ok || !s.rss) {
     ++missing_;
     return;

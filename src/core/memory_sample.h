@@ -13,6 +13,7 @@ namespace gcsight {
 struct MemorySample {
   int64_t t_ns = 0;   ///< the time the caller gave to sample()
   bool ok = false;    ///< the process was readable (stat and status); false: it is gone
+  bool cgroup_only = false;  ///< taken after the process ended: only the cgroup's figures
   std::optional<uint64_t> rss, rss_anon, rss_file, rss_shmem, swap;  ///< bytes, from status
   std::optional<uint64_t> hwm;        ///< VmHWM (tree: sum of the processes' peaks)
   std::optional<uint64_t> lazy_free;  ///< smaps_rollup LazyFree: MADV_FREE'd bytes still in rss

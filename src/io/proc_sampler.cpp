@@ -292,6 +292,13 @@ void ProcSampler::find_descendants() {
 }
 
 void ProcSampler::sample_cgroup(MemorySample& out) {
+  // The group is found once and kept: a process that exits is shown in its
+  // parent group while a zombie, and its own group is the one that counts.
+  if (!cgroup_dir_.empty()) {
+    path2_ = cgroup_dir_;
+    sample_cgroup_files(out, cgroup_version_);
+    return;
+  }
   set_proc_path(pid_, "cgroup");
   if (!read_file(path_)) return;
   const std::string_view text(buf_.data(), buf_len_);
@@ -312,8 +319,19 @@ void ProcSampler::sample_cgroup(MemorySample& out) {
   sample_cgroup_files(out, 1);
 }
 
+MemorySample ProcSampler::sample_cgroup_after_exit(int64_t t_ns) {
+  MemorySample out;
+  out.t_ns = t_ns;
+  out.cgroup_only = true;
+  if (cgroup_dir_.empty()) return out;
+  path2_ = cgroup_dir_;
+  sample_cgroup_files(out, cgroup_version_);
+  return out;
+}
+
 bool ProcSampler::sample_cgroup_files(MemorySample& out, uint8_t version) {
   const size_t dir_len = path2_.size();
+  const std::string dir = path2_;
   auto read_leaf = [&](const char* leaf) {
     path2_.resize(dir_len);
     path2_ += '/';
@@ -325,6 +343,8 @@ bool ProcSampler::sample_cgroup_files(MemorySample& out, uint8_t version) {
   // memory.current is never "max"; if it were, it would not be a byte count.
   if (const auto v = parse_cgroup_bytes(text()); v && !v->unlimited) out.cgroup_current = v->bytes;
   out.cgroup_version = version;
+  cgroup_dir_ = dir;
+  cgroup_version_ = version;
   if (read_leaf(version == 2 ? "memory.max" : "memory.limit_in_bytes")) {
     const auto v = version == 2 ? parse_cgroup_bytes(text()) : parse_cgroup_v1_limit(text());
     if (v && v->unlimited) {

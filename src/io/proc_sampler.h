@@ -30,6 +30,11 @@ class ProcSampler {
   /// Takes one sample stamped `t_ns` (the caller owns the clock).
   MemorySample sample(int64_t t_ns);
 
+  /// After the process is gone: its cgroup's figures alone (an OOM kill is
+  /// counted after the last sample of the process could be taken).
+  /// cgroup_only is set; nothing when no cgroup was read before.
+  MemorySample sample_cgroup_after_exit(int64_t t_ns);
+
   /// RSS and CPU of the calling process (no tree, smaps every time, no cgroup).
   static MemorySample sample_self(int64_t t_ns);
 
@@ -58,6 +63,8 @@ class ProcSampler {
   std::string path2_;                       // second path (directory walks), reused
   std::vector<int> tree_;                   // pids of the current sample's tree
   std::vector<std::pair<int, int>> parents_;  // (pid, ppid) from a /proc scan
+  std::string cgroup_dir_;                  // the memory cgroup last read
+  uint8_t cgroup_version_ = 0;
 };
 
 }  // namespace gcsight

@@ -33,6 +33,7 @@ std::optional<uint64_t> get_u64(const Json& j, const char* key) {
 Json sample_json(const MemorySample& s) {
   Json j = Json::object();
   j["ok"] = s.ok;
+  if (s.cgroup_only) j["cgroup_only"] = true;
   if (!s.error.empty()) j["error"] = s.error;
   put(j, "rss", s.rss);
   put(j, "rss_anon", s.rss_anon);
@@ -60,6 +61,7 @@ MemorySample sample_from(const Json& j, int64_t t_ns) {
   MemorySample s;
   s.t_ns = t_ns;
   s.ok = j.value("ok", false);
+  s.cgroup_only = j.value("cgroup_only", false);
   s.error = j.value("error", std::string());
   s.rss = get_u64(j, "rss");
   s.rss_anon = get_u64(j, "rss_anon");

@@ -195,8 +195,14 @@ TEST_F(FakeProc, UnlimitedAndMissingCgroup) {
   EXPECT_EQ(m.cgroup_current, 1200000000u);
   EXPECT_FALSE(m.cgroup_oom_kill);
 
-  write(proc_ / "100/cgroup", "4:memory:/x\n1:name=systemd:/x\n");  // v1 only, no files for it
+  // The group is kept: an exiting process is shown in its parent's group.
+  write(proc_ / "100/cgroup", "0::/test.slice\n");
   m = s.sample(1);
+  EXPECT_EQ(m.cgroup_current, 1200000000u);
+
+  write(proc_ / "100/cgroup", "4:memory:/x\n1:name=systemd:/x\n");  // v1 only, no files for it
+  auto fresh = sampler({});
+  m = fresh.sample(1);
   ASSERT_TRUE(m.ok);
   EXPECT_EQ(m.cgroup_version, 0);
   EXPECT_FALSE(m.cgroup_current);
@@ -228,7 +234,8 @@ TEST_F(FakeProc, CgroupV1MemoryControllerOnAHybridSystem) {
 
   // The v2 group has memory files: v2 wins.
   write(proc_ / "100/cgroup", "4:memory:/process_api/abc\n0::/test.slice/run.scope\n");
-  m = s.sample(2);
+  auto fresh = sampler({});
+  m = fresh.sample(2);
   EXPECT_EQ(m.cgroup_version, 2);
   EXPECT_EQ(m.cgroup_current, 1200000000u);
 }

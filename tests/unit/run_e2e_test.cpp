@@ -239,3 +239,115 @@ TEST_F(RunE2E, ARecordingReplaysToTheSameJsonWithoutSecrets) {
 }
 
 }  // namespace
+
+namespace {
+
+const nlohmann::json* process_finding(const nlohmann::json& r, const std::string& code) {
+  for (const auto& f : r["process"]["findings"]) {
+    if (f["code"] == code) return &f;
+  }
+  return nullptr;
+}
+
+TEST_F(RunE2E, MemoryGrowingOutsideTheGoHeapIsFound) {
+  const fs::path prog = progs_.back();
+  const fs::path report = dir_ / "r.json";
+  // 40 MiB/s of mmap'd memory for 8 s next to a small, steady Go heap.
+  ASSERT_EQ(sh("MMAP_MB_PER_S=40 ALLOC_MB_PER_S=20 DURATION_MS=8000 " + q(kBin) + " run -q --json " + q(report) +
+               " -- " + q(prog) + " >/dev/null 2>&1"),
+            0);
+  auto r = nlohmann::json::parse(slurp(report));
+  const nlohmann::json* f = process_finding(r, "non-go-growth");
+  ASSERT_NE(f, nullptr) << r["process"]["findings"].dump(1);
+  EXPECT_GT((*f)["evidence"]["growth_bytes"].get<int64_t>(), 200 << 20);
+  EXPECT_LT((*f)["evidence"]["go_growth_bytes"].get<int64_t>(), 32 << 20);
+  // At the end, most of RSS is outside the Go heap.
+  EXPECT_GT(r["process"]["memory"]["at_end"]["other"].get<int64_t>(), 250 << 20);
+
+  // The same program without the mmap growth: no such finding.
+  ASSERT_EQ(sh("ALLOC_MB_PER_S=20 DURATION_MS=8000 " + q(kBin) + " run -q --json " + q(report) + " -- " + q(prog) +
+               " >/dev/null 2>&1"),
+            0);
+  r = nlohmann::json::parse(slurp(report));
+  EXPECT_EQ(process_finding(r, "non-go-growth"), nullptr) << r["process"]["findings"].dump(1);
+}
+
+TEST_F(RunE2E, RssNearGomemlimitIsFound) {
+  const fs::path prog = progs_.back();
+  const fs::path report = dir_ / "r.json";
+  ASSERT_EQ(sh("GOMEMLIMIT=64MiB RETAIN_MB=56 ALLOC_MB_PER_S=100 DURATION_MS=2000 " + q(kBin) + " run -q --json " +
+               q(report) + " -- " + q(prog) + " >/dev/null 2>&1"),
+            0);
+  const auto r = nlohmann::json::parse(slurp(report));
+  EXPECT_EQ(r["process"]["gomemlimit_bytes"], 64 << 20);
+  const nlohmann::json* f = process_finding(r, "near-memory-limit");
+  ASSERT_NE(f, nullptr) << r["process"]["findings"].dump(1);
+  EXPECT_NE((*f)["title"].get<std::string>().find("GOMEMLIMIT"), std::string::npos);
+  EXPECT_GE((*f)["evidence"]["share"].get<double>(), 0.9);
+}
+
+// A memory cgroup with a limit, made for the test: v2 where the machine's
+// memory controller is v2, else the v1 memory controller (as on hybrid hosts).
+class MemoryCgroup {
+ public:
+  explicit MemoryCgroup(uint64_t limit) {
+    const std::string self = slurp("/proc/self/cgroup");
+    const fs::path v2 = "/sys/fs/cgroup";
+    if (fs::exists(v2 / "cgroup.controllers") && slurp(v2 / "cgroup.controllers").find("memory") != std::string::npos) {
+      dir_ = v2 / ("gcsight-test-" + std::to_string(getpid()));
+      limit_file_ = "memory.max";
+    } else {
+      std::istringstream lines(self);
+      std::string line;
+      while (std::getline(lines, line)) {
+        const size_t a = line.find(':'), b = line.find(':', a + 1);
+        if (a == std::string::npos || b == std::string::npos) continue;
+        const std::string ctl = "," + line.substr(a + 1, b - a - 1) + ",";
+        if (ctl.find(",memory,") == std::string::npos) continue;
+        dir_ = fs::path("/sys/fs/cgroup/memory") / line.substr(b + 2) / ("gcsight-test-" + std::to_string(getpid()));
+        limit_file_ = "memory.limit_in_bytes";
+      }
+    }
+    std::error_code ec;
+    if (dir_.empty() || !fs::create_directory(dir_, ec)) {
+      why_ = "cannot create a memory cgroup (" + dir_.string() + "): " + ec.message();
+      dir_.clear();
+      return;
+    }
+    std::ofstream(dir_ / limit_file_) << limit;
+    if (limit_file_ == "memory.limit_in_bytes") std::ofstream(dir_ / "memory.memsw.limit_in_bytes") << limit;
+  }
+  ~MemoryCgroup() {
+    if (!dir_.empty()) {
+      for (int i = 0; i < 50 && rmdir(dir_.c_str()) != 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  [[nodiscard]] bool ok() const { return !dir_.empty(); }
+  [[nodiscard]] const std::string& why() const { return why_; }
+  [[nodiscard]] fs::path procs() const { return dir_ / "cgroup.procs"; }
+
+ private:
+  fs::path dir_;
+  std::string limit_file_, why_;
+};
+
+TEST_F(RunE2E, AnOomKillInsideACgroupIsFound) {
+  const MemoryCgroup cg(128 << 20);
+  if (!cg.ok()) GTEST_SKIP() << cg.why();
+  const fs::path prog = progs_.back();
+  const fs::path report = dir_ / "r.json";
+  // gcsight and the program in the cgroup; the program wants 400 MiB live.
+  const int rc = sh("sh -c 'echo $$ > " + cg.procs().string() + " && RETAIN_MB=400 exec " + q(kBin) +
+                    " run -q --interval 0.02 --json " + q(report) + " -- " + q(prog) + "' >/dev/null 2>&1");
+  EXPECT_EQ(rc, 137);  // the program's SIGKILL, passed on
+  const auto r = nlohmann::json::parse(slurp(report));
+  EXPECT_EQ(r["process"]["signal"], 9);
+  const nlohmann::json* f = process_finding(r, "oom-killed");
+  ASSERT_NE(f, nullptr) << r["process"].dump(1);
+  EXPECT_EQ((*f)["severity"], "critical");
+  EXPECT_EQ((*f)["evidence"]["cgroup_limit_bytes"], 128 << 20);
+  EXPECT_GE((*f)["evidence"]["oom_kills"].get<int64_t>(), 1);
+  EXPECT_EQ(r["process"]["cgroup"]["limit_bytes"], 128 << 20);
+}
+
+}  // namespace

@@ -8,6 +8,11 @@
 //	                    fractional), paced in 5 ms steps, for DURATION_MS
 //	DURATION_MS=D       how long the churn lasts (default 1000 when ALLOC_MB_PER_S
 //	                    is set); without ALLOC_MB_PER_S the program just sleeps D ms
+//	RETAIN_MB=N         first, allocate N MiB on the Go heap (1 MiB pieces, every
+//	                    page touched) and keep it live until exit
+//	MMAP_MB_PER_S=R     during DURATION_MS, map and touch R MiB a second of
+//	                    anonymous memory outside the Go heap (syscall.Mmap, as a
+//	                    C library would), kept until exit
 //	STDOUT_MB=M         write exactly M MiB (M may be fractional) of deterministic
 //	STDERR_MB=M         text lines to stdout / stderr (format below)
 //	HANDLE_SIGTERM=1    on SIGTERM print "got SIGTERM" on stdout, write the truth
@@ -142,6 +147,37 @@ func churn(mbPerS float64, d time.Duration) {
 	}
 }
 
+// retained holds RETAIN_MB's memory until exit.
+var retained [][]byte
+
+// outside holds the mappings of MMAP_MB_PER_S until exit.
+var outside [][]byte
+
+// growOutsideHeap maps and touches mbPerS MiB a second, in 1 MiB mappings,
+// for d: memory the Go runtime neither allocates nor accounts for.
+func growOutsideHeap(mbPerS float64, d time.Duration) {
+	start := time.Now()
+	mapped := 0
+	for {
+		elapsed := time.Since(start)
+		if elapsed >= d {
+			return
+		}
+		for float64(mapped) < mbPerS*elapsed.Seconds() {
+			m, err := syscall.Mmap(-1, 0, 1<<20, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+			if err != nil {
+				fail("mmap: %v", err)
+			}
+			for p := 0; p < len(m); p += 4096 {
+				m[p] = 1
+			}
+			outside = append(outside, m)
+			mapped++
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // wholeLines (WHOLE_LINES=1) writes each line with one write(2).
 var wholeLines = os.Getenv("WHOLE_LINES") == "1"
 
@@ -236,6 +272,14 @@ func main() {
 	stdoutBytes := int64(envFloat("STDOUT_MB", 0) * (1 << 20))
 	stderrBytes := int64(envFloat("STDERR_MB", 0) * (1 << 20))
 
+	for i := 0; i < envInt("RETAIN_MB", 0); i++ {
+		b := make([]byte, 1<<20)
+		for p := 0; p < len(b); p += 4096 {
+			b[p] = 1
+		}
+		retained = append(retained, b)
+	}
+
 	var wg sync.WaitGroup
 	run := func(f func()) {
 		wg.Add(1)
@@ -251,6 +295,9 @@ func main() {
 			time.Sleep(duration)
 		}
 	})
+	if r := envFloat("MMAP_MB_PER_S", 0); r > 0 {
+		run(func() { growOutsideHeap(r, duration) })
+	}
 	run(func() { writeLines(os.Stdout, "out ", 1, stdoutBytes) })
 	run(func() { writeLines(os.Stderr, "err ", 2, stderrBytes) })
 	wg.Wait()
