@@ -26,6 +26,9 @@
 namespace gcsight {
 namespace {
 
+constexpr size_t kSmallRead = 4096;
+constexpr long kPartialPauseNs = 2'000'000;  // 2 ms: a line's pieces come microseconds apart
+
 int g_signal_pipe = -1;
 
 void on_signal(int sig, siginfo_t* info, void*) {
@@ -153,9 +156,16 @@ ChildExit run_child(const ChildSpec& spec, const ChildCallbacks& cb) {
   bool out_open = true, err_open = true, reaped = false;
   int wstatus = 0;
   int64_t next_tick = cb.tick_ns > 0 ? cb.tick_ns : -1;
+  // After a small read, wait a moment before the next poll: the writer is
+  // most likely still writing (the runtime prints a gc line in ~20 writes, then
+  // its scav line), and one read then takes what would have been twenty
+  // wakeups. A busy pipe (full reads) is read without pausing.
+  bool partial = false;
+  bool child_signalled = false;
   auto drain = [&](int fd, bool& open, const std::function<void(std::string_view, int64_t)>& sink) {
     const ssize_t n = read(fd, buf.data(), buf.size());
     if (n > 0) {
+      if (static_cast<size_t>(n) < kSmallRead) partial = true;
       if (sink) sink(std::string_view(buf.data(), static_cast<size_t>(n)), monotonic_ns() - t0);
     } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
       open = false;
@@ -179,6 +189,7 @@ ChildExit run_child(const ChildSpec& spec, const ChildCallbacks& cb) {
       if (fds[2].revents != 0) {
         std::array<int, 2> msg{};
         while (read(guard.pipe_fds[0], msg.data(), sizeof(msg)) == static_cast<ssize_t>(sizeof(msg))) {
+          if (msg[0] == SIGCHLD) child_signalled = true;
           if (msg[0] != SIGCHLD && msg[1] == 1 && !reaped) {
             kill(pid, msg[0]);
             ++result.forwarded_signals;
@@ -186,7 +197,12 @@ ChildExit run_child(const ChildSpec& spec, const ChildCallbacks& cb) {
         }
       }
     }
-    if (!reaped && waitpid(pid, &wstatus, WNOHANG) == pid) {
+    // waitpid only when SIGCHLD said something changed, or once a tick in
+    // case a signal was coalesced: it is a slow call on a many-threaded child.
+    const bool tick_due = next_tick >= 0 && monotonic_ns() - t0 >= next_tick;
+    const bool check = !reaped && (child_signalled || tick_due || next_tick < 0);
+    child_signalled = false;
+    if (check && waitpid(pid, &wstatus, WNOHANG) == pid) {
       reaped = true;
       result.end_ns = monotonic_ns() - t0;
     }
@@ -196,6 +212,11 @@ ChildExit run_child(const ChildSpec& spec, const ChildCallbacks& cb) {
       while (next_tick <= after) next_tick += cb.tick_ns;
     }
     if (reaped && r == 0) break;  // pipes quiet after the exit: done
+    if (partial) {
+      partial = false;
+      timespec pause{0, kPartialPauseNs};
+      nanosleep(&pause, nullptr);
+    }
   }
   if (out_open) close(out[0]);
   if (err_open) close(err[0]);

@@ -6,6 +6,7 @@
 //	                    (checks what environment `gcsight run` gave the child)
 //	ALLOC_MB_PER_S=R    allocate R MiB of short-lived garbage a second (R may be
 //	                    fractional), paced in 5 ms steps, for DURATION_MS
+//	CHURN_WORKERS=N     split ALLOC_MB_PER_S over N goroutines (default 1)
 //	DURATION_MS=D       how long the churn lasts (default 1000 when ALLOC_MB_PER_S
 //	                    is set); without ALLOC_MB_PER_S the program just sleeps D ms
 //	RETAIN_MB=N         first, allocate N MiB on the Go heap (1 MiB pieces, every
@@ -288,13 +289,16 @@ func main() {
 			f()
 		}()
 	}
-	run(func() {
-		if rate > 0 {
-			churn(rate, duration)
-		} else {
-			time.Sleep(duration)
-		}
-	})
+	workers := envInt("CHURN_WORKERS", 1)
+	for w := 0; w < workers; w++ {
+		run(func() {
+			if rate > 0 {
+				churn(rate/float64(workers), duration)
+			} else {
+				time.Sleep(duration)
+			}
+		})
+	}
 	if r := envFloat("MMAP_MB_PER_S", 0); r > 0 {
 		run(func() { growOutsideHeap(r, duration) })
 	}
