@@ -30,6 +30,9 @@ namespace {
 
 // Shape of the start of a program line: digits -> 9, letters -> a, rest kept.
 constexpr int kMaxInsertions = 2;
+// A runtime line done but for its newline (or its ` (forced)`): how many whole
+// program lines may come before it, when the runtime thread was descheduled.
+constexpr size_t kSuffixWaitLines = 256;
 
 // Whether token `t` can begin at the start of `s`.
 bool token_starts(const Token& t, std::string_view s) {
@@ -359,19 +362,30 @@ bool LineStitcher::take_suffix(const InputLine& line, const LineParse& p) {
   } else if (!gc && line.text.starts_with(" [controller reset]")) {
     n = 19;
   }
-  if (n == 0 && line.text.empty() && suffix_between_.empty() && line.terminated) {
-    // `...2 P` + `text\n` + `\n`: the empty line is the runtime's newline,
-    // and the program's newline ended its text.
+  if (n == 0 && line.text.empty() && line.terminated) {
+    // `...2 P` + `text\n` + [whole program lines] + `\n`: the empty line is
+    // the runtime's newline, late (its thread was descheduled), and the
+    // program's own newline ended its text.
     Held h = std::move(*suffix_held_);
     suffix_held_.reset();
-    emit_parsed(InputLine{h.text, h.number, h.wall_ns, h.terminated}, h.parse);
-    emit_program("", line.number, line.wall_ns, TextRole::kRemainder, true);
+    // Re-assembled: its newline is a piece of its own, on the empty line.
+    if (h.parse.kind == LineKind::kGc) {
+      h.parse.gc.flags |= kGcStitched;
+    } else {
+      h.parse.scav.flags |= kScavStitched;
+    }
+    ++stats_.stitched;
+    stats_.stitched_pieces += 2 + suffix_between_.size();
+    emit_parsed(InputLine{h.text, h.number, h.wall_ns, h.terminated}, h.parse, /*trailing_newline=*/true);
+    std::vector<Held> between = std::move(suffix_between_);
+    suffix_between_.clear();
+    replay(std::move(between));
     return true;
   }
   if (n == 0) {
     // A whole program line may come between; anything else ends the wait.
-    if (p.kind == LineKind::kProgram && !looks_like_runtime_tail(line.text) && suffix_between_.size() < 4 &&
-        line.terminated) {
+    if (p.kind == LineKind::kProgram && !looks_like_runtime_tail(line.text) &&
+        suffix_between_.size() < kSuffixWaitLines && line.terminated) {
       suffix_between_.push_back({std::string(line.text), line.number, line.wall_ns, line.terminated, p});
       return true;
     }

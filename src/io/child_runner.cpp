@@ -27,7 +27,8 @@ namespace gcsight {
 namespace {
 
 constexpr size_t kSmallRead = 4096;
-constexpr long kPartialPauseNs = 2'000'000;  // 2 ms: a line's pieces come microseconds apart
+constexpr int kPipeBytes = 1 << 20;
+constexpr long kPartialPauseNs = 1'000'000;  // 1 ms: a line's pieces come microseconds apart
 
 int g_signal_pipe = -1;
 
@@ -110,7 +111,13 @@ ChildExit run_child(const ChildSpec& spec, const ChildCallbacks& cb) {
   if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0 || pipe2(exec_err, O_CLOEXEC) != 0) {
     result.error = std::string("cannot create a pipe: ") + std::strerror(errno);
     return result;
-  }
+  }  // Room for the program's writes while gcsight is busy or pausing: a write
+  // that blocks on a full pipe holds the Go runtime's print lock, and with
+  // gctrace/scavtrace on that can deadlock the runtime (its scavenger prints
+  // under the heap lock; a stack growth mid-print takes the heap lock). The
+  // default is 64 KiB; 1 MiB is the usual per-pipe maximum for users.
+  for (int fd : {out[0], err[0]}) fcntl(fd, F_SETPIPE_SZ, kPipeBytes);
+
   std::vector<char*> argv, envp;
   for (const auto& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
