@@ -411,12 +411,27 @@ bool LineStitcher::take_suffix(const InputLine& line, const LineParse& p) {
 
 void LineStitcher::process(const InputLine& line, const LineParse& p) {
   if (newline_pending_) {
-    newline_pending_ = false;
     if (line.text.empty() && line.terminated && held_.empty() && !suffix_held_) {
-      // The runtime's newline: it ends the program text before it.
-      emit_program("", line.number, line.wall_ns, TextRole::kRemainder, true);
+      // The runtime's newline, maybe whole program lines late: the program
+      // text after the runtime's last piece had its own newline, and the lines
+      // in between come after it.
+      newline_pending_ = false;
+      emit_program("", pending_line_, pending_wall_, TextRole::kRemainder, true);
+      std::vector<Held> between = std::move(pending_between_);
+      pending_between_.clear();
+      replay(std::move(between));
       return;
     }
+    if (p.kind == LineKind::kProgram && !looks_like_runtime_tail(line.text) && line.terminated && held_.empty() &&
+        !suffix_held_ && pending_between_.size() < kSuffixWaitLines) {
+      pending_between_.push_back({std::string(line.text), line.number, line.wall_ns, line.terminated, p});
+      return;
+    }
+    // No newline of the runtime's came: the program wrote its text without one.
+    newline_pending_ = false;
+    std::vector<Held> between = std::move(pending_between_);
+    pending_between_.clear();
+    replay(std::move(between));
   }
   if (suffix_held_ && take_suffix(line, p)) return;
   if (held_.empty() && (p.kind == LineKind::kGc || p.kind == LineKind::kScav) && p.end < line.text.size() &&
@@ -538,7 +553,11 @@ bool LineStitcher::try_resolve(bool allow_insertions) {
       // the program's only if an empty line (the runtime's newline) follows.
       const bool last = c.line == held_.size() - 1;
       pieces.push_back({c.line, c.end, held_[c.line].text.size(), last ? TextRole::kPrefix : TextRole::kRemainder});
-      if (last && held_[c.line].terminated) newline_pending_ = true;
+      if (last && held_[c.line].terminated) {
+        newline_pending_ = true;
+        pending_line_ = held_[c.line].number;
+        pending_wall_ = held_[c.line].wall_ns;
+      }
     }
   }
   for (size_t k : search.best_skipped) pieces.push_back({k, 0, held_[k].text.size(), TextRole::kLine});
@@ -594,6 +613,12 @@ void LineStitcher::replay(std::vector<Held> lines) {
 }
 
 void LineStitcher::finish() {
+  if (newline_pending_) {
+    newline_pending_ = false;
+    std::vector<Held> between = std::move(pending_between_);
+    pending_between_.clear();
+    replay(std::move(between));
+  }
   if (suffix_held_) flush_suffix();
   while (!held_.empty()) {
     if (try_resolve(true)) break;

@@ -79,7 +79,9 @@ class LineStitcher {
   void finish();
   [[nodiscard]] const StitchStats& stats() const { return stats_; }
   /// Whether lines are held back waiting for the rest of a runtime line.
-  [[nodiscard]] bool holding() const { return !held_.empty() || suffix_held_.has_value(); }
+  [[nodiscard]] bool holding() const {
+    return !held_.empty() || suffix_held_.has_value() || !pending_between_.empty();
+  }
 
  private:
   struct Held {
@@ -110,6 +112,9 @@ class LineStitcher {
   std::optional<Held> suffix_held_;
   std::vector<Held> suffix_between_;  // whole program lines seen while waiting
   bool newline_pending_ = false;      // a stitched line ended with program text
+  uint64_t pending_line_ = 0;         // ... on this line
+  int64_t pending_wall_ = 0;
+  std::vector<Held> pending_between_;  // whole program lines seen while waiting for its newline
   bool take_suffix(const InputLine& line, const LineParse& p);
   void flush_suffix();
   uint32_t recent_gc_[8] = {};
