@@ -1,7 +1,10 @@
 // The session's implementation; see the header for what it does.
 #include "core/run_session.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "gcsight/version.h"
@@ -21,6 +24,56 @@ bool may_hold_runtime_text(std::string_view s) {
     }
   }
   return false;
+}
+
+// The minor version of "go1.22.12" (22); nullopt for devel builds and the like.
+std::optional<int> go_minor(std::string_view v) {
+  if (!v.starts_with("go1.")) return std::nullopt;
+  v.remove_prefix(4);
+  int minor = 0;
+  size_t i = 0;
+  while (i < v.size() && v[i] >= '0' && v[i] <= '9') minor = minor * 10 + (v[i++] - '0');
+  if (i == 0) return std::nullopt;
+  return minor;
+}
+
+// Whether a line shape or scavenger era the trace showed fits Go 1.minor.
+bool shape_fits(std::string_view shape, int minor) {
+  if (shape == "Go 1.18+") return minor >= 18;
+  if (shape == "Go 1.6-1.17") return minor >= 6 && minor <= 17;
+  if (shape == "Go 1.5") return minor == 5;
+  if (shape == "Go <= 1.4") return minor <= 4;
+  if (shape == "scav (Go 1.21+)") return minor >= 21;
+  if (shape == "scav with generation (Go 1.15-1.18)") return minor >= 15 && minor <= 18;
+  if (shape == "scav (Go 1.14, 1.19-1.20)") return minor == 14 || (minor >= 19 && minor <= 20);
+  if (shape == "scvg (Go <= 1.13)") return minor <= 13;
+  return true;
+}
+
+// The program's Go version (from its build info) against what each run's
+// lines look like: the trace is read as that version's, or, when the shapes
+// cannot come from it, the lines are another Go program's (one it started).
+void check_version_against_runs(const ProcessInfo& info, std::vector<Run>& runs) {
+  const auto minor = go_minor(info.go_version);
+  if (!minor) return;
+  const std::string prog = info.command.empty() ? "the program" : info.command.front();
+  for (Run& run : runs) {
+    std::vector<std::string> off;
+    for (const std::string* shape : {&run.summary.shape, &run.summary.scavenger.era}) {
+      if (!shape->empty() && !shape_fits(*shape, *minor)) off.push_back(*shape);
+    }
+    if (off.empty()) {
+      run.notes.push_back(fmt::format("Read as the trace of {} ({}'s build info); its line shapes agree.",
+                                      info.go_version, prog));
+    } else {
+      std::string shapes;
+      for (const std::string& o : off) shapes += (shapes.empty() ? "" : ", ") + o;
+      run.notes.push_back(fmt::format(
+          "These lines have the {} shape, which {} cannot print: they come from another Go program that {} "
+          "started (a script or a child process), so the /proc figures, which are {}'s, do not describe them.",
+          shapes, info.go_version, prog, prog));
+    }
+  }
 }
 
 }  // namespace
@@ -137,6 +190,7 @@ Report RunSession::finish(const RunExit& exit) {
   memory_.finish(info_);
   analyzer_.end_input(InputInfo{input_name(), demux_->bytes(), demux_->lines(), {}}, demux_->stats(), "none");
   Report report = analyzer_.finish(kVersion);
+  check_version_against_runs(info_, report.runs);
   report.process = std::move(info_);
   return report;
 }
