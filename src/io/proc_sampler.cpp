@@ -33,6 +33,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/vfs.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -120,31 +122,82 @@ MemorySample ProcSampler::sample_self(int64_t t_ns) {
   return self.sample(t_ns);
 }
 
+namespace {
+
+// Files that the kernel generates afresh on each read from offset 0 (procfs,
+// cgroupfs); a plain file (a test's fake tree) keeps its content once open.
+bool regenerated_on_read(int fd) {
+  struct statfs fs {};
+  if (fstatfs(fd, &fs) != 0) return false;
+  return fs.f_type == PROC_SUPER_MAGIC || fs.f_type == CGROUP_SUPER_MAGIC || fs.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+}  // namespace
+
+ProcSampler::FdCache::~FdCache() {
+  for (auto& [path, fd] : fds) ::close(fd);
+}
+
+ProcSampler::FdCache::FdCache(FdCache&& o) noexcept : fds(std::move(o.fds)) { o.fds.clear(); }
+
+ProcSampler::FdCache& ProcSampler::FdCache::operator=(FdCache&& o) noexcept {
+  if (this != &o) {
+    for (auto& [path, fd] : fds) ::close(fd);
+    fds = std::move(o.fds);
+    o.fds.clear();
+  }
+  return *this;
+}
+
 bool ProcSampler::read_file(const std::string& path) {
   buf_len_ = 0;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
+  // The files read every sample stay open and are read again from offset 0
+  // (a /proc or cgroup file is generated afresh by each read from the start):
+  // it saves the path walk of open(2) on every sample.
+  int fd = -1;
+  bool cached = false;
+  for (const auto& [p, f] : cache_.fds) {
+    if (p == path) {
+      fd = f;
+      cached = true;
+      break;
+    }
+  }
+  if (fd < 0) {
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    if (cache_.fds.size() < kCachedFiles && regenerated_on_read(fd)) {
+      cache_.fds.emplace_back(path, fd);
+      cached = true;
+    }
+  }
+  auto drop = [&] {
+    const int e = errno;
+    if (cached) {
+      std::erase_if(cache_.fds, [&](const auto& pf) { return pf.second == fd; });
+    }
+    ::close(fd);
+    errno = e;
+  };
   for (;;) {
     if (buf_len_ == buf_.size()) {
       if (buf_.size() >= kMaxFile) {
-        ::close(fd);
+        drop();
         errno = EFBIG;
         return false;
       }
       buf_.resize(buf_.size() * 2);
     }
-    const ssize_t n = ::read(fd, buf_.data() + buf_len_, buf_.size() - buf_len_);
+    const ssize_t n = ::pread(fd, buf_.data() + buf_len_, buf_.size() - buf_len_, static_cast<off_t>(buf_len_));
     if (n == 0) break;
     if (n < 0) {
       if (errno == EINTR) continue;
-      const int e = errno;
-      ::close(fd);
-      errno = e;
+      drop();  // a process that is gone: its files answer ESRCH
       return false;
     }
     buf_len_ += static_cast<size_t>(n);
   }
-  ::close(fd);
+  if (!cached) ::close(fd);
   return true;
 }
 

@@ -49,8 +49,21 @@ class ProcSampler {
   void sample_cgroup(MemorySample& out);
   bool sample_cgroup_files(MemorySample& out, uint8_t version);  // in the directory path2_
 
+  // Open files read again each sample; closed with the sampler.
+  struct FdCache {
+    std::vector<std::pair<std::string, int>> fds;
+    FdCache() = default;
+    ~FdCache();
+    FdCache(const FdCache&) = delete;
+    FdCache& operator=(const FdCache&) = delete;
+    FdCache(FdCache&& o) noexcept;
+    FdCache& operator=(FdCache&& o) noexcept;
+  };
+  static constexpr size_t kCachedFiles = 8;
+
   int pid_;
   SamplerOptions options_;
+  FdCache cache_;
   std::string proc_root_;
   std::string cgroup_root_;
   int64_t ticks_per_second_ = 0;
