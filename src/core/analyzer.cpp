@@ -252,6 +252,7 @@ Report Analyzer::finish(std::string tool_version) {
       run.summary.wall_start_ns = r.facts.first_wall_ns - r.facts.first_wall_end_ns;
     }
     r.facts.run_count = run_count;
+    r.facts.rss_sampled = opts_.rss_sampled;
     run.findings = evaluate_findings(r.stats, run.summary, r.facts, &run.notes);
     report_.runs.push_back(std::move(run));
   }

@@ -19,6 +19,7 @@ struct AnalyzeOptions {
   size_t max_problems = 20;       ///< malformed lines listed (all are counted)
   int64_t start_time_ns = 0;      ///< wall clock of `@0` (unix ns), 0 = unknown
   bool has_start_time = false;
+  bool rss_sampled = false;       ///< `gcsight run`: RSS findings come from samples, not the trace
 };
 
 /// Called for every gc cycle once it is assigned to a run (for CSV streaming).

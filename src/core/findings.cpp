@@ -43,7 +43,7 @@ std::string gc_at(uint32_t gc, int64_t ns) { return fmt::format("gc {} (@{})", g
 void ev(Finding& f, std::string key, EvidenceItem::Value v) { f.evidence.push_back({std::move(key), std::move(v)}); }
 int64_t i64(uint64_t v) { return static_cast<int64_t>(v); }
 
-void heap_collected(const RunStats& st, std::vector<Finding>& out) {
+void heap_collected(const RunStats& st, bool rss_sampled, std::vector<Finding>& out) {
   const auto& drops = st.heap_drops();
   if (drops.empty()) return;
   const HeapDrop& d = drops.front();  // the largest
@@ -68,10 +68,12 @@ void heap_collected(const RunStats& st, std::vector<Finding>& out) {
       "it marked: that memory had become garbage and the heap no longer holds it.{}",
       d.gc, human_duration(d.start_ns), d.line, d.forced ? ", forced by runtime.GC()," : "",
       human_bytes(d.heap_start), human_bytes(d.after), human_bytes(d.before), context);
-  f.advice =
-      "Not a leak: the collector freed it. If the process's RSS stays high after this, the runtime is "
-      "keeping the freed pages for reuse before returning them to the OS (see memory-returned / "
-      "memory-retained); `gcsight run` samples RSS to show when it comes back.";
+  f.advice = rss_sampled
+                 ? "Not a leak: the collector freed it. Whether RSS followed, and when, is in the program's "
+                   "findings (rss-retained-after-collection or rss-returned-after-collection)."
+                 : "Not a leak: the collector freed it. If the process's RSS stays high after this, the runtime is "
+                   "keeping the freed pages for reuse before returning them to the OS (see memory-returned / "
+                   "memory-retained); `gcsight run` samples RSS to show when it comes back.";
   ev(f, "gc", i64(d.gc));
   ev(f, "line", i64(d.line));
   ev(f, "time_ns", d.start_ns);
@@ -143,7 +145,7 @@ void memory_returned(const RunStats& st, std::vector<Finding>& out) {
   out.push_back(std::move(f));
 }
 
-void memory_retained(const RunStats& st, const RunSummary& s, std::vector<Finding>& out,
+void memory_retained(const RunStats& st, const RunSummary& s, bool rss_sampled, std::vector<Finding>& out,
                      std::vector<std::string>* notes) {
   const RetainedEvent& r = st.retained();
   if (r.line != 0 && r.consumed >= kRetainedMin) {
@@ -169,8 +171,9 @@ void memory_retained(const RunStats& st, const RunSummary& s, std::vector<Findin
     return;
   }
   // scav era: a large collection with no matching release in the trace.
+  // With RSS sampled (gcsight run) the samples say what happened instead.
   const auto& drops = st.heap_drops();
-  if (drops.empty() || s.scavenger.lines == 0 || s.scavenger.era.starts_with("scvg")) return;
+  if (rss_sampled || drops.empty() || s.scavenger.lines == 0 || s.scavenger.era.starts_with("scvg")) return;
   const HeapDrop& d = drops.front();
   const uint64_t freed = d.before - d.after;
   uint64_t released_after = 0;
@@ -425,9 +428,9 @@ std::vector<Finding> evaluate_findings(const RunStats& stats, const RunSummary& 
                                        std::vector<std::string>* notes) {
   std::vector<Finding> out;
   if (s.cycles == 0) return out;
-  heap_collected(stats, out);
+  heap_collected(stats, facts.rss_sampled, out);
   memory_returned(stats, out);
-  memory_retained(stats, s, out, notes);
+  memory_retained(stats, s, facts.rss_sampled, out, notes);
   live_heap_growth(s, out);
   gc_cpu_high(s, out);
   long_pauses(stats, s, out);

@@ -24,6 +24,7 @@ struct RunFacts {
   std::string input_error;
   int64_t first_wall_ns = 0;
   int64_t first_wall_end_ns = 0;
+  bool rss_sampled = false;  ///< `gcsight run` sampled RSS: what the trace cannot show is shown there
 };
 
 /// One rule of the catalogue, for documentation.

@@ -163,7 +163,9 @@ class RunSession::Demux {
 
 
 RunSession::RunSession(ProcessInfo info, bool show_trace, CycleSink cycles, PassthroughSink passthrough)
-    : info_(std::move(info)), analyzer_(AnalyzeOptions{}, std::move(cycles)), memory_(info_.start_wall_ns) {
+    : info_(std::move(info)),
+      analyzer_(AnalyzeOptions{.rss_sampled = true}, std::move(cycles)),
+      memory_(info_.start_wall_ns) {
   info_.present = true;
   analyzer_.begin_input(input_name());
   demux_ = std::make_unique<Demux>(analyzer_, memory_, info_.start_wall_ns, show_trace, std::move(passthrough));
