@@ -3,6 +3,8 @@
 // plateaus is not a leak; a one-off runtime.GC() is not a problem).
 #include <gtest/gtest.h>
 
+#include "support/analyze_text.h"
+
 #include <fmt/format.h>
 
 #include "io/analyze_files.h"
@@ -26,13 +28,7 @@ std::string gc_line(uint32_t n, const Cycle& c) {
                      c.forced ? " (forced)" : "");
 }
 
-Report analyze_text(std::string text) {
-  Analyzer analyzer;
-  auto reader = LineReader::from_string(std::move(text), "<synthetic>");
-  std::string err;
-  analyze_reader(*reader, analyzer, 2024, &err);
-  return analyzer.finish("test");
-}
+Report analyze_text(std::string text) { return testing_support::analyze_text(std::move(text), "<synthetic>", 2024); }
 
 const Finding* find(const Report& r, const std::string& code) {
   for (const Finding& f : r.runs.at(0).findings) {

@@ -3,6 +3,8 @@
 // recovered, or the unrecoverable ones are reported; never a silently wrong count.
 #include <gtest/gtest.h>
 
+#include "support/analyze_text.h"
+
 #ifdef GCSIGHT_HAVE_TRACEGEN
 #include "io/analyze_files.h"
 #include "trace_model.h"
@@ -14,13 +16,7 @@ using tracegen::GenOptions;
 using tracegen::GenTruth;
 using tracegen::TraceFormat;
 
-Report analyze_text(std::string text) {
-  Analyzer analyzer;
-  auto reader = LineReader::from_string(std::move(text), "<generated>");
-  std::string err;
-  analyze_reader(*reader, analyzer, 2024, &err);
-  return analyzer.finish("test");
-}
+Report analyze_text(std::string text) { return testing_support::analyze_text(std::move(text), "<generated>", 2024); }
 
 class SplitLines : public ::testing::TestWithParam<TraceFormat> {};
 

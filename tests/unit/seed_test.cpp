@@ -3,6 +3,8 @@
 // returned at scvg1), and the two excerpts given as one stream become two runs.
 #include <gtest/gtest.h>
 
+#include "support/analyze_text.h"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -30,13 +32,7 @@ T evidence(const Finding& f, const std::string& key) {
   return T{};
 }
 
-Report analyze_string(std::string text) {
-  Analyzer analyzer;
-  auto reader = LineReader::from_string(std::move(text), "<seed>");
-  std::string err;
-  EXPECT_TRUE(analyze_reader(*reader, analyzer, 2020, &err));
-  return analyzer.finish("test");
-}
+Report analyze_string(std::string text) { return testing_support::analyze_text(std::move(text), "<seed>", 2020); }
 
 TEST(Seed, Trace1HeapCollectedAtGc21AfterForceGc) {
   const Report r = analyze_files({seed("trace-1.log")}, {}, {}, 2020, nullptr);

@@ -3,6 +3,8 @@
 // wrapper, and for several processes interleaved in one stream.
 #include <gtest/gtest.h>
 
+#include "support/analyze_text.h"
+
 #include "core/line_stitcher.h"
 #include "core/trace_line_parser.h"
 #include "io/analyze_files.h"
@@ -13,13 +15,7 @@ namespace {
 constexpr uint64_t MiB = 1ull << 20;
 constexpr uint64_t KiB = 1ull << 10;
 
-Report analyze_text(std::string text) {
-  Analyzer analyzer;
-  auto reader = LineReader::from_string(std::move(text), "<test>");
-  std::string err;
-  analyze_reader(*reader, analyzer, 2024, &err);
-  return analyzer.finish("test");
-}
+Report analyze_text(std::string text) { return testing_support::analyze_text(std::move(text), "<test>", 2024); }
 
 TEST(Shapes, Go118Gc) {
   const auto p = parse_trace_line(
