@@ -33,14 +33,8 @@ constexpr int kMaxInsertions = 2;
 // A runtime line done but for its newline (or its ` (forced)`): how many whole
 // program lines may come before it, when the runtime thread was descheduled.
 constexpr size_t kSuffixWaitLines = 256;
-// ... and for how long, when lines carry times (a live run, a log wrapper): a
-// runtime thread is descheduled for milliseconds, not seconds, and held
-// program lines are not passed on while the wait lasts.
-constexpr int64_t kSuffixWaitNs = 250'000'000;
-
-bool waited_too_long(int64_t since_ns, int64_t now_ns) {
-  return since_ns != 0 && now_ns != 0 && now_ns - since_ns > kSuffixWaitNs;
-}
+// No bound in time: a line's time is when gcsight read it, and a gcsight that
+// lags (a loaded machine, a sanitizer build) would see late what came early.
 
 // Whether token `t` can begin at the start of `s`.
 bool token_starts(const Token& t, std::string_view s) {
@@ -370,7 +364,7 @@ bool LineStitcher::take_suffix(const InputLine& line, const LineParse& p) {
   } else if (!gc && line.text.starts_with(" [controller reset]")) {
     n = 19;
   }
-  if (n == 0 && line.text.empty() && line.terminated && !waited_too_long(suffix_held_->wall_ns, line.wall_ns)) {
+  if (n == 0 && line.text.empty() && line.terminated) {
     // `...2 P` + `text\n` + [whole program lines] + `\n`: the empty line is
     // the runtime's newline, late (its thread was descheduled), and the
     // program's own newline ended its text.
@@ -393,8 +387,7 @@ bool LineStitcher::take_suffix(const InputLine& line, const LineParse& p) {
   if (n == 0) {
     // A whole program line may come between; anything else ends the wait.
     if (p.kind == LineKind::kProgram && !looks_like_runtime_tail(line.text) &&
-        suffix_between_.size() < kSuffixWaitLines && line.terminated &&
-        !waited_too_long(suffix_held_->wall_ns, line.wall_ns)) {
+        suffix_between_.size() < kSuffixWaitLines && line.terminated) {
       suffix_between_.push_back({std::string(line.text), line.number, line.wall_ns, line.terminated, p});
       return true;
     }
@@ -420,8 +413,7 @@ bool LineStitcher::take_suffix(const InputLine& line, const LineParse& p) {
 
 void LineStitcher::process(const InputLine& line, const LineParse& p) {
   if (newline_pending_) {
-    if (line.text.empty() && line.terminated && held_.empty() && !suffix_held_ &&
-        !waited_too_long(pending_wall_, line.wall_ns)) {
+    if (line.text.empty() && line.terminated && held_.empty() && !suffix_held_) {
       // The runtime's newline, maybe whole program lines late: the program
       // text after the runtime's last piece had its own newline, and the lines
       // in between come after it.
@@ -433,8 +425,7 @@ void LineStitcher::process(const InputLine& line, const LineParse& p) {
       return;
     }
     if (p.kind == LineKind::kProgram && !looks_like_runtime_tail(line.text) && line.terminated && held_.empty() &&
-        !suffix_held_ && pending_between_.size() < kSuffixWaitLines &&
-        !waited_too_long(pending_wall_, line.wall_ns)) {
+        !suffix_held_ && pending_between_.size() < kSuffixWaitLines) {
       pending_between_.push_back({std::string(line.text), line.number, line.wall_ns, line.terminated, p});
       return;
     }

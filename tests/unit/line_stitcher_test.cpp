@@ -1,5 +1,5 @@
-// The stitcher's wait for a runtime line's late newline: bounded in lines and,
-// when lines carry times, in time; the program's bytes come back as written.
+// The stitcher's wait for a runtime line's late newline, bounded in lines; the
+// program's bytes come back as written.
 #include "core/line_stitcher.h"
 
 #include <gtest/gtest.h>
@@ -46,18 +46,7 @@ TEST(LineStitcher, ALateRuntimeNewlineIsTheRuntimes) {
   EXPECT_EQ(o.program, "log A\nlog B\nlog C\nlog D\n");
 }
 
-TEST(LineStitcher, ABlankLineSecondsLaterIsTheProgramsOwn) {
-  const std::string first = std::string(kGc) + "progress";
-  // The program wrote `progress` with no newline: the line's newline was the
-  // runtime's. Its blank line comes two seconds later.
-  const Out o = stitch({{first, 1, 1'000'000'000, true},
-                        {"log B", 2, 2'000'000'000, true},
-                        {"", 3, 3'000'000'000, true}});
-  EXPECT_EQ(o.gc, 1);
-  EXPECT_EQ(o.program, "progresslog B\n\n");
-}
-
-TEST(LineStitcher, WithoutTimesTheWaitIsBoundedInLines) {
+TEST(LineStitcher, TheWaitIsBoundedInLines) {
   const std::string first = std::string(kGc) + "x";
   std::vector<std::string> texts;
   for (int i = 0; i < 300; ++i) texts.push_back("line " + std::to_string(i));
