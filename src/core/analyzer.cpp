@@ -29,6 +29,7 @@ constexpr size_t kMaxPreRunScav = 4096;
 struct Analyzer::RunState {
   Run run;
   RunStats stats;
+  CycleSeries series;
   RunFacts facts;
   std::vector<Marker> tail;  // ring of the latest markers once the head is full
   size_t tail_next = 0;
@@ -77,7 +78,10 @@ Analyzer::RunState& Analyzer::run_for_gc(const GcCycle& c) {
   runs_.push_back(std::move(r));
   RunState& nr = *runs_.back();
   if (first_of_input) {
-    for (const TraceEvent& e : pre_run_scav_) nr.stats.add_scav(e.scav);
+    for (const TraceEvent& e : pre_run_scav_) {
+      nr.stats.add_scav(e.scav);
+      nr.series.add_scav(e.scav, 0, -1);
+    }
     for (const auto& [text, line] : pre_run_markers_) {
       TraceEvent e;
       e.kind = EventKind::kProgram;
@@ -148,11 +152,10 @@ void Analyzer::on_event(const TraceEvent& e) {
       r.stats.add_cycle(e.gc);
       r.run.last_line = std::max(r.run.last_line, e.line);
       current_ = &r;
-      if (cycles_) {
-        GcCycle c = e.gc;
-        if (r.stats.last_was_periodic()) c.flags |= kGcPeriodic;
-        cycles_(r.run.index, c);
-      }
+      GcCycle c = e.gc;
+      if (r.stats.last_was_periodic()) c.flags |= kGcPeriodic;
+      r.series.add_cycle(c);
+      if (cycles_) cycles_(r.run.index, c);
       break;
     }
     case EventKind::kScav:
@@ -160,6 +163,7 @@ void Analyzer::on_event(const TraceEvent& e) {
       if (e.scav.has(kScavStitched)) ++p.stitched_lines;
       if (current_ != nullptr) {
         current_->stats.add_scav(e.scav);
+        current_->series.add_scav(e.scav, current_->stats.last_gc(), current_->stats.last_start_ns());
         current_->run.last_line = std::max(current_->run.last_line, e.line);
       } else if (pre_run_scav_.size() < kMaxPreRunScav) {
         // Held for the first run; past the cap they are counted in parse only.
@@ -242,6 +246,7 @@ Report Analyzer::finish(std::string tool_version) {
       run.markers.push_back(std::move(r.tail[(r.tail_next + i) % r.tail.size()]));
     }
     run.summary = r.stats.summary();
+    run.series = r.series.finish();
     run.summary.numbering_gaps = r.facts.numbering_gaps;
     run.summary.missing_cycles = r.facts.missing_cycles;
     if (opts_.has_start_time) {

@@ -8,6 +8,8 @@
 #include <variant>
 #include <vector>
 
+#include "core/cycle_series.h"
+
 namespace gcsight {
 
 /// Severity of a finding; ordered.
@@ -131,6 +133,7 @@ struct Run {
   std::vector<Marker> markers;       ///< kept program lines (bounded)
   uint64_t markers_total = 0;        ///< program lines seen in the run
   std::vector<std::string> notes;    ///< what the trace alone cannot show, precision caveats
+  RunSeries series;                  ///< chart data and table rows (bounded)
 };
 
 /// A line that could not be read.

@@ -1,0 +1,209 @@
+#include "core/cycle_series.h"
+
+#include <algorithm>
+
+namespace gcsight {
+
+namespace {
+
+constexpr uint64_t kDropMinBytes = 16ull << 20;
+constexpr int kDropContext = 2;  // cycles kept on each side of a large drop
+
+void merge_interval(int64_t& lo, int64_t& hi, int64_t v_lo, int64_t v_hi) {
+  if (v_lo >= 0 && (lo < 0 || v_lo < lo)) lo = v_lo;
+  if (v_hi >= 0 && v_hi > hi) hi = v_hi;
+}
+
+// `b` follows `a`; the result covers both.
+SeriesPoint merge(const SeriesPoint& a, const SeriesPoint& b) {
+  SeriesPoint m = a;
+  m.gc_last = b.gc_last;
+  m.cycles = a.cycles + b.cycles;
+  m.flags = static_cast<uint8_t>(a.flags | b.flags);
+  m.t_last_ns = b.t_last_ns;
+  m.heap_start_max = std::max(a.heap_start_max, b.heap_start_max);
+  m.heap_end_max = std::max(a.heap_end_max, b.heap_end_max);
+  m.live_min = std::min(a.live_min, b.live_min);
+  m.live_max = std::max(a.live_max, b.live_max);
+  m.live_last = b.live_last;
+  m.goal_max = std::max(a.goal_max, b.goal_max);
+  m.goal_last = b.goal_last;
+  m.stacks_globals_max = std::max(a.stacks_globals_max, b.stacks_globals_max);
+  m.pause_min_ns = std::min(a.pause_min_ns, b.pause_min_ns);
+  if (b.pause_max_ns > a.pause_max_ns) {
+    m.pause_max_ns = b.pause_max_ns;
+    m.pause_max_gc = b.pause_max_gc;
+  }
+  for (size_t i = 0; i < 5; ++i) m.cpu_ns[i] = a.cpu_ns[i] + b.cpu_ns[i];
+  m.capacity_ns = a.capacity_ns + b.capacity_ns;
+  m.util_pct_last = b.util_pct_last;
+  merge_interval(m.interval_min_ns, m.interval_max_ns, b.interval_min_ns, b.interval_max_ns);
+  return m;
+}
+
+ScavPoint merge(const ScavPoint& a, const ScavPoint& b) {
+  ScavPoint m = a;
+  m.lines = a.lines + b.lines;
+  m.released_work = a.released_work + b.released_work;
+  m.released_now_max = std::max(a.released_now_max, b.released_now_max);
+  m.retained_max = std::max(a.retained_max, b.retained_max);
+  m.forced = a.forced || b.forced;
+  return m;
+}
+
+// Halves a full series by merging neighbours; an odd last point stays alone.
+template <class Point>
+void halve(std::vector<Point>& points) {
+  size_t out = 0;
+  for (size_t i = 0; i + 1 < points.size(); i += 2) points[out++] = merge(points[i], points[i + 1]);
+  if (points.size() % 2 == 1) points[out++] = points.back();
+  points.resize(out);
+}
+
+bool pause_greater(const GcCycle& a, const GcCycle& b) { return a.stw_ns() > b.stw_ns(); }
+
+}  // namespace
+
+void CycleSeries::add_point(const SeriesPoint& p) {
+  if (per_point_ == 1) {
+    points_.push_back(p);
+  } else {
+    open_ = open_.cycles == 0 ? p : merge(open_, p);
+    if (open_.cycles < per_point_) return;
+    points_.push_back(open_);
+    open_ = SeriesPoint{};
+  }
+  if (points_.size() >= kSeriesPoints) {
+    halve(points_);
+    per_point_ *= 2;
+  }
+}
+
+void CycleSeries::add_cycle(const GcCycle& c) {
+  SeriesPoint p;
+  p.gc_first = p.gc_last = c.gc;
+  p.cycles = 1;
+  p.flags = c.flags;
+  p.t_first_ns = p.t_last_ns = c.start_ns;
+  p.heap_start_max = c.heap_start;
+  p.heap_end_max = c.heap_end;
+  p.live_min = p.live_max = p.live_last = c.heap_live;
+  p.goal_max = p.goal_last = c.goal;
+  p.stacks_globals_max = c.stacks + c.globals;
+  p.pause_min_ns = p.pause_max_ns = c.stw_ns();
+  p.pause_max_gc = c.gc;
+  for (size_t i = 0; i < 5; ++i) p.cpu_ns[i] = c.cpu_ns[i];
+  p.util_pct_last = c.util_pct;
+  if (have_prev_ && c.has(kGcHasTime) && prev_.has(kGcHasTime) && c.start_ns >= prev_.start_ns) {
+    const int64_t interval = c.start_ns - prev_.start_ns;
+    p.interval_min_ns = p.interval_max_ns = interval;
+    p.capacity_ns = static_cast<double>(interval) * std::max<int32_t>(1, c.procs);
+  }
+  add_point(p);
+
+  // The table.
+  ++cycles_;
+  if (cycles_ <= kTableAll) all_.push_back(c);
+  if (first_.size() < kTableEnds) first_.push_back(c);
+  if (last_.size() < kTableEnds) {
+    last_.push_back(c);
+  } else {
+    last_[last_next_] = c;
+    last_next_ = (last_next_ + 1) % kTableEnds;
+  }
+  if (longest_.size() < kTableLongest) {
+    longest_.push_back(c);
+    std::push_heap(longest_.begin(), longest_.end(), pause_greater);
+  } else if (c.stw_ns() > longest_.front().stw_ns()) {
+    std::pop_heap(longest_.begin(), longest_.end(), pause_greater);
+    longest_.back() = c;
+    std::push_heap(longest_.begin(), longest_.end(), pause_greater);
+  }
+  if ((cycles_ - 1) % stride_ == 0) {
+    sample_.push_back(c);
+    if (sample_.size() > kTableSample) {
+      // Keep every other one: the sample stays even as the stride doubles.
+      size_t out = 0;
+      for (size_t i = 0; i < sample_.size(); i += 2) sample_[out++] = sample_[i];
+      sample_.resize(out);
+      stride_ *= 2;
+    }
+  }
+  bool notable = false;
+  if (c.has(kGcUserForced) && forced_kept_ < kTableForced) {
+    ++forced_kept_;
+    notable = true;
+  }
+  if (c.has(kGcPeriodic) && periodic_kept_ < kTableForced) {
+    ++periodic_kept_;
+    notable = true;
+  }
+  if (after_drop_ > 0) {
+    --after_drop_;
+    notable = true;
+  }
+  if (have_prev_ && drops_kept_ < kTableDrops && c.heap_live * 2 <= prev_.heap_live &&
+      prev_.heap_live - c.heap_live >= kDropMinBytes) {
+    ++drops_kept_;
+    notable = true;
+    after_drop_ = kDropContext;
+    notable_.push_back(prev_);
+    if (cycles_ > 2) notable_.push_back(before_prev_);
+  }
+  if (notable) notable_.push_back(c);
+
+  before_prev_ = prev_;
+  prev_ = c;
+  have_prev_ = true;
+}
+
+void CycleSeries::add_scav(const ScavEvent& e, uint32_t after_gc, int64_t after_ns) {
+  ScavPoint p;
+  p.after_gc = after_gc;
+  p.t_ns = after_ns;
+  p.lines = 1;
+  p.released_work = e.work_bytes + e.eager_bytes;
+  p.released_now_max = e.released_bytes;
+  p.retained_max = e.consumed_bytes;
+  p.forced = e.has(kScavForced);
+  if (scav_per_point_ == 1) {
+    scav_.push_back(p);
+  } else {
+    scav_open_ = scav_open_.lines == 0 ? p : merge(scav_open_, p);
+    if (scav_open_.lines < scav_per_point_) return;
+    scav_.push_back(scav_open_);
+    scav_open_ = ScavPoint{};
+  }
+  if (scav_.size() >= kScavPoints) {
+    halve(scav_);
+    scav_per_point_ *= 2;
+  }
+}
+
+RunSeries CycleSeries::finish() const {
+  RunSeries s;
+  s.points = points_;
+  if (open_.cycles > 0) s.points.push_back(open_);
+  s.cycles_per_point = per_point_;
+  s.scavenger = scav_;
+  if (scav_open_.lines > 0) s.scavenger.push_back(scav_open_);
+  s.scav_lines_per_point = scav_per_point_;
+  s.table_cycles_total = cycles_;
+  if (cycles_ <= kTableAll) {
+    s.table = all_;
+    s.table_complete = true;
+    return s;
+  }
+  s.table_complete = false;
+  for (const auto* part : {&first_, &last_, &longest_, &sample_, &notable_}) {
+    s.table.insert(s.table.end(), part->begin(), part->end());
+  }
+  // Cycle numbers only grow within a run, so they order and identify the rows.
+  std::sort(s.table.begin(), s.table.end(), [](const GcCycle& a, const GcCycle& b) { return a.gc < b.gc; });
+  s.table.erase(std::unique(s.table.begin(), s.table.end(),
+                            [](const GcCycle& a, const GcCycle& b) { return a.gc == b.gc; }),
+                s.table.end());
+  return s;
+}
+
+}  // namespace gcsight

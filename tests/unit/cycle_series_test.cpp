@@ -1,0 +1,139 @@
+// CycleSeries: exact per-cycle points while a run is short; merged points
+// that keep every peak once it is long; a bounded table that keeps the
+// cycles a reader needs (ends, longest pauses, forced cycles, large drops).
+#include "core/cycle_series.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "support/analyze_text.h"
+
+namespace gcsight {
+namespace {
+
+constexpr uint64_t kMiB = 1ull << 20;
+constexpr int64_t kMs = 1'000'000;
+
+GcCycle cycle(uint32_t gc, uint64_t live, uint64_t pause_ns = 100'000) {
+  GcCycle c;
+  c.gc = gc;
+  c.line = gc;
+  c.start_ns = gc * 10 * kMs;
+  c.clock_ns[0] = pause_ns / 2;
+  c.clock_ns[2] = pause_ns - pause_ns / 2;
+  c.cpu_ns[1] = 1 * kMs;
+  c.cpu_ns[2] = 2 * kMs;
+  c.heap_start = live + 4 * kMiB;
+  c.heap_end = live + 5 * kMiB;
+  c.heap_live = live;
+  c.goal = 2 * live;
+  c.procs = 2;
+  c.flags = kGcHasTime;
+  return c;
+}
+
+TEST(CycleSeries, ShortRunHasOnePointPerCycleAndEveryCycleInTheTable) {
+  CycleSeries s;
+  for (uint32_t gc = 1; gc <= 100; ++gc) s.add_cycle(cycle(gc, gc * kMiB));
+  const RunSeries r = s.finish();
+  ASSERT_EQ(r.points.size(), 100u);
+  EXPECT_EQ(r.cycles_per_point, 1u);
+  EXPECT_EQ(r.points[41].gc_first, 42u);
+  EXPECT_EQ(r.points[41].live_last, 42 * kMiB);
+  EXPECT_EQ(r.points[41].interval_min_ns, 10 * kMs);
+  EXPECT_DOUBLE_EQ(r.points[41].capacity_ns, 20.0 * kMs);
+  EXPECT_EQ(r.points[0].interval_min_ns, -1);
+  EXPECT_TRUE(r.table_complete);
+  EXPECT_EQ(r.table.size(), 100u);
+}
+
+TEST(CycleSeries, LongRunStaysBoundedAndKeepsItsPeaks) {
+  CycleSeries s;
+  constexpr uint32_t kCycles = 1'000'003;
+  for (uint32_t gc = 1; gc <= kCycles; ++gc) {
+    uint64_t pause = 100'000 + (gc % 7) * 1000;
+    uint64_t live = 64 * kMiB;
+    if (gc == 654'321) pause = 90'000'000;  // one long pause
+    if (gc == 777'777) live = 3000 * kMiB;  // one peak
+    GcCycle c = cycle(gc, live, pause);
+    if (gc == 500'000) c.flags |= kGcUserForced;
+    s.add_cycle(c);
+  }
+  const RunSeries r = s.finish();
+  EXPECT_LE(r.points.size(), CycleSeries::kSeriesPoints);
+  EXPECT_GE(r.points.size(), CycleSeries::kSeriesPoints / 2);
+  uint64_t covered = 0, max_pause = 0, max_live = 0;
+  uint32_t max_pause_gc = 0;
+  for (size_t i = 0; i < r.points.size(); ++i) {
+    covered += r.points[i].cycles;
+    if (i > 0) {
+      EXPECT_EQ(r.points[i].gc_first, r.points[i - 1].gc_last + 1);
+    }
+    if (r.points[i].pause_max_ns > max_pause) {
+      max_pause = r.points[i].pause_max_ns;
+      max_pause_gc = r.points[i].pause_max_gc;
+    }
+    max_live = std::max(max_live, r.points[i].live_max);
+  }
+  EXPECT_EQ(covered, kCycles);
+  EXPECT_EQ(max_pause, 90'000'000u);
+  EXPECT_EQ(max_pause_gc, 654'321u);
+  EXPECT_EQ(max_live, 3000 * kMiB);
+  EXPECT_EQ(r.points.front().pause_min_ns, 100'000u);
+
+  EXPECT_FALSE(r.table_complete);
+  EXPECT_EQ(r.table_cycles_total, kCycles);
+  EXPECT_LE(r.table.size(), 2 * CycleSeries::kTableEnds + CycleSeries::kTableSample + CycleSeries::kTableLongest +
+                                5 * CycleSeries::kTableDrops + 2 * CycleSeries::kTableForced);
+  std::set<uint32_t> gcs;
+  for (const GcCycle& c : r.table) gcs.insert(c.gc);
+  EXPECT_EQ(gcs.size(), r.table.size()) << "a cycle is listed twice";
+  EXPECT_TRUE(std::is_sorted(r.table.begin(), r.table.end(),
+                             [](const GcCycle& a, const GcCycle& b) { return a.gc < b.gc; }));
+  for (uint32_t want : {1u, 100u, kCycles - 99, kCycles, 654'321u, 500'000u, 777'777u, 777'778u, 777'779u, 777'780u}) {
+    EXPECT_TRUE(gcs.contains(want)) << "gc " << want << " is not in the table";
+  }
+}
+
+TEST(CycleSeries, ScavengerPointsMergeWithoutLosingTheirSums) {
+  CycleSeries s;
+  uint64_t work = 0;
+  for (uint32_t i = 1; i <= 5000; ++i) {
+    ScavEvent e;
+    e.work_bytes = i * 1024;
+    e.released_bytes = i * 4096;
+    work += e.work_bytes;
+    s.add_scav(e, i, i * kMs);
+  }
+  const RunSeries r = s.finish();
+  EXPECT_LE(r.scavenger.size(), CycleSeries::kScavPoints);
+  uint64_t sum = 0, lines = 0;
+  for (const ScavPoint& p : r.scavenger) {
+    sum += p.released_work;
+    lines += p.lines;
+  }
+  EXPECT_EQ(sum, work);
+  EXPECT_EQ(lines, 5000u);
+  EXPECT_EQ(r.scavenger.back().released_now_max, 5000u * 4096);
+}
+
+TEST(CycleSeries, TheAnalyzerFillsEachRunsSeries) {
+  const Report report = testing_support::analyze_text(
+      "gc 1 @0.010s 1%: 0.010+1.0+0.020 ms clock, 0.020+0.5/1.0/0+0.040 ms cpu, 4->5->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P\n"
+      "scav 0 KiB work (bg), 512 KiB work (eager), 1024 KiB now, 1% util\n"
+      "gc 2 @0.020s 1%: 0.010+1.0+0.020 ms clock, 0.020+0.5/1.0/0+0.040 ms cpu, 4->5->3 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P (forced)\n");
+  ASSERT_EQ(report.runs.size(), 1u);
+  const RunSeries& r = report.runs[0].series;
+  ASSERT_EQ(r.points.size(), 2u);
+  EXPECT_EQ(r.points[1].live_last, 3 * kMiB);
+  EXPECT_TRUE(r.points[1].flags & kGcUserForced);
+  ASSERT_EQ(r.scavenger.size(), 1u);
+  EXPECT_EQ(r.scavenger[0].after_gc, 1u);
+  EXPECT_EQ(r.scavenger[0].released_work, 512u * 1024);
+  EXPECT_EQ(r.table.size(), 2u);
+}
+
+}  // namespace
+}  // namespace gcsight
