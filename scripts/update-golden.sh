@@ -8,7 +8,9 @@ cases=$(sed -n 's/^    {"\([^"]*\)", "\(.*\)"},$/\1|\2/p' tests/unit/cli_test.cp
 cd tests/data
 while IFS='|' read -r name args; do
   [ -n "$name" ] || continue
-  COLUMNS=100 bash -c "'$bin' analyze --color never $args" > "../golden/$name.txt"
+  columns=100
+  case "$name" in *-60) columns=60 ;; esac
+  env -u LC_ALL -u LC_CTYPE LANG=C.UTF-8 COLUMNS=$columns bash -c "'$bin' analyze --color never $args" > "../golden/$name.txt"
   bash -c "'$bin' analyze --format json $args" > "../golden/$name.json"
   echo "updated $name"
 done <<< "$cases"

@@ -5,7 +5,6 @@
 #include "cli/analyze_command.h"
 
 #include <fmt/format.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -19,6 +18,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/output_file.h"
+#include "cli/terminal.h"
 #include "core/analyzer.h"
 #include "core/run_session.h"
 #include "gcsight/version.h"
@@ -48,16 +48,6 @@ class PhaseTimer {
   bool on_;
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
-
-int terminal_width() {
-  winsize ws{};
-  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40) return ws.ws_col;
-  if (const char* c = std::getenv("COLUMNS")) {
-    const int w = std::atoi(c);
-    if (w >= 40) return w;
-  }
-  return 100;
-}
 
 int current_year() {
   const std::time_t t = std::time(nullptr);
@@ -114,14 +104,6 @@ std::optional<Report> replay_recording(const std::string& path, const CycleSink&
 }
 
 }  // namespace
-
-bool use_color(ColorMode mode, int fd) {
-  if (mode == ColorMode::kAlways) return true;
-  if (mode == ColorMode::kNever) return false;
-  const char* no_color = std::getenv("NO_COLOR");
-  if (no_color != nullptr && no_color[0] != '\0') return false;
-  return isatty(fd) == 1;
-}
 
 int run_analyze(const AnalyzeArgs& a) {
   PhaseTimer timer(a.timings);
@@ -223,10 +205,7 @@ int run_analyze(const AnalyzeArgs& a) {
   if (a.format == "json") {
     std::cout << render_json(report);
   } else if (a.format == "text") {
-    TextStyle style;
-    style.color = use_color(a.color, STDOUT_FILENO);
-    style.width = terminal_width();
-    std::cout << render_text(report, style);
+    std::cout << render_text(report, text_style(a.color, a.charts, STDOUT_FILENO));
   }
   std::cout.flush();
   timer.mark("render");

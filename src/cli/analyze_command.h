@@ -6,12 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "cli/terminal.h"
 #include "core/report.h"
 
 namespace gcsight {
-
-/// How colour is decided for the terminal report.
-enum class ColorMode { kAuto, kAlways, kNever };
 
 /// Options of `analyze`, as parsed from the command line.
 struct AnalyzeArgs {
@@ -20,14 +18,12 @@ struct AnalyzeArgs {
   std::string json_file;            ///< --json FILE
   std::string csv_file;             ///< --csv FILE
   ColorMode color = ColorMode::kAuto;
+  ChartsMode charts = ChartsMode::kAuto;
   std::optional<Severity> fail_on;
   std::optional<int64_t> start_time_ns;
   size_t max_markers = 200;
   bool timings = false;
 };
-
-/// Whether the report written to `fd` gets colour: --color, then NO_COLOR, then a terminal.
-bool use_color(ColorMode mode, int fd);
 
 /// Runs `analyze`; returns the exit status.
 int run_analyze(const AnalyzeArgs& args);

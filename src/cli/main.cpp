@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,7 +49,16 @@ constexpr const char* kRunHelp =
     "  -q, --quiet        no report or warnings on stderr (failures of gcsight itself are still said)\n"
     "  --show-trace       pass the runtime's trace lines through to stderr too\n"
     "  --color WHEN       colour the report: auto (default), always, never\n"
+    "  --charts GLYPHS    charts in the report: auto (default: unicode on a UTF-8 locale), unicode, ascii, off\n"
     "  -h, --help         this help\n";
+
+std::optional<gcsight::ChartsMode> charts_mode(const std::string& v) {
+  if (v == "auto") return gcsight::ChartsMode::kAuto;
+  if (v == "unicode") return gcsight::ChartsMode::kUnicode;
+  if (v == "ascii") return gcsight::ChartsMode::kAscii;
+  if (v == "off") return gcsight::ChartsMode::kOff;
+  return std::nullopt;
+}
 
 int run_usage(const std::string& msg) {
   std::cerr << "gcsight: run: " << msg << "\nUsage: gcsight run [OPTIONS] [--] PROGRAM [ARGS...] (gcsight run --help)\n";
@@ -112,6 +122,15 @@ int run_main(int argc, char** argv) {
       } else {
         return run_usage("--color: '" + v + "' is not auto, always or never");
       }
+    } else if (a == "--charts" || a.rfind("--charts=", 0) == 0) {
+      if (a == "--charts") {
+        if (!value(a, &v)) return run_usage("--charts needs auto, unicode, ascii or off");
+      } else {
+        v = a.substr(9);
+      }
+      const auto mode = charts_mode(v);
+      if (!mode) return run_usage("--charts: '" + v + "' is not auto, unicode, ascii or off");
+      ra.charts = *mode;
     } else {
       return run_usage("unknown option '" + a + "'");
     }
@@ -151,6 +170,7 @@ int main(int argc, char** argv) {
 
   AnalyzeArgs aa;
   std::string color = "auto";
+  std::string charts = "auto";
   std::string fail_on;
   std::string start_time;
   auto* analyze = app.add_subcommand("analyze", "Analyse saved GODEBUG=gctrace=1,scavtrace=1 output (files or - for stdin)");
@@ -161,6 +181,8 @@ int main(int argc, char** argv) {
   analyze->add_option("--csv", aa.csv_file, "Also write the per-cycle CSV to FILE");
   analyze->add_option("--color", color, "Colour the text report: auto (a terminal, unless NO_COLOR), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
+  analyze->add_option("--charts", charts, "Charts in the text report: auto (unicode on a UTF-8 locale, else ascii), unicode, ascii, off")
+      ->check(CLI::IsMember({"auto", "unicode", "ascii", "off"}));
   analyze->add_option("--fail-on", fail_on, "Exit 1 if a finding has this severity or worse: info, warning, critical")
       ->check(CLI::IsMember({"info", "warning", "critical"}));
   analyze->add_option("--start-time", start_time,
@@ -191,6 +213,7 @@ int main(int argc, char** argv) {
     aa.color = color == "always" ? gcsight::ColorMode::kAlways
                : color == "never" ? gcsight::ColorMode::kNever
                                   : gcsight::ColorMode::kAuto;
+    aa.charts = *charts_mode(charts);
     if (!fail_on.empty()) {
       aa.fail_on = fail_on == "info" ? gcsight::Severity::kInfo
                    : fail_on == "warning" ? gcsight::Severity::kWarning

@@ -218,9 +218,7 @@ int run_run(const RunArgs& a) {
     if (!write_file_whole(a.json_file, render_json(report), &err)) std::cerr << "gcsight: " << err << "\n";
   }
   if (!a.quiet) {
-    TextStyle style;
-    style.color = use_color(a.color, STDERR_FILENO);
-    std::cerr << render_text(report, style);
+    std::cerr << render_text(report, text_style(a.color, a.charts, STDERR_FILENO));
   }
   return ex.status;
 }

@@ -18,6 +18,7 @@ struct RunArgs {
   std::string record_file;           ///< --record FILE
   bool redact = true;                ///< secret-looking values left out (--no-redact keeps them)
   ColorMode color = ColorMode::kAuto;
+  ChartsMode charts = ChartsMode::kAuto;
   bool quiet = false;
   bool show_trace = false;
   bool tree = false;

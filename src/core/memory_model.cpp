@@ -352,6 +352,8 @@ void MemoryModel::finish(ProcessInfo& info) {
   MemoryTimeline& m = info.memory;
   m.points = points_;
   m.step_ns = info.interval_ns * static_cast<int64_t>(thin_every_);
+  m.trace_start_known = have_offset_;
+  m.trace_start_ns = offset_ns_;
   m.have_peak = have_peak_;
   m.at_peak = peak_;
   m.at_end = last_;

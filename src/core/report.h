@@ -189,6 +189,8 @@ struct RssBreakdown {
 struct MemoryTimeline {
   std::vector<RssBreakdown> points;  ///< evenly thinned to a bounded count
   int64_t step_ns = 0;               ///< spacing of the kept points
+  bool trace_start_known = false;
+  int64_t trace_start_ns = 0;        ///< the trace's `@0` (process start) on the launch clock
   bool have_peak = false;
   RssBreakdown at_peak, at_end;
   bool cgroup_known = false;

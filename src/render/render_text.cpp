@@ -182,7 +182,7 @@ std::string evidence_text(const EvidenceItem& item) {
 class TextWriter {
  public:
   explicit TextWriter(const TextStyle& style)
-      : color_(style.color), width_(static_cast<size_t>(std::max(style.width, kMinWidth))) {}
+      : color_(style.color), width_(static_cast<size_t>(std::max(style.width, kMinWidth))), charts_(style.charts) {}
 
   [[nodiscard]] std::string take() { return std::move(out_); }
 
@@ -194,7 +194,7 @@ class TextWriter {
       line("");
     }
     for (const Run& run : r.runs) {
-      run_section(run);
+      run_section(run, r.process);
       line("");
     }
     parse_section(r);
@@ -279,12 +279,66 @@ class TextWriter {
     wrap(fmt::format("  {:<{}}", label, kLabelWidth), value);
   }
 
-  void run_section(const Run& run) {
+  void run_section(const Run& run, const ProcessInfo& process) {
     header(run);
     findings(run);
     statistics(run.summary);
+    charts(run, process);
     notes(run);
     markers(run);
+  }
+
+  // Sparklines on one time axis (the trace's clock): the memory rows share a
+  // scale, so the live heap can be read against the goal and RSS; pauses have
+  // their own. Each column shows the largest value of its slice of time.
+  void charts(const Run& run, const ProcessInfo& process) {
+    const RunSummary& s = run.summary;
+    if (charts_ == ChartGlyphs::kOff || run.series.points.empty() || s.duration_ns <= 0) return;
+    ChartSeries live, goal, rss, pause{.points = {}, .holds = false};
+    for (const SeriesPoint& p : run.series.points) {
+      live.points.emplace_back(p.t_first_ns, p.live_max);
+      goal.points.emplace_back(p.t_first_ns, p.goal_max);
+      pause.points.emplace_back(p.t_first_ns, p.pause_max_ns);
+    }
+    int64_t from = s.start_ns, to = s.end_ns;
+    const MemoryTimeline& m = process.memory;
+    if (process.present && m.trace_start_known && !m.points.empty()) {
+      for (const RssBreakdown& b : m.points) rss.points.emplace_back(b.t_ns - m.trace_start_ns, b.rss);
+      from = std::min<int64_t>(0, from);
+      to = std::max(to, rss.points.back().first);
+    }
+    if (to <= from) return;
+    const bool coarse = s.low_precision;
+    const uint64_t live_max = series_max(live, from, to), goal_max = series_max(goal, from, to);
+    const uint64_t rss_max = series_max(rss, from, to), pause_max = series_max(pause, from, to);
+    const uint64_t mem_scale = std::max({live_max, goal_max, rss_max});
+    struct Row {
+      std::string label;
+      const ChartSeries* series;
+      uint64_t scale;
+      std::string note;
+    };
+    std::vector<Row> rows;
+    rows.push_back({"live heap", &live, mem_scale, fmt::format("max {} (gc {})", heap(s.heap_live.max, coarse), s.heap_live.max_gc)});
+    rows.push_back({"heap goal", &goal, mem_scale, fmt::format("max {}", heap(goal_max, coarse))});
+    if (!rss.points.empty()) rows.push_back({"rss", &rss, mem_scale, fmt::format("max {}", format_bytes(rss_max))});
+    rows.push_back({"stw pause", &pause, pause_max,
+                    fmt::format("max {} (gc {})", format_duration(static_cast<int64_t>(s.stw_pause_ns.max)), s.stw_pause_ns.max_gc)});
+    size_t note_width = 0;
+    for (const Row& r : rows) note_width = std::max(note_width, display_width(r.note));
+    constexpr size_t kChartLabel = 12;
+    const size_t fixed = 2 + kChartLabel + 1 + 2 + note_width;
+    if (width_ < fixed + 16) return;
+    const size_t columns = width_ - fixed;
+    line("");
+    line(paint(kSgrBold, "charts"));
+    for (const Row& r : rows) {
+      const std::string spark = sparkline(*r.series, from, to, columns, r.scale, charts_);
+      line(fmt::format("  {:<{}} {}  {}", r.label, kChartLabel, paint(kSgrCyan, spark), paint(kSgrDim, r.note)));
+    }
+    wrap("  ", fmt::format("@{} to @{}, one column ≈ {}; the memory rows share one scale, 0 to {}",
+                           format_duration(from), format_duration(to),
+                           format_duration((to - from) / static_cast<int64_t>(columns)), format_bytes(mem_scale)));
   }
 
   void header(const Run& run) {
@@ -637,6 +691,7 @@ class TextWriter {
 
   bool color_;
   size_t width_;
+  ChartGlyphs charts_;
   std::string out_;
 };
 

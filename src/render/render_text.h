@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/report.h"
+#include "render/text_chart.h"
 
 namespace gcsight {
 
@@ -14,6 +15,7 @@ namespace gcsight {
 struct TextStyle {
   bool color = false;  ///< emit ANSI SGR colour codes
   int width = 100;     ///< wrap prose to this many columns (at least 40 is used)
+  ChartGlyphs charts = ChartGlyphs::kUnicode;  ///< sparklines of heap, goal, RSS and pauses
 };
 
 /// The terminal report of `report`, deterministic for a given report and style.

@@ -140,7 +140,16 @@ constexpr Golden kGoldens[] = {
     {"go1.19-forced-combined", "corpus/go1.19.8/forced/combined.log"},
     {"go1.23-churn-stderrlog", "corpus/go1.23.5/churn-gogc100-stderrlog/combined.log"},
     {"go1.21-stacksglobals", "corpus/go1.21.13/stacksglobals/stderr.log"},
+    {"go1.19-forced-ascii-60", "--charts ascii corpus/go1.19.8/forced/stderr.log"},
 };
+
+// The terminal is fixed: a UTF-8 locale (charts in block glyphs unless a case
+// says otherwise) and 100 columns, or 60 for a case whose name ends in -60.
+std::string text_env(const char* name) {
+  const std::string n = name;
+  const bool narrow = n.size() > 3 && n.ends_with("-60");
+  return std::string("env -u LC_ALL -u LC_CTYPE LANG=C.UTF-8 COLUMNS=") + (narrow ? "60" : "100") + " ";
+}
 
 std::string read_file(const fs::path& p) {
   std::ifstream f(p, std::ios::binary);
@@ -153,7 +162,7 @@ TEST(Golden, TextAndJsonReports) {
   const fs::path dir = fs::path(GCSIGHT_TEST_DATA).parent_path() / "golden";
   for (const Golden& g : kGoldens) {
     SCOPED_TRACE(g.name);
-    const auto text = sh("COLUMNS=100 bash -c \"" + kBin + " analyze --color never " + g.args + "\"");
+    const auto text = sh(text_env(g.name) + "bash -c \"" + kBin + " analyze --color never " + g.args + "\"");
     EXPECT_EQ(text.status, 0);
     EXPECT_EQ(text.out, read_file(dir / (std::string(g.name) + ".txt")));
     const auto json = sh("bash -c \"" + kBin + " analyze --format json " + g.args + "\"");
