@@ -105,6 +105,46 @@ std::optional<Report> replay_recording(const std::string& path, const CycleSink&
 
 }  // namespace
 
+std::optional<Report> build_report(const std::vector<std::string>& inputs, const AnalyzeOptions& opts,
+                                   const CycleSink& sink, int* status, const std::function<void()>& read_done) {
+  const std::vector<std::string> recordings = recordings_among(inputs);
+  if (!recordings.empty()) {
+    // A recording of `gcsight run` replays into the report of that run.
+    if (inputs.size() != 1) {
+      std::cerr << "gcsight: " << recordings.front()
+                << " is a recording of `gcsight run`; analyse it alone, not with other inputs\n";
+      *status = kExitUsage;
+      return std::nullopt;
+    }
+    std::string err;
+    auto replayed = replay_recording(recordings.front(), sink, &err);
+    if (!err.empty()) {
+      std::cerr << "gcsight: " << err << "\n";
+      *status = kExitInput;
+    }
+    return replayed;
+  }
+  Analyzer analyzer(opts, sink);
+  for (const std::string& input : inputs) {
+    std::string err;
+    auto reader = LineReader::open(input, &err);
+    if (!reader) {
+      const std::string name = input == "-" ? "<stdin>" : input;
+      std::cerr << err << "\n";
+      *status = kExitInput;
+      analyzer.begin_input(name);
+      analyzer.end_input(InputInfo{name, 0, 0, err}, StitchStats{}, "none");
+      continue;
+    }
+    if (!analyze_reader(*reader, analyzer, current_year(), &err)) {
+      std::cerr << err << "\n";
+      *status = kExitInput;
+    }
+  }
+  if (read_done) read_done();
+  return analyzer.finish(kVersion);
+}
+
 int run_analyze(const AnalyzeArgs& a) {
   PhaseTimer timer(a.timings);
   int status = kExitOk;
@@ -137,44 +177,9 @@ int run_analyze(const AnalyzeArgs& a) {
     opts.has_start_time = true;
     opts.start_time_ns = *a.start_time_ns;
   }
-  Report report;
-  const std::vector<std::string> recordings = recordings_among(a.inputs);
-  if (!recordings.empty()) {
-    // A recording of `gcsight run` replays into the report of that run.
-    if (a.inputs.size() != 1) {
-      std::cerr << "gcsight: " << recordings.front()
-                << " is a recording of `gcsight run`; analyse it alone, not with other inputs\n";
-      return kExitUsage;
-    }
-    std::string err;
-    auto replayed = replay_recording(recordings.front(), sink, &err);
-    if (!err.empty()) {
-      std::cerr << "gcsight: " << err << "\n";
-      status = kExitInput;
-    }
-    if (!replayed) return status;
-    report = std::move(*replayed);
-  } else {
-    Analyzer analyzer(opts, sink);
-    for (const std::string& input : a.inputs) {
-      std::string err;
-      auto reader = LineReader::open(input, &err);
-      if (!reader) {
-        const std::string name = input == "-" ? "<stdin>" : input;
-        std::cerr << err << "\n";
-        status = kExitInput;
-        analyzer.begin_input(name);
-        analyzer.end_input(InputInfo{name, 0, 0, err}, StitchStats{}, "none");
-        continue;
-      }
-      if (!analyze_reader(*reader, analyzer, current_year(), &err)) {
-        std::cerr << err << "\n";
-        status = kExitInput;
-      }
-    }
-    timer.mark("read");
-    report = analyzer.finish(kVersion);
-  }
+  std::optional<Report> built = build_report(a.inputs, opts, sink, &status, [&] { timer.mark("read"); });
+  if (!built) return status;
+  Report report = std::move(*built);
   timer.mark("analyse");
 
   if (report.parse.malformed_lines > 0 && a.format != "text") {

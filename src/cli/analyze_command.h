@@ -2,11 +2,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/terminal.h"
+#include "core/analyzer.h"
 #include "core/report.h"
 
 namespace gcsight {
@@ -24,6 +26,13 @@ struct AnalyzeArgs {
   size_t max_markers = 200;
   bool timings = false;
 };
+
+/// The report of `inputs` (trace logs read in order, or one recording of
+/// `gcsight run`), as `analyze` makes it. Problems go to stderr and set
+/// *status (kExitInput, kExitUsage); nullopt when there is no report at all.
+/// `read_done` is called when the inputs have been read.
+std::optional<Report> build_report(const std::vector<std::string>& inputs, const AnalyzeOptions& opts,
+                                   const CycleSink& sink, int* status, const std::function<void()>& read_done = {});
 
 /// Runs `analyze`; returns the exit status.
 int run_analyze(const AnalyzeArgs& args);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/analyze_command.h"
+#include "cli/compare_command.h"
 #include "cli/run_command.h"
 #include "cli/exit_codes.h"
 #include "gcsight/version.h"
@@ -29,7 +30,7 @@ size_t edit_distance(const std::string& a, const std::string& b) {
   return prev[b.size()];
 }
 
-const std::vector<std::string> kSubcommands = {"analyze", "run"};
+const std::vector<std::string> kSubcommands = {"analyze", "run", "compare"};
 
 constexpr const char* kRunHelp =
     "Run a Go program with GODEBUG=gctrace=1,scavtrace=1 added to its environment, pass its stdout and\n"
@@ -190,6 +191,22 @@ int main(int argc, char** argv) {
   analyze->add_option("--max-markers", aa.max_markers, "Program output lines kept per run in the report");
   analyze->add_flag("--timings", aa.timings, "Print the time of each phase to stderr")->group("");
 
+  gcsight::CompareArgs ca;
+  std::string compare_color = "auto";
+  uint32_t run_a = 0, run_b = 0;
+  auto* compare = app.add_subcommand("compare", "Compare two runs (trace logs, recordings or JSON reports); "
+                                                "--fail-if makes a CI job fail on a regression");
+  compare->add_option("A", ca.a, "The baseline: a trace log, a recording of gcsight run, or a JSON report")->required();
+  compare->add_option("B", ca.b, "The one to judge, the same kinds")->required();
+  compare->add_option("--fail-if", ca.fail_if,
+                      "Exit 1 when B crosses it: METRIC:+N% (relative) or METRIC:+N (in the metric's unit); - for a "
+                      "decrease; repeatable. Metrics: docs/cli.md")
+      ->take_all();
+  compare->add_option("--format", ca.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  compare->add_option("--run-a", run_a, "Which run of A (its index; default: the one with the most cycles)");
+  compare->add_option("--run-b", run_b, "Which run of B");
+  compare->add_option("--color", compare_color, "auto, always, never")->check(CLI::IsMember({"auto", "always", "never"}));
+
   // `run` takes the program's command line verbatim after its own options, so
   // it is parsed here rather than by CLI11 (which would reorder `--`).
   app.add_subcommand("run", "Run a Go program with the GC trace on, pass its output through, sample its memory, "
@@ -209,6 +226,14 @@ int main(int argc, char** argv) {
     return gcsight::kExitUsage;
   }
 
+  if (compare->parsed()) {
+    ca.color = compare_color == "always" ? gcsight::ColorMode::kAlways
+               : compare_color == "never" ? gcsight::ColorMode::kNever
+                                          : gcsight::ColorMode::kAuto;
+    if (compare->count("--run-a") > 0) ca.run_a = run_a;
+    if (compare->count("--run-b") > 0) ca.run_b = run_b;
+    return gcsight::run_compare(ca);
+  }
   if (analyze->parsed()) {
     aa.color = color == "always" ? gcsight::ColorMode::kAlways
                : color == "never" ? gcsight::ColorMode::kNever

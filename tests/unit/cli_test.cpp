@@ -4,6 +4,7 @@
 // scripts/update-golden.sh after an intended change, and read the diff.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -141,6 +142,11 @@ constexpr Golden kGoldens[] = {
     {"go1.23-churn-stderrlog", "corpus/go1.23.5/churn-gogc100-stderrlog/combined.log"},
     {"go1.21-stacksglobals", "corpus/go1.21.13/stacksglobals/stderr.log"},
     {"go1.19-forced-ascii-60", "--charts ascii corpus/go1.19.8/forced/stderr.log"},
+    // `compare` cases (the name says so): GOGC 100 against 400, with thresholds crossed and not.
+    {"compare-gogc100-gogc400",
+     "corpus/go1.22.12/churn-gogc100/stderr.log corpus/go1.22.12/churn-gogc400/stderr.log "
+     "--fail-if p99_pause:+20% --fail-if peak_heap:+10% --fail-if cycle_rate:-50%"},
+    {"compare-memtest-go1.19-go1.22", "corpus/go1.19.8/memtest/stderr.log corpus/go1.22.12/memtest/stderr.log"},
 };
 
 // The terminal is fixed: a UTF-8 locale (charts in block glyphs unless a case
@@ -162,13 +168,71 @@ TEST(Golden, TextAndJsonReports) {
   const fs::path dir = fs::path(GCSIGHT_TEST_DATA).parent_path() / "golden";
   for (const Golden& g : kGoldens) {
     SCOPED_TRACE(g.name);
-    const auto text = sh(text_env(g.name) + "bash -c \"" + kBin + " analyze --color never " + g.args + "\"");
-    EXPECT_EQ(text.status, 0);
+    const bool compare = std::string_view(g.name).starts_with("compare-");
+    const std::string command = compare ? " compare " : " analyze ";
+    const auto text = sh(text_env(g.name) + "bash -c \"" + kBin + command + "--color never " + g.args + "\"");
+    // compare exits 1 when a threshold is crossed; that is tested on its own.
+    EXPECT_TRUE(text.status == 0 || (compare && text.status == 1)) << text.status;
     EXPECT_EQ(text.out, read_file(dir / (std::string(g.name) + ".txt")));
-    const auto json = sh("bash -c \"" + kBin + " analyze --format json " + g.args + "\"");
-    EXPECT_EQ(json.status, 0);
+    const auto json = sh("bash -c \"" + kBin + command + "--format json " + g.args + "\"");
+    EXPECT_TRUE(json.status == 0 || (compare && json.status == 1)) << json.status;
     EXPECT_EQ(json.out, read_file(dir / (std::string(g.name) + ".json")));
   }
+}
+
+}  // namespace
+
+namespace {
+
+// compare's exit status: 1 exactly when a threshold is crossed, in either
+// direction; 2 for a threshold it cannot judge; 3 for an input it cannot read.
+TEST(CompareCli, ExitsNonZeroExactlyWhenAThresholdIsCrossed) {
+  const std::string a = "corpus/go1.22.12/churn-gogc100/stderr.log", b = "corpus/go1.22.12/churn-gogc400/stderr.log";
+  auto run = [&](const std::string& x, const std::string& y, const std::string& opts) {
+    return sh(kBin + " compare " + x + " " + y + " " + opts + " >/dev/null 2>&1").status;
+  };
+  // GOGC=400: the peak heap grew by 154 %, the cycle rate fell by 75 %.
+  EXPECT_EQ(run(a, b, "--fail-if peak_heap:+150%"), 1);
+  EXPECT_EQ(run(a, b, "--fail-if peak_heap:+160%"), 0);
+  EXPECT_EQ(run(a, b, "--fail-if peak_heap:+150"), 1) << "absolute, in MiB: +154";
+  EXPECT_EQ(run(a, b, "--fail-if peak_heap:+160"), 0);
+  EXPECT_EQ(run(a, b, "--fail-if cycle_rate:-70%"), 1);
+  EXPECT_EQ(run(a, b, "--fail-if cycle_rate:-80%"), 0);
+  EXPECT_EQ(run(a, b, "--fail-if cycle_rate:+1%"), 0) << "a fall never crosses an increase threshold";
+  // The other way round the same thresholds judge the opposite change.
+  EXPECT_EQ(run(b, a, "--fail-if peak_heap:+10%"), 0);
+  EXPECT_EQ(run(b, a, "--fail-if cycle_rate:+200%"), 1);
+  // One crossed among several is enough.
+  EXPECT_EQ(run(a, b, "--fail-if p99_pause:+20% --fail-if peak_heap:+10%"), 1);
+  EXPECT_EQ(run(a, a, "--fail-if p99_pause:+0% --fail-if peak_heap:+0"), 0) << "a run against itself";
+  // Not judgeable: usage errors.
+  EXPECT_EQ(run(a, b, "--fail-if peak_rss:+10%"), 2) << "a trace log has no RSS";
+  EXPECT_EQ(run(a, b, "--fail-if p99:+10%"), 2);
+  EXPECT_EQ(run(a, b, "--fail-if p99_pause:10%"), 2);
+  EXPECT_EQ(run(a, "no-such-file.log", ""), 3);
+}
+
+TEST(CompareCli, TakesJsonReportsAsWellAsLogs) {
+  const fs::path dir = fs::temp_directory_path() / ("gcsight-compare-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const std::string log = "corpus/go1.22.12/forced/stderr.log";
+  ASSERT_EQ(sh(kBin + " analyze --format json " + log + " > '" + (dir / "a.json").string() + "'").status, 0);
+  const auto r = sh(kBin + " compare --format json '" + (dir / "a.json").string() + "' " + log);
+  EXPECT_EQ(r.status, 0);
+  const auto j = nlohmann::json::parse(r.out);
+  for (const auto& m : j["metrics"]) {
+    if (!m["delta"].is_null()) {
+      EXPECT_EQ(m["delta"].get<double>(), 0.0) << m["name"];
+    }
+  }
+  EXPECT_EQ(j["findings"]["appeared"].size(), 0u);
+  EXPECT_FALSE(j["crossed"].get<bool>());
+  // Not a gcsight report: said, with the file's name.
+  std::ofstream(dir / "other.json") << "{\"hello\": 1}\n";
+  const auto bad = sh(kBin + " compare '" + (dir / "other.json").string() + "' " + log + " 2>&1");
+  EXPECT_EQ(bad.status, 3);
+  EXPECT_NE(bad.out.find("other.json: a JSON document, but not a gcsight report"), std::string::npos) << bad.out;
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -308,6 +308,28 @@ TEST_F(RunE2E, MemoryGrowingOutsideTheGoHeapIsFound) {
   EXPECT_EQ(process_finding(r, "non-go-growth"), nullptr) << r["process"]["findings"].dump(1);
 }
 
+// Two runs of the same program, one holding 300 MiB more: compare reads the
+// peak RSS of each run's JSON report and fails the gate on the bigger one.
+TEST_F(RunE2E, CompareGatesOnPeakRssOfTwoRuns) {
+  const fs::path prog = progs_.back();
+  const fs::path small = dir_ / "small.json", big = dir_ / "big.json";
+  ASSERT_EQ(sh("ALLOC_MB_PER_S=50 DURATION_MS=1000 " + q(kBin) + " run -q --json " + q(small) + " -- " + q(prog) +
+               " >/dev/null 2>&1"),
+            0);
+  ASSERT_EQ(sh("RETAIN_MB=300 ALLOC_MB_PER_S=50 DURATION_MS=1000 " + q(kBin) + " run -q --json " + q(big) + " -- " +
+               q(prog) + " >/dev/null 2>&1"),
+            0);
+  const auto out = dir_ / "cmp.json";
+  EXPECT_EQ(sh(q(kBin) + " compare --format json --fail-if peak_rss:+100% " + q(small) + " " + q(big) + " >" + q(out)), 1);
+  const auto j = nlohmann::json::parse(slurp(out));
+  const auto& rss = j["metrics"][12];
+  ASSERT_EQ(rss["name"], "peak_rss");
+  EXPECT_GT(rss["delta"].get<double>(), 250.0) << "MiB";
+  EXPECT_EQ(sh(q(kBin) + " compare --fail-if peak_rss:+50000% " + q(small) + " " + q(big) + " >/dev/null"), 0);
+  EXPECT_EQ(sh(q(kBin) + " compare --fail-if peak_rss:+100% " + q(big) + " " + q(small) + " >/dev/null"), 0)
+      << "less memory is not a regression";
+}
+
 TEST_F(RunE2E, RssNearGomemlimitIsFound) {
   const fs::path prog = progs_.back();
   const fs::path report = dir_ / "r.json";
