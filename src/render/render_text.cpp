@@ -336,8 +336,8 @@ class TextWriter {
       const std::string spark = sparkline(*r.series, from, to, columns, r.scale, charts_);
       line(fmt::format("  {:<{}} {}  {}", r.label, kChartLabel, paint(kSgrCyan, spark), paint(kSgrDim, r.note)));
     }
-    wrap("  ", fmt::format("@{} to @{}, one column ≈ {}; the memory rows share one scale, 0 to {}",
-                           format_duration(from), format_duration(to),
+    wrap("  ", fmt::format("{} to @{}, one column ≈ {}; the memory rows share one scale, 0 to {}",
+                           from == 0 ? std::string("process start") : "@" + format_duration(from), format_duration(to),
                            format_duration((to - from) / static_cast<int64_t>(columns)), format_bytes(mem_scale)));
   }
 

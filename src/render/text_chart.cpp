@@ -47,10 +47,7 @@ std::string sparkline(const ChartSeries& series, int64_t from_ns, int64_t to_ns,
     int64_t carry = -1;
     auto it = series.points.begin();
     while (it != series.points.end() && it->first < from_ns) carry = static_cast<int64_t>((it++)->second);
-    int64_t last_t = series.points.empty() ? from_ns : series.points.back().first;
     for (size_t c = 0; c < columns; ++c) {
-      const int64_t col_start = from_ns + static_cast<int64_t>(static_cast<double>(span) * static_cast<double>(c) /
-                                                               static_cast<double>(columns));
       if (col_max[c] >= 0) {
         // The level at the column's end is its last point's value.
         int64_t last = col_max[c];
@@ -61,7 +58,7 @@ std::string sparkline(const ChartSeries& series, int64_t from_ns, int64_t to_ns,
           last = static_cast<int64_t>(it->second);
         }
         carry = last;
-      } else if (carry >= 0 && col_start <= last_t) {
+      } else if (carry >= 0) {
         col_max[c] = carry;
       }
     }

@@ -17,8 +17,8 @@ enum class ChartGlyphs : uint8_t { kOff, kUnicode, kAscii };
 /// A quantity over time: (t_ns, value) in time order.
 struct ChartSeries {
   std::vector<std::pair<int64_t, uint64_t>> points;
-  /// A level holds until the next point (heap, RSS); otherwise each point is
-  /// an event (a pause) and a column without one stays blank.
+  /// A level holds until the next point, or the end of the chart (heap, RSS);
+  /// otherwise each point is an event (a pause) and a column without one stays blank.
   bool holds = true;
 };
 

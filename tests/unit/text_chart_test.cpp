@@ -30,10 +30,10 @@ TEST(Sparkline, LevelsHoldBetweenPointsAndEventsDoNot) {
   EXPECT_EQ(sparkline(events, 0, 99, 10, 800, ChartGlyphs::kAscii), "#        #");
 }
 
-TEST(Sparkline, BlankBeforeTheFirstPointAndAfterTheLast) {
+TEST(Sparkline, BlankBeforeTheFirstPointALevelHoldsToTheEnd) {
   ChartSeries s;
   s.points = {{30, 400}, {60, 400}};
-  EXPECT_EQ(sparkline(s, 0, 99, 10, 800, ChartGlyphs::kAscii), "   ====   ");
+  EXPECT_EQ(sparkline(s, 0, 99, 10, 800, ChartGlyphs::kAscii), "   =======");
   EXPECT_EQ(series_max(s, 0, 99), 400u);
   EXPECT_EQ(series_max(s, 0, 20), 0u);
 }
