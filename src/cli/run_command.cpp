@@ -6,6 +6,7 @@
 #include "cli/run_command.h"
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -198,9 +199,17 @@ int run_run(const RunArgs& a) {
   x.signaled = ex.signaled;
   x.signal = ex.signal;
   x.duration_ns = ex.end_ns;
+  x.child_cpu_ns = ex.cpu_ns;
   const MemorySample self = ProcSampler::sample_self(ex.end_ns);
   if (self.rss) x.self_rss = *self.rss;
-  if (self.cpu_user_ns && self.cpu_sys_ns) x.self_cpu_ns = *self.cpu_user_ns + *self.cpu_sys_ns;
+  // getrusage counts to the microsecond; /proc/self/stat only in clock ticks (10 ms).
+  rusage own{};
+  if (getrusage(RUSAGE_SELF, &own) == 0) {
+    auto ns = [](const timeval& tv) { return static_cast<uint64_t>(tv.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(tv.tv_usec) * 1000u; };
+    x.self_cpu_ns = ns(own.ru_utime) + ns(own.ru_stime);
+  } else if (self.cpu_user_ns && self.cpu_sys_ns) {
+    x.self_cpu_ns = *self.cpu_user_ns + *self.cpu_sys_ns;
+  }
   if (recording) {
     recording->exit(x);
     std::string err;

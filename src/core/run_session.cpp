@@ -190,6 +190,7 @@ Report RunSession::finish(const RunExit& exit) {
   info_.self_rss = exit.self_rss;
   info_.self_cpu_ns = exit.self_cpu_ns;
   memory_.finish(info_);
+  if (exit.child_cpu_ns > 0) info_.child_cpu_ns = exit.child_cpu_ns;
   analyzer_.end_input(InputInfo{input_name(), demux_->bytes(), demux_->lines(), {}}, demux_->stats(), "none");
   Report report = analyzer_.finish(kVersion);
   check_version_against_runs(info_, report.runs);

@@ -37,6 +37,7 @@ struct RunExit {
   int64_t duration_ns = 0;
   uint64_t self_rss = 0;
   uint64_t self_cpu_ns = 0;
+  uint64_t child_cpu_ns = 0;  ///< the program's CPU time at exit (0 = unknown: the samples' last is used)
 };
 
 class RunSession {

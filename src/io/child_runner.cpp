@@ -14,6 +14,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -162,6 +163,7 @@ ChildExit run_child(const ChildSpec& spec, const ChildCallbacks& cb) {
   std::array<char, 1 << 16> buf{};
   bool out_open = true, err_open = true, reaped = false;
   int wstatus = 0;
+  rusage usage{};
   int64_t next_tick = cb.tick_ns > 0 ? cb.tick_ns : -1;
   // After a small read, wait a moment before the next poll: the writer is
   // most likely still writing (the runtime prints a gc line in ~20 writes, then
@@ -182,7 +184,8 @@ ChildExit run_child(const ChildSpec& spec, const ChildCallbacks& cb) {
   while (out_open || err_open || !reaped) {
     const int64_t now = monotonic_ns() - t0;
     int timeout_ms = -1;
-    if (next_tick >= 0) timeout_ms = static_cast<int>(std::max<int64_t>(0, (next_tick - now) / 1'000'000));
+    // Rounded up: a timeout rounded down to 0 ms would spin until the tick is due.
+    if (next_tick >= 0) timeout_ms = static_cast<int>(std::max<int64_t>(0, (next_tick - now + 999'999) / 1'000'000));
     // Once the child is gone, do not wait for pipes held open by its own children forever.
     if (reaped) timeout_ms = timeout_ms < 0 ? 200 : std::min(timeout_ms, 200);
     pollfd fds[3] = {{out_open ? out[0] : -1, POLLIN, 0}, {err_open ? err[0] : -1, POLLIN, 0},
@@ -209,7 +212,7 @@ ChildExit run_child(const ChildSpec& spec, const ChildCallbacks& cb) {
     const bool tick_due = next_tick >= 0 && monotonic_ns() - t0 >= next_tick;
     const bool check = !reaped && (child_signalled || tick_due || next_tick < 0);
     child_signalled = false;
-    if (check && waitpid(pid, &wstatus, WNOHANG) == pid) {
+    if (check && wait4(pid, &wstatus, WNOHANG, &usage) == pid) {
       reaped = true;
       result.end_ns = monotonic_ns() - t0;
     }
@@ -228,9 +231,11 @@ ChildExit run_child(const ChildSpec& spec, const ChildCallbacks& cb) {
   if (out_open) close(out[0]);
   if (err_open) close(err[0]);
   if (!reaped) {
-    waitpid(pid, &wstatus, 0);
+    wait4(pid, &wstatus, 0, &usage);
     result.end_ns = monotonic_ns() - t0;
   }
+  auto ns = [](const timeval& tv) { return static_cast<uint64_t>(tv.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(tv.tv_usec) * 1000u; };
+  result.cpu_ns = ns(usage.ru_utime) + ns(usage.ru_stime);
   if (WIFSIGNALED(wstatus)) {
     result.signaled = true;
     result.signal = WTERMSIG(wstatus);

@@ -38,6 +38,7 @@ struct ChildExit {
   int exit_code = 0;
   int forwarded_signals = 0;
   int64_t end_ns = 0;      ///< when it was reaped
+  uint64_t cpu_ns = 0;     ///< its CPU time, user + system, from wait4 (its waited-for children included)
   std::string error;       ///< why it could not be started
 };
 

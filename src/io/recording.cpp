@@ -124,7 +124,8 @@ ProcessInfo header_from(const Json& j, bool* show_trace) {
 
 Json exit_json(const RunExit& x) {
   return Json{{"exit_status", x.exit_status}, {"signaled", x.signaled},   {"signal", x.signal},
-              {"duration_ns", x.duration_ns}, {"self_rss", x.self_rss}, {"self_cpu_ns", x.self_cpu_ns}};
+              {"duration_ns", x.duration_ns}, {"self_rss", x.self_rss}, {"self_cpu_ns", x.self_cpu_ns},
+              {"child_cpu_ns", x.child_cpu_ns}};
 }
 
 RunExit exit_from(const Json& j) {
@@ -135,6 +136,7 @@ RunExit exit_from(const Json& j) {
   x.duration_ns = j.at("duration_ns").get<int64_t>();
   x.self_rss = j.value("self_rss", uint64_t{0});
   x.self_cpu_ns = j.value("self_cpu_ns", uint64_t{0});
+  x.child_cpu_ns = j.value("child_cpu_ns", uint64_t{0});
   return x;
 }
 
