@@ -416,7 +416,7 @@ MemorySample ProcSampler::sample(int64_t t_ns) {
   MemorySample out;
   out.t_ns = t_ns;
   const bool with_smaps =
-      options_.smaps_every > 0 && samples_ % static_cast<uint64_t>(options_.smaps_every) == 0;
+      options_.smaps_every > 0 && (samples_ + 1) % static_cast<uint64_t>(options_.smaps_every) == 0;
   ++samples_;
 
   Totals totals;

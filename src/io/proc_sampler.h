@@ -15,7 +15,7 @@ namespace gcsight {
 /// What a ProcSampler reads besides /proc/PID/{stat,status}.
 struct SamplerOptions {
   bool tree = false;    ///< sum over the process and all its live descendants
-  int smaps_every = 50; ///< every Nth sample (the first included) reads smaps_rollup (costly on a big heap: it walks the page tables); <= 0: never
+  int smaps_every = 50; ///< the Nth, 2Nth... sample reads smaps_rollup (costly on a big heap: it walks the page tables; nothing is lazily freed at the start anyway); <= 0: never
   bool cgroup = true;   ///< read the process's cgroup memory usage, limit and OOM kills (v2 or v1)
 };
 

@@ -101,7 +101,7 @@ class FakeProc : public ::testing::Test {
 };
 
 TEST_F(FakeProc, OneProcess) {
-  auto s = sampler({.tree = false, .smaps_every = 10, .cgroup = true});
+  auto s = sampler({.tree = false, .smaps_every = 1, .cgroup = true});
   const MemorySample m = s.sample(123);
   ASSERT_TRUE(m.ok) << m.error;
   EXPECT_EQ(m.t_ns, 123);
@@ -129,8 +129,8 @@ TEST_F(FakeProc, SmapsOnlyEveryNthSample) {
   for (int i = 0; i < 7; ++i) {
     const MemorySample m = s.sample(i);
     ASSERT_TRUE(m.ok);
-    EXPECT_EQ(m.lazy_free.has_value(), i % 3 == 0) << i;
-    EXPECT_EQ(m.anon_huge.has_value(), i % 3 == 0) << i;
+    EXPECT_EQ(m.lazy_free.has_value(), (i + 1) % 3 == 0) << i;
+    EXPECT_EQ(m.anon_huge.has_value(), (i + 1) % 3 == 0) << i;
     EXPECT_FALSE(m.cgroup_current);  // cgroup off
   }
   auto never = sampler({.tree = false, .smaps_every = 0, .cgroup = false});
@@ -362,7 +362,8 @@ struct Child {
 TEST(ProcSamplerReal, ChildRssAndThenGone) {
   Child child;
   ASSERT_TRUE(child.start(64, 0));
-  ProcSampler s(child.pid, SamplerOptions{});
+  ProcSampler s(child.pid, SamplerOptions{.tree = false, .smaps_every = 2, .cgroup = true});
+  EXPECT_FALSE(s.sample(0).lazy_free) << "smaps_rollup is read from the 2nd sample on";
   const MemorySample m = s.sample(1);
   ASSERT_TRUE(m.ok) << m.error;
   EXPECT_EQ(m.processes, 1u);
