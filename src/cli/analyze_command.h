@@ -19,6 +19,7 @@ struct AnalyzeArgs {
   std::string format = "text";      ///< text | json | csv
   std::string json_file;            ///< --json FILE
   std::string csv_file;             ///< --csv FILE
+  std::string html_file;            ///< --html FILE
   ColorMode color = ColorMode::kAuto;
   std::optional<Severity> fail_on;
   std::optional<int64_t> start_time_ns;
