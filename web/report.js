@@ -109,6 +109,9 @@
     ["other", "other", "#c9ced4"],
   ];
 
+  // Evidence keys that are moments (other `_ns` keys are durations).
+  const TIME_KEYS = new Set(["time_ns", "after_ns", "since_ns"]);
+
   // ------------------------------------------------------------ page
 
   const title = el("header", { class: "page-head" },
@@ -142,6 +145,8 @@
     }
   }
   app.append(parseSection());
+  // For the browser test and for poking at the page from the console.
+  window.gcsightReport = { data, runs: runViews };
 
   // ------------------------------------------------------------ metadata
 
@@ -252,7 +257,6 @@
   // What a finding's evidence points at: cycle numbers and times (see
   // src/core/findings.cpp and memory_model.cpp for the keys). Times of the
   // process findings are on the launch clock and are moved to the run's.
-  const TIME_KEYS = new Set(["time_ns", "after_ns", "since_ns"]);
   function evidenceHighlight(f, launchClock) {
     const ev = f.evidence;
     const h = { gcs: [], gcRanges: [], times: [], timeRanges: [], label: f.title };
@@ -329,7 +333,9 @@
     const boxes = {};
     function box(name, heading, note) {
       const b = el("div", { class: "chart", "data-chart": name });
-      chartsBox.append(el("h4", { text: heading }), note ? el("p", { class: "muted chart-note", text: note }) : null, b);
+      chartsBox.append(el("h4", { text: heading }));
+      if (note) chartsBox.append(el("p", { class: "muted chart-note", text: note }));
+      chartsBox.append(b);
       boxes[name] = b;
       return b;
     }
@@ -365,7 +371,14 @@
       histogramChart(boxes.histogram);
       view.charts.push(cpuChart(boxes.cpu, common));
       view.charts.push(intervalChart(boxes.interval, common));
-      view.xRange = [view.charts[0].scales.x.min, view.charts[0].scales.x.max];
+      // One x range for all: the memory chart's samples may outlast the cycles.
+      let lo = Infinity, hi = -Infinity;
+      for (const u of view.charts) {
+        const x = u.data[0];
+        if (x.length) { lo = Math.min(lo, x[0]); hi = Math.max(hi, x[x.length - 1]); }
+      }
+      if (!(hi > lo)) { lo -= 1; hi += 1; }
+      view.xRange = [lo, hi];
       for (const u of view.charts) u.setScale("x", { min: view.xRange[0], max: view.xRange[1] });
       section.dataset.ready = "1";
     });
@@ -417,6 +430,15 @@
       if (r.src === "scav") return `scavenger after gc ${ch.scavenger.after_gc[r.i]} @ ${fmtSec(t)}`;
       return `sample @ ${fmtSec(t)}`;
     }
+    // A log scale from the power of ten below the smallest value to the one above the largest.
+    const logRange = (cols) => () => {
+      let lo = Infinity, hi = -Infinity;
+      for (const c of cols) for (const v of c) if (v !== null && v > 0) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+      if (!(hi >= lo)) return [0.1, 10];
+      return [Math.pow(10, Math.floor(Math.log10(lo))), Math.pow(10, Math.ceil(Math.log10(hi) + 1e-9))];
+    };
+    // Log axes: a label at each power of ten only, so they do not crowd.
+    const logValues = (f) => (u, splits) => splits.map((v) => (Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-6 ? f(v) : ""));
     const bytesAxis = { values: (u, splits) => splits.map((v) => fmtBytes(v)), size: 70 };
     const secAxis = { values: (u, splits) => splits.map((v) => fmtSec(v)) };
     const bytesVal = (u, v) => (v === null || v === undefined ? "–" : fmtBytes(v));
@@ -471,8 +493,8 @@
       const d = sum.stw_pause_ns;
       const lines = [["p50", d.p50], ["p90", d.p90], ["p99", d.p99], ["max", d.max]].filter((x) => x[1] > 0);
       const opts = common({
-        series, scales: { x: { time: false }, y: { distr: 3 } },
-        axes: [secAxis, { values: (u, splits) => splits.map((v) => fmtNs(v * 1e6)), size: 70 }],
+        series, scales: { x: { time: false }, y: { distr: 3, log: 10, range: logRange(cols.slice(1)) } },
+        axes: [secAxis, { values: logValues((v) => fmtNs(v * 1e6)), size: 70 }],
       });
       opts.plugins.push(hLinesPlugin(lines.map(([l, v]) => ({ y: v / 1e6, label: `${l} ${fmtNs(v)}` }))));
       return new uPlot(opts, cols, target);
@@ -518,8 +540,8 @@
         value: (u, v) => (v === null || v === undefined ? "–" : fmtNum(v, 1)) });
       cols.push(rate);
       const opts = common({
-        series, scales: { x: { time: false }, y: { distr: 3 }, rate: {} },
-        axes: [secAxis, { values: (u, splits) => splits.map((v) => fmtSec(v)), size: 70 },
+        series, scales: { x: { time: false }, y: { distr: 3, log: 10, range: logRange(cols.slice(1, -1)) }, rate: { range: (u, min, max) => [0, max * 1.1] } },
+        axes: [secAxis, { values: logValues(fmtSec), size: 70 },
           { scale: "rate", side: 1, grid: { show: false }, values: (u, splits) => splits.map((v) => fmtNum(v, 1) + "/min"), size: 70 }],
       });
       return new uPlot(opts, cols, target);
