@@ -241,7 +241,8 @@
       const head = el("div", { class: "finding-head" },
         el("span", { class: "badge " + f.severity, text: f.severity }),
         el("strong", { text: f.title }), el("code", { class: "code", text: f.code }));
-      li.append(head, el("p", { text: f.explanation }), el("p", { class: "advice" }, el("b", { text: "Advice: " }), f.advice));
+      li.append(head, el("p", { text: f.explanation }));
+      if (f.advice) li.append(el("p", { class: "advice" }, el("b", { text: "Advice: " }), f.advice));
       const h = evidenceHighlight(f, false);
       if (h.gcs.length || h.gcRanges.length || h.times.length || h.timeRanges.length) {
         const link = el("a", { href: "#", class: "show-evidence", "data-finding": String(i), text: "show on the charts" });
@@ -306,7 +307,9 @@
     // x of each point: the start of its first cycle, in seconds.
     const xs = P.t_first_ns.map((t) => t / 1e9);
     const gcLabel = (i) => P.gc_first[i] === P.gc_last[i] ? `gc ${P.gc_first[i]}` : `gc ${P.gc_first[i]}–${P.gc_last[i]} (${P.cycles[i]} cycles)`;
-    const markers = run.markers.filter((m) => m.time_ns !== null).map((m) => ({ t: m.time_ns / 1e9, text: m.text }));
+    // Labels without the log package's date and time prefix (the x axis has the time).
+    const markers = run.markers.filter((m) => m.time_ns !== null).map((m) => ({ t: m.time_ns / 1e9,
+      text: m.text.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d(\.\d+)? /, "") || m.text }));
 
     // Time of a cycle: of the point that covers it.
     function gcTime(g) {
@@ -459,7 +462,9 @@
       const zeroNull = (v) => (v > 0 ? v : null);
       const series = [seriesX("cycle")];
       const cols = [rows.map((r) => r.t)];
-      const add = (s, c) => { series.push(Object.assign({ spanGaps: true, width: 1.5, value: bytesVal }, s)); cols.push(c); };
+      // Heap figures hold from one cycle to the next: drawn as steps, not slopes.
+      const stepped = uPlot.paths.stepped({ align: 1 });
+      const add = (s, c) => { series.push(Object.assign({ spanGaps: true, width: 1.5, value: bytesVal, paths: stepped }, s)); cols.push(c); };
       add({ label: "heap at start", stroke: C.heapStart }, col("gc", (i) => P.heap_start_max[i]));
       add({ label: "heap after mark", stroke: C.heapEnd }, col("gc", (i) => P.heap_end_max[i]));
       add({ label: merged ? "live heap (max)" : "live heap", stroke: C.live, width: 2 }, col("gc", (i) => P.live_max[i]));
@@ -468,10 +473,10 @@
       add({ label: "goal", stroke: C.goal, dash: [6, 4] }, col("gc", (i) => zeroNull(P.goal_max[i])));
       if (P.stacks_globals_max.some((v) => v > 0)) add({ label: "stacks+globals", stroke: C.stacks }, col("gc", (i) => P.stacks_globals_max[i]));
       if (haveScav) {
-        if (S.released_now_max.some((v) => v > 0)) add({ label: "released to OS", stroke: C.released, points: { show: true, size: 4 } }, col("scav", (i) => zeroNull(S.released_now_max[i])));
+        if (S.released_now_max.some((v) => v > 0)) add({ label: "released to OS", stroke: C.released, width: 1 }, col("scav", (i) => zeroNull(S.released_now_max[i])));
         if (S.retained_max.some((v) => v > 0)) add({ label: "retained (consumed)", stroke: C.retained }, col("scav", (i) => zeroNull(S.retained_max[i])));
       }
-      if (M) add({ label: "RSS", stroke: C.rss, width: 2 }, col("rss", (i) => M[i][1]));
+      if (M) add({ label: "RSS", stroke: C.rss, width: 2, paths: uPlot.paths.linear() }, col("rss", (i) => M[i][1]));
       const opts = common({
         series, scales: { x: { time: false } }, axes: [secAxis, bytesAxis],
         bands: merged ? [{ series: [liveIdx, liveIdx + 1], fill: C.liveFill }] : [],
@@ -484,10 +489,10 @@
     function pauseChart(target, common) {
       const ms = (v) => (v > 0 ? v / 1e6 : null);
       const series = [seriesX("cycle"),
-        { label: merged ? "longest pause" : "pause", stroke: C.pause, width: 1, points: { show: true, size: 4, fill: C.pause }, value: (u, v) => (v === null ? "–" : fmtNs(v * 1e6)) }];
+        { label: merged ? "longest pause" : "pause", stroke: C.pause, width: 1, paths: () => null, points: { show: true, size: 5, fill: C.pause }, value: (u, v) => (v === null ? "–" : fmtNs(v * 1e6)) }];
       const cols = [xs, P.pause_max_ns.map(ms)];
       if (merged) {
-        series.push({ label: "shortest pause", stroke: C.pauseMin, width: 1, points: { show: true, size: 3 }, value: (u, v) => (v === null ? "–" : fmtNs(v * 1e6)) });
+        series.push({ label: "shortest pause", stroke: C.pauseMin, width: 1, paths: () => null, points: { show: true, size: 3, fill: C.pauseMin }, value: (u, v) => (v === null ? "–" : fmtNs(v * 1e6)) });
         cols.push(P.pause_min_ns.map(ms));
       }
       const d = sum.stw_pause_ns;
@@ -524,19 +529,25 @@
 
     function intervalChart(target, common) {
       const secs = (v) => (v !== null && v > 0 ? v / 1e9 : null);
-      const rate = xs.map((_, i) => {
-        if (P.cycles[i] > 1 && P.t_last_ns[i] > P.t_first_ns[i]) return ((P.cycles[i] - 1) * 60e9) / (P.t_last_ns[i] - P.t_first_ns[i]);
-        return P.interval_max_ns[i] > 0 ? 60e9 / P.interval_max_ns[i] : null;
+      // Cycles per minute over a sliding window of 1/50 of the run (at least
+      // one second): per-cycle rates swing too much to read.
+      const span = n > 1 ? xs[n - 1] - xs[0] : 0;
+      const win = Math.max(1, span / 50);
+      let from = 0, inWin = 0;
+      const rate = xs.map((t, i) => {
+        inWin += P.cycles[i];
+        while (xs[from] <= t - win) inWin -= P.cycles[from++];
+        return t - xs[0] >= win * 0.999 ? (inWin * 60) / win : null;
       });
       const sv = (u, v) => (v === null || v === undefined ? "–" : fmtSec(v));
       const series = [seriesX("cycle"),
-        { label: merged ? "interval (max)" : "interval", stroke: C.interval, width: 1.5, value: sv, spanGaps: true }];
+        { label: merged ? "interval (max)" : "interval", stroke: C.interval, width: 1, value: sv, paths: () => null, points: { show: true, size: 4, fill: C.interval } }];
       const cols = [xs, P.interval_max_ns.map(secs)];
       if (merged) {
-        series.push({ label: "interval (min)", stroke: C.intervalMin, width: 1, value: sv, spanGaps: true });
+        series.push({ label: "interval (min)", stroke: C.intervalMin, width: 1, value: sv, paths: () => null, points: { show: true, size: 3, fill: C.intervalMin } });
         cols.push(P.interval_min_ns.map(secs));
       }
-      series.push({ label: "cycles per minute", stroke: C.rate, width: 1.5, scale: "rate", spanGaps: true,
+      series.push({ label: `cycles per minute (over ${fmtSec(win)})`, stroke: C.rate, width: 1.5, scale: "rate", spanGaps: true,
         value: (u, v) => (v === null || v === undefined ? "–" : fmtNum(v, 1)) });
       cols.push(rate);
       const opts = common({
@@ -740,22 +751,25 @@
           ctx.setLineDash([4 * dpr, 4 * dpr]);
           ctx.lineWidth = dpr;
           ctx.font = `${11 * dpr}px system-ui, sans-serif`;
-          let lastLabelEnd = -Infinity, row = 0;
+          ctx.textAlign = "left";
+          ctx.textBaseline = "alphabetic";
+          // Each label goes on the first of three rows where it does not
+          // overlap the one before; with no room it is left out (the line stays).
+          const rowEnd = [-Infinity, -Infinity, -Infinity];
           for (const m of markers) {
             const x = Math.round(u.valToPos(m.t, "x", true));
             if (x < left || x > left + width) continue;
             ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, top + height); ctx.stroke();
-            // Labels that would overlap go one row down; three rows, then none.
-            row = x - lastLabelEnd < 4 * dpr ? row + 1 : 0;
-            if (row > 2) continue;
             const text = m.text.length > 40 ? m.text.slice(0, 39) + "…" : m.text;
             const tw = ctx.measureText(text).width;
-            const lx = Math.min(x + 3 * dpr, left + width - tw - 2 * dpr);
+            const lx = Math.max(left, Math.min(x + 3 * dpr, left + width - tw - 2 * dpr));
+            const row = rowEnd.findIndex((end) => lx >= end + 6 * dpr);
+            if (row < 0) continue;
+            rowEnd[row] = lx + tw;
             ctx.fillStyle = "rgba(255,255,255,0.8)";
             ctx.fillRect(lx - dpr, top + (2 + row * 13) * dpr, tw + 2 * dpr, 12 * dpr);
             ctx.fillStyle = "#333";
             ctx.fillText(text, lx, top + (12 + row * 13) * dpr);
-            lastLabelEnd = Math.max(lastLabelEnd, lx + tw);
           }
           ctx.restore();
         },
@@ -770,6 +784,8 @@
           const ctx = u.ctx, { left, top, width, height } = u.bbox, dpr = devicePixelRatio;
           ctx.save();
           ctx.font = `${10 * dpr}px system-ui, sans-serif`;
+          ctx.textAlign = "left";
+          ctx.textBaseline = "alphabetic";
           ctx.setLineDash([2 * dpr, 3 * dpr]);
           ctx.strokeStyle = "rgba(60,60,60,0.7)";
           ctx.fillStyle = "#444";
@@ -792,6 +808,8 @@
           const ctx = u.ctx, { top, height } = u.bbox, dpr = devicePixelRatio;
           ctx.save();
           ctx.font = `${10 * dpr}px system-ui, sans-serif`;
+          ctx.textAlign = "left";
+          ctx.textBaseline = "alphabetic";
           ctx.strokeStyle = "rgba(40,40,40,0.8)";
           ctx.fillStyle = "#333";
           ctx.setLineDash([3 * dpr, 3 * dpr]);
