@@ -559,17 +559,14 @@
     }
 
     function histogramChart(target) {
-      // From every cycle when the table has them all; otherwise from the
-      // chart points' longest pauses (each point one value).
-      let values, source;
-      if (ch.table.complete) {
-        const k = ch.table.columns.indexOf("stw_pause_ns");
-        values = ch.table.rows.map((r) => r[k]);
-        source = `all ${fmtNum(values.length, 0)} cycles (from the cycle table)`;
-      } else {
-        values = P.pause_max_ns.slice();
-        source = `the longest pause of each of the ${fmtNum(n, 0)} chart points (each covers up to ${ch.cycles_per_point} cycles, so the shape leans to the long end); the percentile lines are exact over all ${fmtNum(sum.stw_pause_ns.count, 0)} cycles`;
-      }
+      // From the cycle table: every cycle when it has them all; otherwise its
+      // even sample plus the cycles around findings and extremes (the chart
+      // points hold only each stretch's min and max, which would say little
+      // about the typical pause).
+      const k = ch.table.columns.indexOf("stw_pause_ns");
+      const values = ch.table.rows.map((r) => r[k]);
+      const source = ch.table.complete ? `all ${fmtNum(values.length, 0)} cycles (the cycle table)` :
+        `the ${fmtNum(values.length, 0)} cycles of the table: an even sample plus the cycles around findings and extremes, so the long end is over-represented; the percentile lines are exact over all ${fmtNum(sum.stw_pause_ns.count, 0)} cycles`;
       target.before(el("p", { class: "muted chart-note", text: "Built from " + source + ". Log-spaced bins." }));
       // Bins are on log10 of the pause in ms.
       const pos = values.filter((v) => v > 0).map((v) => v / 1e6);
