@@ -530,9 +530,10 @@
     function intervalChart(target, common) {
       const secs = (v) => (v !== null && v > 0 ? v / 1e9 : null);
       // Cycles per minute over a sliding window of 1/50 of the run (at least
-      // one second): per-cycle rates swing too much to read.
+      // one second, or a fifth of a run shorter than five): per-cycle rates
+      // swing too much to read.
       const span = n > 1 ? xs[n - 1] - xs[0] : 0;
-      const win = Math.max(1, span / 50);
+      const win = span >= 5 ? Math.max(1, span / 50) : Math.max(span / 5, 1e-3);
       let from = 0, inWin = 0;
       const rate = xs.map((t, i) => {
         inWin += P.cycles[i];
@@ -541,7 +542,7 @@
       });
       const sv = (u, v) => (v === null || v === undefined ? "–" : fmtSec(v));
       const series = [seriesX("cycle"),
-        { label: merged ? "interval (max)" : "interval", stroke: C.interval, width: 1, value: sv, paths: () => null, points: { show: true, size: 4, fill: C.interval } }];
+        { label: merged ? "interval (max)" : "interval", stroke: C.interval, width: 1, value: sv, paths: () => null, points: { show: true, size: 5, fill: C.interval } }];
       const cols = [xs, P.interval_max_ns.map(secs)];
       if (merged) {
         series.push({ label: "interval (min)", stroke: C.intervalMin, width: 1, value: sv, paths: () => null, points: { show: true, size: 3, fill: C.intervalMin } });
