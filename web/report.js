@@ -496,7 +496,7 @@
         cols.push(P.pause_min_ns.map(ms));
       }
       const d = sum.stw_pause_ns;
-      const lines = [["p50", d.p50], ["p90", d.p90], ["p99", d.p99], ["max", d.max]].filter((x) => x[1] > 0);
+      const lines = percentileLines(d);
       const opts = common({
         series, scales: { x: { time: false }, y: { distr: 3, log: 10, range: logRange(cols.slice(1)) } },
         axes: [secAxis, { values: logValues((v) => fmtNs(v * 1e6)), size: 70 }],
@@ -580,7 +580,7 @@
       for (let b = 0; b < bins; b++) xsH.push(lo + (b + 0.5) * w);
       for (const v of pos) counts[Math.min(bins - 1, Math.max(0, Math.floor((Math.log10(v) - lo) / w)))]++;
       const d = sum.stw_pause_ns;
-      const lines = [["p50", d.p50], ["p90", d.p90], ["p99", d.p99], ["max", d.max]].filter((x) => x[1] > 0);
+      const lines = percentileLines(d);
       const opts = {
         width: chartWidth(chartsBox), height: 220,
         cursor: { drag: { x: false, y: false } },
@@ -820,6 +820,17 @@
         },
       },
     };
+  }
+
+  // p50/p90/p99/max, those with the same value under one label ("p99 = max 2.7 ms").
+  function percentileLines(d) {
+    const out = [];
+    for (const [l, v] of [["p50", d.p50], ["p90", d.p90], ["p99", d.p99], ["max", d.max]]) {
+      if (!(v > 0)) continue;
+      if (out.length && out[out.length - 1][1] === v) out[out.length - 1][0] += " = " + l;
+      else out.push([l, v]);
+    }
+    return out;
   }
 
   // ------------------------------------------------------------ summary
