@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything gcsight needs to build and test on Debian 12, then
-# configures and builds it in ./build. Idempotent; run as root (or with sudo).
+# configures and builds it in ./build. Chromium is only for the browser test
+# of the HTML report (ctest -L browser); it never downloads a browser. Idempotent; run as root (or with sudo).
 #   scripts/setup.sh            # release build with tests
 #   BUILD_DIR=build-asan CMAKE_ARGS="-DGCSIGHT_SANITIZE=ON" scripts/setup.sh
 set -euo pipefail
@@ -17,7 +18,11 @@ packages=(
   clang libclang-rt-14-dev
   python3 time
   golang-go
+  chromium
 )
+# Node.js and npm fetch uPlot for the HTML report and puppeteer-core for its
+# browser test at build time (npm ci). Debian's only when there is no npm yet.
+if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

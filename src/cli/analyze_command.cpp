@@ -26,6 +26,7 @@
 #include "io/line_reader.h"
 #include "io/recording.h"
 #include "render/render_csv.h"
+#include "render/render_html.h"
 #include "render/render_json.h"
 #include "render/render_text.h"
 
@@ -156,6 +157,10 @@ int run_analyze(const AnalyzeArgs& a) {
     std::cerr << "gcsight: --csv FILE and --format csv both ask for the CSV; use one\n";
     return kExitUsage;
   }
+  if (!a.html_file.empty() && !html_report_available()) {
+    std::cerr << "gcsight: --html: " << kNoHtmlSupport << "\n";
+    return kExitUsage;
+  }
   if (a.format == "csv") {
     csv = &std::cout;
   } else if (!a.csv_file.empty()) {
@@ -196,6 +201,15 @@ int run_analyze(const AnalyzeArgs& a) {
   if (!a.json_file.empty()) {
     std::string err;
     if (!write_file_whole(a.json_file, render_json(report), &err)) {
+      std::cerr << "gcsight: " << err << "\n";
+      status = kExitOutput;
+    }
+  }
+  if (!a.html_file.empty()) {
+    std::string err;
+    HtmlFacts facts;
+    for (const std::string& in : a.inputs) facts.title += (facts.title.empty() ? "" : ", ") + (in == "-" ? "<stdin>" : in);
+    if (!write_file_whole(a.html_file, render_html(report, facts), &err)) {
       std::cerr << "gcsight: " << err << "\n";
       status = kExitOutput;
     }

@@ -19,6 +19,7 @@ struct AnalyzeArgs {
   std::string format = "text";      ///< text | json | csv
   std::string json_file;            ///< --json FILE
   std::string csv_file;             ///< --csv FILE
+  std::string html_file;            ///< --html FILE
   ColorMode color = ColorMode::kAuto;
   ChartsMode charts = ChartsMode::kAuto;
   std::optional<Severity> fail_on;

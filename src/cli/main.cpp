@@ -43,6 +43,7 @@ constexpr const char* kRunHelp =
     "Options:\n"
     "  --json FILE        write the JSON report to FILE\n"
     "  --csv FILE         write the per-cycle CSV to FILE\n"
+    "  --html FILE        write the HTML report (charts, findings, cycle table) to FILE\n"
     "  --record FILE      record the run (trace, output times, samples) for `gcsight analyze FILE`\n"
     "  --no-redact        keep secret-looking values (TOKEN, PASSWORD, KEY...) in the recording and report\n"
     "  --interval SECS    time between /proc samples (default 0.1)\n"
@@ -90,6 +91,8 @@ int run_main(int argc, char** argv) {
       if (!value(a, &ra.json_file)) return run_usage("--json needs a FILE");
     } else if (a == "--csv") {
       if (!value(a, &ra.csv_file)) return run_usage("--csv needs a FILE");
+    } else if (a == "--html") {
+      if (!value(a, &ra.html_file)) return run_usage("--html needs a FILE");
     } else if (a == "--interval") {
       if (!value(a, &v)) return run_usage("--interval needs seconds");
       char* end = nullptr;
@@ -180,6 +183,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json", "csv"}));
   analyze->add_option("--json", aa.json_file, "Also write the JSON report to FILE");
   analyze->add_option("--csv", aa.csv_file, "Also write the per-cycle CSV to FILE");
+  analyze->add_option("--html", aa.html_file, "Also write the HTML report (interactive charts, one self-contained file) to FILE");
   analyze->add_option("--color", color, "Colour the text report: auto (a terminal, unless NO_COLOR), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   analyze->add_option("--charts", charts, "Charts in the text report: auto (unicode on a UTF-8 locale, else ascii), unicode, ascii, off")

@@ -29,6 +29,7 @@
 #include "io/proc_sampler.h"
 #include "io/recording.h"
 #include "render/render_csv.h"
+#include "render/render_html.h"
 #include "render/render_json.h"
 #include "render/render_text.h"
 
@@ -138,6 +139,10 @@ int run_run(const RunArgs& a) {
   }
   info.start_wall_ns = realtime_ns();
 
+  if (!a.html_file.empty() && !html_report_available()) {
+    std::cerr << "gcsight: --html: " << kNoHtmlSupport << "\n";
+    return 125;
+  }
   std::unique_ptr<OutputFile> csv_file;
   CycleSink sink;
   if (!a.csv_file.empty()) {
@@ -225,6 +230,12 @@ int run_run(const RunArgs& a) {
   if (!a.json_file.empty()) {
     std::string err;
     if (!write_file_whole(a.json_file, render_json(report), &err)) std::cerr << "gcsight: " << err << "\n";
+  }
+  if (!a.html_file.empty()) {
+    std::string err;
+    HtmlFacts facts;
+    for (const std::string& arg : report.process.command) facts.title += (facts.title.empty() ? "" : " ") + arg;
+    if (!write_file_whole(a.html_file, render_html(report, facts), &err)) std::cerr << "gcsight: " << err << "\n";
   }
   if (!a.quiet) {
     std::cerr << render_text(report, text_style(a.color, a.charts, STDERR_FILENO));

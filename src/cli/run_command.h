@@ -15,6 +15,7 @@ struct RunArgs {
   std::vector<std::string> command;
   std::string json_file;
   std::string csv_file;
+  std::string html_file;             ///< --html FILE
   std::string record_file;           ///< --record FILE
   bool redact = true;                ///< secret-looking values left out (--no-redact keeps them)
   ColorMode color = ColorMode::kAuto;

@@ -117,6 +117,7 @@ void MemoryModel::on_cycle(const GcCycle& c, int64_t arrival_ns) {
   const int64_t duration = static_cast<int64_t>(c.clock_ns[0] + c.clock_ns[1] + c.clock_ns[2]);
   // A counter or a clock that goes back: another process (a script's next Go program).
   if (prev_.valid && c.gc <= prev_.gc) {
+    if (first_offset_ns_ < 0 && have_offset_) first_offset_ns_ = offset_ns_;
     finalize_until(INT64_MAX, nullptr);
     prev_ = Cycle{};
     have_offset_ = false;
@@ -352,8 +353,6 @@ void MemoryModel::finish(ProcessInfo& info) {
   MemoryTimeline& m = info.memory;
   m.points = points_;
   m.step_ns = info.interval_ns * static_cast<int64_t>(thin_every_);
-  m.trace_start_known = have_offset_;
-  m.trace_start_ns = offset_ns_;
   m.have_peak = have_peak_;
   m.at_peak = peak_;
   m.at_end = last_;
@@ -366,6 +365,7 @@ void MemoryModel::finish(ProcessInfo& info) {
   m.oom_kills = first_oom_kill_ && last_oom_kill_ ? clamp_sub(*last_oom_kill_, *first_oom_kill_) : 0;
   m.lazy_free_known = lazy_known_;
   m.gomemlimit = parse_gomemlimit(info.gomemlimit).value_or(0);
+  m.trace_start_ns = first_offset_ns_ >= 0 ? first_offset_ns_ : have_offset_ ? offset_ns_ : -1;
   if (have_peak_) {
     info.rss_known = true;
     info.rss_peak = peak_.rss;

@@ -90,6 +90,7 @@ class MemoryModel {
   // Trace state of the current run.
   bool have_offset_ = false;
   int64_t offset_ns_ = 0;  // process start, launch clock
+  int64_t first_offset_ns_ = -1;  // the first run's, once a second run began
   Cycle prev_;             // last cycle
   bool pending_periodic_ = false;  // a bare `GC forced` announced the next cycle
   uint64_t peak_footprint_ = 0;

@@ -189,8 +189,6 @@ struct RssBreakdown {
 struct MemoryTimeline {
   std::vector<RssBreakdown> points;  ///< evenly thinned to a bounded count
   int64_t step_ns = 0;               ///< spacing of the kept points
-  bool trace_start_known = false;
-  int64_t trace_start_ns = 0;        ///< the trace's `@0` (process start) on the launch clock
   bool have_peak = false;
   RssBreakdown at_peak, at_end;
   bool cgroup_known = false;
@@ -202,6 +200,7 @@ struct MemoryTimeline {
   uint64_t oom_kills = 0;            ///< OOM kills the cgroup counted during the run
   bool lazy_free_known = false;
   uint64_t gomemlimit = 0;           ///< GOMEMLIMIT in bytes, 0 = none
+  int64_t trace_start_ns = -1;       ///< the first run's process start (`@0`) on the launch clock; -1 unknown
 };
 
 /// The program gcsight ran (`gcsight run`), and what it measured of it.

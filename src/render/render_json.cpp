@@ -307,7 +307,7 @@ nlohmann::ordered_json report_to_json(const Report& report) {
     if (m.have_peak) {
       Json mem = Json::object();
       mem["step_ns"] = m.step_ns;
-      mem["trace_start_ns"] = m.trace_start_known ? Json(m.trace_start_ns) : Json();
+      mem["trace_start_ns"] = m.trace_start_ns >= 0 ? Json(m.trace_start_ns) : Json();
       mem["lazy_free_known"] = m.lazy_free_known;
       mem["at_peak"] = rss_breakdown(m.at_peak);
       mem["at_end"] = rss_breakdown(m.at_end);

@@ -302,7 +302,7 @@ class TextWriter {
     }
     int64_t from = s.start_ns, to = s.end_ns;
     const MemoryTimeline& m = process.memory;
-    if (process.present && m.trace_start_known && !m.points.empty()) {
+    if (process.present && m.trace_start_ns >= 0 && !m.points.empty()) {
       for (const RssBreakdown& b : m.points) rss.points.emplace_back(b.t_ns - m.trace_start_ns, b.rss);
       from = std::min<int64_t>(0, from);
       to = std::max(to, rss.points.back().first);
