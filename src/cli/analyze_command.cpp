@@ -8,7 +8,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -182,6 +184,8 @@ int run_analyze(const AnalyzeArgs& a) {
     opts.has_start_time = true;
     opts.start_time_ns = *a.start_time_ns;
   }
+  opts.since = a.since;
+  opts.until = a.until;
   std::optional<Report> built = build_report(a.inputs, opts, sink, &status, [&] { timer.mark("read"); });
   if (!built) return status;
   Report report = std::move(*built);
@@ -193,7 +197,15 @@ int run_analyze(const AnalyzeArgs& a) {
                              report.parse.malformed_lines, report.parse.malformed_lines == 1 ? "" : "s",
                              p.input, p.line, p.column, p.reason);
   }
-  if (report.runs.empty() && status == kExitOk) {
+  const bool wall_bound = (a.since && a.since->wall) || (a.until && a.until->wall);
+  if (report.runs.empty() && status == kExitOk && (a.since || a.until) && report.parse.gc_lines > 0) {
+    std::cerr << "gcsight: warning: no gc cycle in the --since/--until range"
+              << (wall_bound && !a.start_time_ns
+                      ? " (a wall-clock bound needs times from a log wrapper or --start-time; a plain number is "
+                        "seconds since the process start)"
+                      : "")
+              << "\n";
+  } else if (report.runs.empty() && status == kExitOk) {
     std::cerr << "gcsight: warning: no gc lines found (was the program run with GODEBUG=gctrace=1?)\n";
   }
 
@@ -284,6 +296,25 @@ std::optional<int64_t> parse_start_time(const std::string& text) {
   const int64_t days = static_cast<int64_t>(era) * 146097 + doe - 719468;
   const int64_t unix_s = days * 86400 + h * 3600 + mi * 60 + s - offset_s;
   return unix_s * 1'000'000'000 + frac_ns;
+}
+
+}  // namespace gcsight
+
+namespace gcsight {
+
+std::optional<TimeBound> parse_time_bound(const std::string& text) {
+  std::string_view v = text;
+  if (!v.empty() && v.back() == 's') v.remove_suffix(1);
+  double secs = 0;
+  const auto r = std::from_chars(v.data(), v.data() + v.size(), secs);
+  if (!v.empty() && r.ec == std::errc() && r.ptr == v.data() + v.size() && std::isfinite(secs) && secs >= 0) {
+    return TimeBound{false, static_cast<int64_t>(std::llround(secs * 1e9))};
+  }
+  // A wall-clock time must look like one (a plain number is since the start).
+  if (text.find('-') == std::string::npos) return std::nullopt;
+  const auto wall = parse_start_time(text);
+  if (!wall) return std::nullopt;
+  return TimeBound{true, *wall};
 }
 
 }  // namespace gcsight

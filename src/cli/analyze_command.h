@@ -24,6 +24,7 @@ struct AnalyzeArgs {
   ChartsMode charts = ChartsMode::kAuto;
   std::optional<Severity> fail_on;
   std::optional<int64_t> start_time_ns;
+  std::optional<TimeBound> since, until;
   size_t max_markers = 200;
   bool timings = false;
 };
@@ -41,5 +42,9 @@ int run_analyze(const AnalyzeArgs& args);
 /// Parses a --start-time value: RFC 3339 (`2024-03-01T12:00:00Z`, fractional
 /// seconds and offsets allowed) or unix seconds. Returns nullopt if invalid.
 std::optional<int64_t> parse_start_time(const std::string& text);
+
+/// Parses a --since/--until value: seconds since the process started (`90`,
+/// `90s`, `1.5`), or a wall-clock time in RFC 3339. nullopt if neither.
+std::optional<TimeBound> parse_time_bound(const std::string& text);
 
 }  // namespace gcsight

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "cli/analyze_command.h"
@@ -192,6 +193,11 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"info", "warning", "critical"}));
   analyze->add_option("--start-time", start_time,
                       "Wall-clock time of the process start (@0s), RFC 3339 or unix seconds, for logs without timestamps");
+  std::string since, until;
+  analyze->add_option("--since", since,
+                      "Only cycles that started at or after this: seconds since the process start (90, 90s), or an RFC 3339 "
+                      "wall-clock time where the log or --start-time gives one");
+  analyze->add_option("--until", until, "Only cycles that started before this (the same forms as --since)");
   analyze->add_option("--max-markers", aa.max_markers, "Program output lines kept per run in the report");
   analyze->add_flag("--timings", aa.timings, "Print the time of each phase to stderr")->group("");
 
@@ -247,6 +253,16 @@ int main(int argc, char** argv) {
       aa.fail_on = fail_on == "info" ? gcsight::Severity::kInfo
                    : fail_on == "warning" ? gcsight::Severity::kWarning
                                           : gcsight::Severity::kCritical;
+    }
+    for (auto [text, bound, name] : {std::tuple{&since, &aa.since, "--since"}, std::tuple{&until, &aa.until, "--until"}}) {
+      if (text->empty()) continue;
+      *bound = gcsight::parse_time_bound(*text);
+      if (!*bound) {
+        std::cerr << "gcsight: " << name << ": cannot read '" << *text
+                  << "' (use seconds since the process start such as 90 or 90s, or RFC 3339 such as "
+                     "2024-03-01T12:00:00Z)\n";
+        return gcsight::kExitUsage;
+      }
     }
     if (!start_time.empty()) {
       aa.start_time_ns = gcsight::parse_start_time(start_time);

@@ -13,6 +13,8 @@
 // to its first run.
 #include "core/analyzer.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "core/findings.h"
@@ -33,6 +35,13 @@ struct Analyzer::RunState {
   RunFacts facts;
   std::vector<Marker> tail;  // ring of the latest markers once the head is full
   size_t tail_next = 0;
+  // Every cycle of the run, selected by --since/--until or not: runs follow these.
+  uint32_t last_gc = 0;
+  int64_t last_start_ns = 0;
+  bool in_range = true;        // the last cycle was selected
+  uint64_t cycles_seen = 0;
+  uint64_t cycles_left_out = 0;
+  uint64_t cycles_unplaced = 0;  // no wall-clock time to hold against a wall-clock bound
 };
 
 Analyzer::Analyzer(AnalyzeOptions opts, CycleSink cycles)
@@ -53,16 +62,37 @@ void Analyzer::begin_input(const std::string& name) {
 
 Analyzer::RunState* Analyzer::current() { return current_; }
 
+bool Analyzer::selected(const GcCycle& c) const {
+  if (!opts_.since && !opts_.until) return true;
+  // The cycle's time on each bound's clock; a wall-clock bound needs the log's
+  // time of the line or --start-time.
+  auto at = [&](const TimeBound& b) -> std::optional<int64_t> {
+    if (!b.wall) return c.has(kGcHasTime) ? std::optional<int64_t>(c.start_ns) : std::nullopt;
+    if (c.wall_ns != 0) return c.wall_ns;
+    if (opts_.has_start_time && c.has(kGcHasTime)) return opts_.start_time_ns + c.start_ns;
+    return std::nullopt;
+  };
+  if (opts_.since) {
+    const auto t = at(*opts_.since);
+    if (!t || *t < opts_.since->ns) return false;
+  }
+  if (opts_.until) {
+    const auto t = at(*opts_.until);
+    if (!t || *t >= opts_.until->ns) return false;
+  }
+  return true;
+}
+
 Analyzer::RunState& Analyzer::run_for_gc(const GcCycle& c) {
   const bool timed = c.has(kGcHasTime);
-  auto fits_time = [&](const RunState& r) { return !timed || c.start_ns >= r.stats.last_start_ns(); };
-  if (current_ != nullptr && c.gc == current_->stats.last_gc() + 1 && fits_time(*current_)) return *current_;
+  auto fits_time = [&](const RunState& r) { return !timed || c.start_ns >= r.last_start_ns; };
+  if (current_ != nullptr && c.gc == current_->last_gc + 1 && fits_time(*current_)) return *current_;
   RunState* gap_candidate = nullptr;
   for (auto it = input_runs_.rbegin(); it != input_runs_.rend(); ++it) {
     RunState& r = *runs_[*it];
-    if (c.gc == r.stats.last_gc() + 1 && fits_time(r)) return r;
-    if (c.gc > r.stats.last_gc() + 1 && c.gc - r.stats.last_gc() <= kMaxGap && fits_time(r) &&
-        (gap_candidate == nullptr || r.stats.last_gc() > gap_candidate->stats.last_gc())) {
+    if (c.gc == r.last_gc + 1 && fits_time(r)) return r;
+    if (c.gc > r.last_gc + 1 && c.gc - r.last_gc <= kMaxGap && fits_time(r) &&
+        (gap_candidate == nullptr || r.last_gc > gap_candidate->last_gc)) {
       gap_candidate = &r;
     }
   }
@@ -135,10 +165,23 @@ void Analyzer::on_event(const TraceEvent& e) {
       ++p.gc_lines;
       if (e.gc.has(kGcStitched)) ++p.stitched_lines;
       RunState& r = run_for_gc(e.gc);
-      if (r.stats.has_cycles() && e.gc.gc > r.stats.last_gc() + 1) {
+      if (r.cycles_seen > 0 && e.gc.gc > r.last_gc + 1) {
         ++r.facts.numbering_gaps;
-        r.facts.missing_cycles += e.gc.gc - r.stats.last_gc() - 1;
-        if (r.facts.first_gap_after == 0) r.facts.first_gap_after = r.stats.last_gc();
+        r.facts.missing_cycles += e.gc.gc - r.last_gc - 1;
+        if (r.facts.first_gap_after == 0) r.facts.first_gap_after = r.last_gc;
+      }
+      ++r.cycles_seen;
+      r.last_gc = e.gc.gc;
+      if (e.gc.has(kGcHasTime)) r.last_start_ns = e.gc.start_ns;
+      current_ = &r;
+      r.in_range = selected(e.gc);
+      if (!r.in_range) {
+        // Outside --since/--until: it still carries the run on, but counts for nothing.
+        ++r.cycles_left_out;
+        const bool wall_bound = (opts_.since && opts_.since->wall) || (opts_.until && opts_.until->wall);
+        if (wall_bound && e.gc.wall_ns == 0 && !opts_.has_start_time) ++r.cycles_unplaced;
+        pending_periodic_ = false;
+        break;
       }
       if (pending_periodic_) {
         r.stats.set_pending_periodic();
@@ -161,6 +204,7 @@ void Analyzer::on_event(const TraceEvent& e) {
     case EventKind::kScav:
       ++p.scavenger_lines;
       if (e.scav.has(kScavStitched)) ++p.stitched_lines;
+      if (current_ != nullptr && !current_->in_range) break;
       if (current_ != nullptr) {
         current_->stats.add_scav(e.scav);
         current_->series.add_scav(e.scav, current_->stats.last_gc(), current_->stats.last_start_ns());
@@ -189,7 +233,7 @@ void Analyzer::on_event(const TraceEvent& e) {
       if (e.role == TextRole::kPrefix || (e.role == TextRole::kRemainder && e.text.empty())) break;
       ++p.program_lines;
       if (current_ != nullptr) {
-        add_marker(*current_, e);
+        if (current_->in_range) add_marker(*current_, e);
       } else if (pre_run_markers_.size() < opts_.max_markers) {
         pre_run_markers_.emplace_back(std::string(e.text.substr(0, kMarkerTextMax)), e.line);
       }
@@ -238,9 +282,20 @@ void Analyzer::end_input(InputInfo info, const StitchStats& stitch, std::string 
 Report Analyzer::finish(std::string tool_version) {
   report_.tool_version = std::move(tool_version);
   const size_t run_count = runs_.size();
+  const bool ranged = opts_.since || opts_.until;
   for (auto& rp : runs_) {
     RunState& r = *rp;
+    // A run with no cycle in --since/--until is left out of the report.
+    if (ranged && !r.stats.has_cycles()) continue;
     Run run = std::move(r.run);
+    if (ranged) {
+      std::string note = fmt::format("--since/--until selected {} of the run's {} cycles", r.cycles_seen - r.cycles_left_out,
+                                     r.cycles_seen);
+      if (r.cycles_unplaced > 0) {
+        note += fmt::format("; {} had no wall-clock time to compare with (give --start-time)", r.cycles_unplaced);
+      }
+      run.notes.push_back(note + ".");
+    }
     // Markers: head, then the ring in order.
     for (size_t i = 0; i < r.tail.size(); ++i) {
       run.markers.push_back(std::move(r.tail[(r.tail_next + i) % r.tail.size()]));

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,13 @@
 
 namespace gcsight {
 
+/// A bound of --since / --until: seconds since the process started, or a
+/// wall-clock time (unix ns) where the log or --start-time gives one.
+struct TimeBound {
+  bool wall = false;
+  int64_t ns = 0;
+};
+
 /// Knobs of the analysis.
 struct AnalyzeOptions {
   size_t max_markers = 200;       ///< program lines kept per run (then only counted)
@@ -20,6 +28,8 @@ struct AnalyzeOptions {
   int64_t start_time_ns = 0;      ///< wall clock of `@0` (unix ns), 0 = unknown
   bool has_start_time = false;
   bool rss_sampled = false;       ///< `gcsight run`: RSS findings come from samples, not the trace
+  std::optional<TimeBound> since; ///< only cycles that started at or after this
+  std::optional<TimeBound> until; ///< only cycles that started before this
 };
 
 /// Called for every gc cycle once it is assigned to a run (for CSV streaming).
@@ -47,6 +57,7 @@ class Analyzer {
  private:
   struct RunState;
   RunState& run_for_gc(const GcCycle& c);
+  [[nodiscard]] bool selected(const GcCycle& c) const;
   RunState* current();
   void add_marker(RunState& r, const TraceEvent& e);
 

@@ -76,6 +76,12 @@ void check_version_against_runs(const ProcessInfo& info, std::vector<Run>& runs)
   }
 }
 
+AnalyzeOptions run_options() {
+  AnalyzeOptions o;
+  o.rss_sampled = true;
+  return o;
+}
+
 }  // namespace
 
 class RunSession::Demux {
@@ -164,7 +170,7 @@ class RunSession::Demux {
 
 RunSession::RunSession(ProcessInfo info, bool show_trace, CycleSink cycles, PassthroughSink passthrough)
     : info_(std::move(info)),
-      analyzer_(AnalyzeOptions{.rss_sampled = true}, std::move(cycles)),
+      analyzer_(run_options(), std::move(cycles)),
       memory_(info_.start_wall_ns) {
   info_.present = true;
   analyzer_.begin_input(input_name());

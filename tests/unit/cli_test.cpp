@@ -236,3 +236,98 @@ TEST(CompareCli, TakesJsonReportsAsWellAsLogs) {
 }
 
 }  // namespace
+
+namespace {
+
+// The start times of a file's cycles, from the CSV (one row per cycle).
+std::vector<std::pair<int, int64_t>> cycles_of(const std::string& log) {
+  const auto csv = sh(kBin + " analyze --format csv " + log);
+  std::vector<std::pair<int, int64_t>> out;
+  std::istringstream in(csv.out);
+  std::string row;
+  std::getline(in, row);  // header
+  while (std::getline(in, row)) {
+    std::istringstream f(row);
+    std::string run, gc, line, start;
+    std::getline(f, run, ',');
+    std::getline(f, gc, ',');
+    std::getline(f, line, ',');
+    std::getline(f, start, ',');
+    out.emplace_back(std::stoi(gc), std::stoll(start));
+  }
+  return out;
+}
+
+// --since/--until select exactly the cycles that started in [since, until):
+// by seconds since the process start, and by wall-clock time from
+// --start-time or from a log wrapper's timestamps.
+TEST(TimeRange, SelectsExactlyTheCyclesInRange) {
+  const fs::path dir = fs::temp_directory_path() / ("gcsight-range-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  for (const std::string log : {"corpus/go1.22.12/forced/stderr.log", "corpus/go1.19.8/churn-gogc100/stderr.log",
+                                "corpus/go1.23.5/churn-gogc100-stderrlog/combined.log"}) {
+    SCOPED_TRACE(log);
+    const auto all = cycles_of(log);
+    ASSERT_GT(all.size(), 20u);
+    // Bounds at the start of the cycle a quarter and three quarters in: both edges are hit exactly.
+    const int64_t since = all[all.size() / 4].second, until = all[all.size() * 3 / 4].second;
+    size_t want = 0;
+    for (const auto& [gc, t] : all) want += t >= since && t < until;
+    auto secs = [](int64_t ns) { return std::to_string(ns / 1'000'000'000) + "." + [&] {
+                                  std::string f = std::to_string(ns % 1'000'000'000);
+                                  return std::string(9 - f.size(), '0') + f;
+                                }(); };
+    auto selected = [&](const std::string& opts, const std::string& input) {
+      const auto r = sh(kBin + " analyze --format json " + opts + " " + input);
+      EXPECT_EQ(r.status, 0) << opts;
+      const auto j = nlohmann::json::parse(r.out);
+      return j["runs"].empty() ? nlohmann::json() : j["runs"][0]["summary"];
+    };
+    auto s = selected("--since " + secs(since) + " --until " + secs(until) + "s", log);
+    EXPECT_EQ(s["cycles"].get<size_t>(), want);
+    EXPECT_EQ(s["first_gc"].get<int>(), all[all.size() / 4].first);
+    EXPECT_EQ(s["last_gc"].get<int>(), all[all.size() * 3 / 4].first - 1);
+    EXPECT_EQ(selected("--since " + secs(since), log)["cycles"].get<size_t>(), all.size() - all.size() / 4);
+
+    // Wall clock from --start-time: the same cycles.
+    const int64_t base = 1'700'000'000'000'000'000;  // 2023-11-14T22:13:20Z
+    auto rfc = [&](int64_t ns) {
+      const time_t t = static_cast<time_t>((base + ns) / 1'000'000'000);
+      std::tm tm{};
+      gmtime_r(&t, &tm);
+      char b[64];
+      std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%S", &tm);
+      std::string f = std::to_string((base + ns) % 1'000'000'000);
+      return std::string(b) + "." + std::string(9 - f.size(), '0') + f + "Z";
+    };
+    s = selected("--start-time " + rfc(0) + " --since " + rfc(since) + " --until " + rfc(until), log);
+    EXPECT_EQ(s["cycles"].get<size_t>(), want);
+
+    // Wall clock from a log wrapper: `kubectl logs --timestamps` lines, each
+    // stamped with its cycle's start (the lines in between with the last one).
+    std::ifstream in(fs::path(GCSIGHT_TEST_DATA) / log);
+    std::ofstream out(dir / "wrapped.log");
+    std::string text;
+    int64_t stamp = 0;
+    size_t next = 0;
+    while (std::getline(in, text)) {
+      if (text.rfind("gc ", 0) == 0 && next < all.size() && text.rfind("gc " + std::to_string(all[next].first) + " ", 0) == 0) {
+        stamp = all[next++].second;
+      }
+      out << rfc(stamp) << " " << text << "\n";
+    }
+    out.close();
+    if (next == all.size()) {  // every gc line starts its own line (not split by program output)
+      s = selected("--since " + rfc(since) + " --until " + rfc(until), "'" + (dir / "wrapped.log").string() + "'");
+      EXPECT_EQ(s["cycles"].get<size_t>(), want);
+    }
+  }
+  // Nothing in range: no run, a warning, exit 0.
+  const auto none = sh(kBin + " analyze --format json --since 100000 corpus/go1.22.12/forced/stderr.log 2>&1 >/dev/null");
+  EXPECT_EQ(none.status, 0);
+  EXPECT_NE(none.out.find("no gc cycle in the --since/--until range"), std::string::npos);
+  EXPECT_EQ(sh(kBin + " analyze --since yesterday corpus/go1.22.12/forced/stderr.log 2>/dev/null").status, 2);
+  fs::remove_all(dir);
+}
+
+}  // namespace
