@@ -16,7 +16,7 @@ packages=(
   zlib1g-dev libzstd-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
-  python3 time
+  python3 time zstd
   golang-go
   chromium
 )

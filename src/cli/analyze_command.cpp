@@ -25,6 +25,7 @@
 #include "core/run_session.h"
 #include "gcsight/version.h"
 #include "io/analyze_files.h"
+#include "io/input_ends.h"
 #include "io/line_reader.h"
 #include "io/recording.h"
 #include "render/render_csv.h"
@@ -106,6 +107,26 @@ std::optional<Report> replay_recording(const std::string& path, const CycleSink&
   return session->finish(exit);
 }
 
+// The inputs in the order to read them, a rotated set's files grouped oldest
+// first (each file is read once more for its first and last gc lines).
+std::vector<std::vector<std::string>> input_chains(const std::vector<std::string>& inputs) {
+  std::vector<std::vector<std::string>> out;
+  const bool can_peek = inputs.size() > 1 && std::find(inputs.begin(), inputs.end(), "-") == inputs.end();
+  if (!can_peek) {
+    for (const std::string& p : inputs) out.push_back({p});
+    return out;
+  }
+  std::vector<InputEnds> ends;
+  ends.reserve(inputs.size());
+  for (const std::string& p : inputs) ends.push_back(read_input_ends(p, current_year()));
+  for (const std::vector<size_t>& chain : chain_inputs(ends)) {
+    std::vector<std::string> paths;
+    for (size_t i : chain) paths.push_back(inputs[i]);
+    out.push_back(std::move(paths));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<Report> build_report(const std::vector<std::string>& inputs, const AnalyzeOptions& opts,
@@ -128,8 +149,20 @@ std::optional<Report> build_report(const std::vector<std::string>& inputs, const
     return replayed;
   }
   Analyzer analyzer(opts, sink);
-  for (const std::string& input : inputs) {
+  for (const std::vector<std::string>& chain : input_chains(inputs)) {
     std::string err;
+    if (chain.size() > 1) {
+      // A rotated log: its files read as the one log they were cut from.
+      std::string name;
+      for (const std::string& p : chain) name += (name.empty() ? "" : " + ") + p;
+      auto reader = LineReader::open_chain(chain, name);
+      if (!analyze_reader(*reader, analyzer, current_year(), &err)) {
+        std::cerr << err << "\n";
+        *status = kExitInput;
+      }
+      continue;
+    }
+    const std::string& input = chain.front();
     auto reader = LineReader::open(input, &err);
     if (!reader) {
       const std::string name = input == "-" ? "<stdin>" : input;

@@ -316,9 +316,14 @@ LineReader::LineReader(std::unique_ptr<detail::Decoder> decoder, std::string nam
 
 LineReader::~LineReader() = default;
 
-std::unique_ptr<LineReader> LineReader::create(std::unique_ptr<detail::ByteSource> source,
-                                               std::string name, const LineReaderOptions& options) {
-  // Sniff up to 6 bytes (a pipe may deliver them in pieces); they are replayed to the decoder.
+namespace {
+
+// The decoder for `source`, chosen by its first bytes (sniffed here and replayed
+// to the decoder). On a read error or an input we recognise but do not decode,
+// *error is set (the decoder is still returned, for the bytes it may hold).
+std::unique_ptr<Decoder> make_decoder(std::unique_ptr<ByteSource> source, const LineReaderOptions& options,
+                                      Compression* compression, std::string* error) {
+  // Sniff up to 6 bytes (a pipe may deliver them in pieces).
   std::string head;
   std::string err;
   char tmp[6];
@@ -332,24 +337,118 @@ std::unique_ptr<LineReader> LineReader::create(std::unique_ptr<detail::ByteSourc
   auto starts = [&](const char* magic, size_t len) {
     return head.size() >= len && std::memcmp(head.data(), magic, len) == 0;
   };
-  std::unique_ptr<detail::Decoder> decoder;
-  Compression compression = Compression::kNone;
+  std::unique_ptr<Decoder> decoder;
+  *compression = Compression::kNone;
   if (starts("\x1f\x8b", 2)) {
-    compression = Compression::kGzip;
+    *compression = Compression::kGzip;
     decoder = std::make_unique<GzipDecoder>(std::move(source), head, options.block_size);
   } else if (starts("\x28\xb5\x2f\xfd", 4)) {
-    compression = Compression::kZstd;
+    *compression = Compression::kZstd;
     decoder = std::make_unique<ZstdDecoder>(std::move(source), head, options.block_size);
   } else {
     decoder = std::make_unique<PlainDecoder>(std::move(source), head);
   }
+  if (read_failed) {
+    *error = err;
+  } else if (const char* kind = unsupported_compression(head)) {
+    *error = std::string(kind) + "-compressed input is not supported; decompress it first";
+  }
+  return decoder;
+}
+
+// Opens a file for reading; nullptr and *error ("cannot open 'x': ...") on failure.
+std::unique_ptr<ByteSource> open_file(const std::string& path, std::string* error) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *error = "gcsight: cannot open " + quoted(path) + ": " + std::strerror(errno);
+    return nullptr;
+  }
+  auto source = std::make_unique<FdSource>(fd, true);
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    *error = "gcsight: cannot open " + quoted(path) + ": " + std::strerror(EISDIR);
+    return nullptr;
+  }
+  // A hint only: the kernel may read further ahead for a file read once front to back.
+  (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  return source;
+}
+
+// Several files read one after the other as one stream, each decompressed as its
+// first bytes say. A file that does not end in a newline gets one, so a file's
+// end is always a line's end. Errors name the file.
+class ChainDecoder final : public Decoder {
+ public:
+  ChainDecoder(std::vector<std::string> paths, const LineReaderOptions& options)
+      : paths_(std::move(paths)), options_(options) {}
+
+  ptrdiff_t read(char* dst, size_t n, std::string* err) override {
+    for (;;) {
+      if (pending_newline_) {
+        pending_newline_ = false;
+        last_ = '\n';
+        dst[0] = '\n';
+        return 1;
+      }
+      if (!current_) {
+        if (next_ >= paths_.size()) return 0;
+        const std::string& path = paths_[next_++];
+        std::string open_err;
+        auto source = open_file(path, &open_err);
+        if (!source) {
+          *err = open_err;
+          return -1;
+        }
+        Compression c = Compression::kNone;
+        std::string sniff_err;
+        current_ = make_decoder(std::move(source), options_, &c, &sniff_err);
+        if (!sniff_err.empty()) {
+          *err = quoted(path) + ": " + sniff_err;
+          return -1;
+        }
+        last_ = '\n';
+      }
+      std::string e;
+      const ptrdiff_t got = current_->read(dst, n, &e);
+      if (got < 0) {
+        *err = quoted(paths_[next_ - 1]) + ": " + e;
+        return -1;
+      }
+      if (got > 0) {
+        last_ = dst[got - 1];
+        return got;
+      }
+      current_.reset();
+      pending_newline_ = last_ != '\n';
+    }
+  }
+
+ private:
+  std::vector<std::string> paths_;
+  LineReaderOptions options_;
+  size_t next_ = 0;
+  std::unique_ptr<Decoder> current_;
+  char last_ = '\n';
+  bool pending_newline_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<LineReader> LineReader::create(std::unique_ptr<detail::ByteSource> source,
+                                               std::string name, const LineReaderOptions& options) {
+  Compression compression = Compression::kNone;
+  std::string err;
+  auto decoder = make_decoder(std::move(source), options, &compression, &err);
   std::unique_ptr<LineReader> reader(new LineReader(std::move(decoder), std::move(name), options));
   reader->compression_ = compression;
-  if (read_failed) {
-    reader->fail(err);
-  } else if (const char* kind = unsupported_compression(head)) {
-    reader->fail(std::string(kind) + "-compressed input is not supported; decompress it first");
-  }
+  if (!err.empty()) reader->fail(err);
+  return reader;
+}
+
+std::unique_ptr<LineReader> LineReader::open_chain(const std::vector<std::string>& paths, std::string name,
+                                                   const LineReaderOptions& options) {
+  std::unique_ptr<LineReader> reader(
+      new LineReader(std::make_unique<ChainDecoder>(paths, options), std::move(name), options));
   return reader;
 }
 
@@ -363,19 +462,12 @@ std::unique_ptr<LineReader> LineReader::open(const std::string& path, std::strin
     }
     return reader;
   }
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (error) *error = "gcsight: cannot open " + quoted(path) + ": " + std::strerror(errno);
+  std::string err;
+  auto source = open_file(path, &err);
+  if (!source) {
+    if (error) *error = err;
     return nullptr;
   }
-  auto source = std::make_unique<FdSource>(fd, true);
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-    if (error) *error = "gcsight: cannot open " + quoted(path) + ": " + std::strerror(EISDIR);
-    return nullptr;
-  }
-  // A hint only: the kernel may read further ahead for a file read once front to back.
-  (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   auto reader = create(std::move(source), path, options);
   if (reader->failed()) {
     if (error) *error = reader->error();

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gcsight {
 
@@ -40,6 +41,12 @@ class LineReader {
   /// message naming the file ("gcsight: cannot open 'x.log': No such file or directory").
   static std::unique_ptr<LineReader> open(const std::string& path, std::string* error,
                                           const LineReaderOptions& options = {});
+  /// Several files read as one stream, in the order given (a rotated log's
+  /// files, oldest first): each is decompressed as its first bytes say, line
+  /// numbers run on from file to file, and a file's end is always a line's end.
+  /// A file that cannot be opened or read fails the reader there, naming it.
+  static std::unique_ptr<LineReader> open_chain(const std::vector<std::string>& paths, std::string name,
+                                                const LineReaderOptions& options = {});
   /// A reader over an in-memory buffer (tests, fuzzers); `name` is used in messages.
   /// Compression is detected as for open(); an unusable input fails on the first next().
   static std::unique_ptr<LineReader> from_string(std::string data, std::string name,

@@ -331,3 +331,60 @@ TEST(TimeRange, SelectsExactlyTheCyclesInRange) {
 }
 
 }  // namespace
+
+namespace {
+
+// The JSON report with the input names taken out, to compare a rotated set
+// with the file it was cut from.
+nlohmann::json without_names(const std::string& json) {
+  auto j = nlohmann::json::parse(json);
+  j.erase("inputs");
+  for (auto& r : j["runs"]) r.erase("inputs");
+  j["parse"].erase("wrappers");
+  return j;
+}
+
+// A log cut into three files (the oldest zstd'd, the middle one gzip'd),
+// given newest first under shuffled names, reads as the one log it was; an
+// unrelated log given with them stays its own run.
+TEST(RotatedLogs, ASetReadsAsTheConcatenatedFile) {
+  const fs::path dir = fs::temp_directory_path() / ("gcsight-rotated-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const fs::path whole = fs::path(GCSIGHT_TEST_DATA) / "corpus/go1.22.12/churn-gogc100-stderrlog/combined.log";
+  std::ifstream in(whole);
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  ASSERT_GT(lines.size(), 300u);
+  const size_t cut1 = lines.size() / 3, cut2 = 2 * lines.size() / 3;
+  auto write = [&](const fs::path& p, size_t from, size_t to) {
+    std::ofstream out(p);
+    for (size_t i = from; i < to; ++i) out << lines[i] << "\n";
+  };
+  write(dir / "app.log.2", 0, cut1);
+  write(dir / "app.log.1", cut1, cut2);
+  write(dir / "app.log", cut2, lines.size());
+  write(dir / "whole.log", 0, lines.size());
+  const std::string d = "'" + dir.string() + "/";
+  ASSERT_EQ(sh("zstd -q --rm " + d + "app.log.2' && gzip " + d + "app.log.1'").status, 0);
+  const auto set = sh(kBin + " analyze --format json " + d + "app.log' " + d + "app.log.1.gz' " + d + "app.log.2.zst'");
+  const auto one = sh(kBin + " analyze --format json " + d + "whole.log'");
+  ASSERT_EQ(set.status, 0);
+  ASSERT_EQ(one.status, 0);
+  const auto js = nlohmann::json::parse(set.out);
+  ASSERT_EQ(js["runs"].size(), 1u);
+  EXPECT_EQ(js["runs"][0]["inputs"][0].get<std::string>(),
+            dir.string() + "/app.log.2.zst + " + dir.string() + "/app.log.1.gz + " + dir.string() + "/app.log");
+  EXPECT_EQ(without_names(set.out), without_names(one.out));
+
+  // With an unrelated log (another program, gc 1 on): two runs, the set's the same as before.
+  const auto mixed = sh(kBin + " analyze --format json " + d + "app.log' corpus/go1.22.12/forced/stderr.log " + d +
+                        "app.log.1.gz' " + d + "app.log.2.zst'");
+  ASSERT_EQ(mixed.status, 0);
+  const auto jm = nlohmann::json::parse(mixed.out);
+  ASSERT_EQ(jm["runs"].size(), 2u);
+  EXPECT_EQ(jm["runs"][0]["summary"], js["runs"][0]["summary"]);
+  EXPECT_EQ(jm["runs"][1]["inputs"][0], "corpus/go1.22.12/forced/stderr.log");
+  fs::remove_all(dir);
+}
+
+}  // namespace
