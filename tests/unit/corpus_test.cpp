@@ -5,6 +5,8 @@
 // interleaved combined.log gives the same figures as stderr.log.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -129,6 +131,31 @@ TEST(Corpus, CombinedLogGivesTheSameFiguresAsStderr) {
     EXPECT_EQ(x.stw_pause_ns.p99, y.stw_pause_ns.p99);
     EXPECT_EQ(x.scavenger.lines, y.scavenger.lines);
     EXPECT_EQ(x.gc_forced_lines, y.gc_forced_lines);
+  }
+}
+
+// The percentiles are exact: nearest rank over every cycle's pause and mark
+// time, the same as sorting the cycles' own figures.
+TEST(Corpus, PercentilesAreExactNearestRank) {
+  for (const fs::path& dir : cases()) {
+    SCOPED_TRACE(dir.string());
+    const Read r = read(dir / "stderr.log");
+    ASSERT_EQ(r.report.runs.size(), 1u);
+    std::vector<uint64_t> pauses, marks;
+    for (const auto& [gc, c] : r.cycles) {
+      pauses.push_back(c.stw_ns());
+      marks.push_back(c.clock_ns[1]);
+    }
+    for (auto [values, d] : {std::pair{&pauses, &r.report.runs[0].summary.stw_pause_ns},
+                             std::pair{&marks, &r.report.runs[0].summary.mark_ns}}) {
+      std::sort(values->begin(), values->end());
+      auto rank = [&](double q) { return (*values)[static_cast<size_t>(std::ceil(q * static_cast<double>(values->size()))) - 1]; };
+      EXPECT_EQ(d->count, values->size());
+      EXPECT_EQ(d->p50, rank(0.50));
+      EXPECT_EQ(d->p90, rank(0.90));
+      EXPECT_EQ(d->p99, rank(0.99));
+      EXPECT_EQ(d->max, values->back());
+    }
   }
 }
 
