@@ -35,6 +35,11 @@ constexpr int kMaxInsertions = 2;
 constexpr size_t kSuffixWaitLines = 256;
 // No bound in time: a line's time is when gcsight read it, and a gcsight that
 // lags (a loaded machine, a sanitizer build) would see late what came early.
+// A line that reads whole only with program writes inside its runtime text
+// (`... globals, ` + `err 042013 P...`: `err 0` inside, `42013 P` as the end)
+// may be a line split by whole program lines instead, its real rest further
+// on: how many lines to wait for a reading without insertions.
+constexpr size_t kInsertionWaitLines = 256;
 
 // Whether token `t` can begin at the start of `s`.
 bool token_starts(const Token& t, std::string_view s) {
@@ -67,6 +72,15 @@ uint64_t signature_of(std::string_view text) {
     ++n;
   }
   return n < 6 ? 0 : h;  // too short to say anything
+}
+
+// Whether `line` may be a whole program line written while a runtime line
+// waits for its last piece. A weak start of a runtime line (`gc31.x` inside
+// the program's text) may be: a runtime line that has surely begun may not,
+// as the runtime prints one line at a time.
+bool may_come_between(const InputLine& line, const LineParse& p) {
+  if (!line.terminated || looks_like_runtime_tail(line.text)) return false;
+  return p.kind == LineKind::kProgram || (p.kind == LineKind::kPartial && !p.strong);
 }
 
 }  // namespace
@@ -386,8 +400,7 @@ bool LineStitcher::take_suffix(const InputLine& line, const LineParse& p) {
   }
   if (n == 0) {
     // A whole program line may come between; anything else ends the wait.
-    if (p.kind == LineKind::kProgram && !looks_like_runtime_tail(line.text) &&
-        suffix_between_.size() < kSuffixWaitLines && line.terminated) {
+    if (may_come_between(line, p) && suffix_between_.size() < kSuffixWaitLines) {
       suffix_between_.push_back({std::string(line.text), line.number, line.wall_ns, line.terminated, p});
       return true;
     }
@@ -424,8 +437,7 @@ void LineStitcher::process(const InputLine& line, const LineParse& p) {
       replay(std::move(between));
       return;
     }
-    if (p.kind == LineKind::kProgram && !looks_like_runtime_tail(line.text) && line.terminated && held_.empty() &&
-        !suffix_held_ && pending_between_.size() < kSuffixWaitLines) {
+    if (may_come_between(line, p) && held_.empty() && !suffix_held_ && pending_between_.size() < kSuffixWaitLines) {
       pending_between_.push_back({std::string(line.text), line.number, line.wall_ns, line.terminated, p});
       return;
     }
@@ -443,16 +455,23 @@ void LineStitcher::process(const InputLine& line, const LineParse& p) {
   }
   if (!held_.empty()) {
     held_.push_back({std::string(line.text), line.number, line.wall_ns, line.terminated, p});
-    // Insertions are searched only when the window closes: they multiply the search.
-    if (try_resolve(false)) return;
-    if (held_.size() >= opts_.max_lookahead || ends_window(p)) {
-      if (!try_resolve(true)) fail_first();
-    }
+    // Insertions are searched only when the window closes: they multiply the
+    // search, and a reading without them that comes later is the better one.
+    if (try_resolve(false, held_.size())) return;
+    const bool closed = held_.size() >= opts_.max_lookahead || ends_window(p);
+    if (closed && try_resolve(true, held_.size())) return;
+    // The first line read alone, with program writes inside it: once the wait
+    // for its rest is over (the count is checked once; more lines do not
+    // change that reading).
+    if ((closed || held_.size() == kInsertionWaitLines + 1) && try_resolve(true, 1)) return;
+    if (closed) fail_first();
     return;
   }
   if (p.kind == LineKind::kPartial) {
     held_.push_back({std::string(line.text), line.number, line.wall_ns, line.terminated, p});
-    if (try_resolve(true)) return;  // one line: cheap even with insertions
+    // A reading with program writes inside the runtime text waits: the next
+    // lines may hold the real rest.
+    if (try_resolve(false, 1)) return;
     if (!line.terminated) finish();
     return;
   }
@@ -481,7 +500,7 @@ void LineStitcher::push(const InputLine& line) {
   process(line, parse_trace_line(line.text));
 }
 
-bool LineStitcher::try_resolve(bool allow_insertions) {
+bool LineStitcher::try_resolve(bool allow_insertions, size_t count) {
   const LineParse& first = held_.front().parse;
 
   // Every shape with the head that was found competes; the best score wins.
@@ -501,7 +520,7 @@ bool LineStitcher::try_resolve(bool allow_insertions) {
     for (const Shape& shape : first.family) {
       StitchSearch s(*this, held_, opts_.search_budget);
       s.shape = &shape;
-      s.last_line = held_.size() - 1;
+      s.last_line = count - 1;
       s.start = first.begin;
       s.max_insertions = allowed;
       s.walk(0, first.begin, 0, FieldValues{});
@@ -553,7 +572,7 @@ bool LineStitcher::try_resolve(bool allow_insertions) {
     if (c.end < held_[c.line].text.size()) {
       // Text after the end of the runtime line on its last line: its newline is
       // the program's only if an empty line (the runtime's newline) follows.
-      const bool last = c.line == held_.size() - 1;
+      const bool last = c.line == count - 1;
       pieces.push_back({c.line, c.end, held_[c.line].text.size(), last ? TextRole::kPrefix : TextRole::kRemainder});
       if (last && held_[c.line].terminated) {
         newline_pending_ = true;
@@ -572,7 +591,11 @@ bool LineStitcher::try_resolve(bool allow_insertions) {
     if (p.role != TextRole::kPrefix) learn_signature(text);
     emit_program(text, h.number, h.wall_ns, p.role, h.terminated);
   }
+  // Lines after the reconstruction are read again.
+  std::vector<Held> rest(std::make_move_iterator(held_.begin() + static_cast<std::ptrdiff_t>(count)),
+                         std::make_move_iterator(held_.end()));
   held_.clear();
+  replay(std::move(rest));
   return true;
 }
 
@@ -623,7 +646,7 @@ void LineStitcher::finish() {
   }
   if (suffix_held_) flush_suffix();
   while (!held_.empty()) {
-    if (try_resolve(true)) break;
+    if (try_resolve(true, held_.size()) || (held_.size() > 1 && try_resolve(true, 1))) continue;
     fail_first();
   }
   // Replaying held lines can leave a complete line waiting for its suffix.

@@ -78,9 +78,11 @@ class LineStitcher {
   /// Flushes held-back lines at end of input.
   void finish();
   [[nodiscard]] const StitchStats& stats() const { return stats_; }
-  /// Whether lines are held back waiting for the rest of a runtime line.
+  /// Whether lines are held back waiting for the rest of a runtime line, or a
+  /// stitched line's program text waits to learn whose its newline is (text
+  /// passed on meanwhile would come before that newline).
   [[nodiscard]] bool holding() const {
-    return !held_.empty() || suffix_held_.has_value() || !pending_between_.empty();
+    return !held_.empty() || suffix_held_.has_value() || newline_pending_ || !pending_between_.empty();
   }
 
  private:
@@ -95,7 +97,9 @@ class LineStitcher {
   void emit_parsed(const InputLine& line, const LineParse& p, bool trailing_newline = false);
   void emit_program(std::string_view text, uint64_t number, int64_t wall_ns, TextRole role,
                     bool terminated = true);
-  bool try_resolve(bool allow_insertions);
+  // Reads held_[0, count) as one runtime line, if it can be; held lines after
+  // them are then read again.
+  bool try_resolve(bool allow_insertions, size_t count);
   void fail_first();
   void replay(std::vector<Held> lines);
   [[nodiscard]] bool ends_window(const LineParse& p) const;

@@ -11,7 +11,8 @@
 //
 // Latency: a partial line (no newline yet) that cannot be the start of a
 // runtime line is passed on at once, so progress bars on stderr still move;
-// only text that may begin a runtime line waits for its newline.
+// only text that may begin a runtime line waits for its newline, and any text
+// waits while the stitcher holds lines (what it gives back later came first).
 #pragma once
 
 #include <cstdint>

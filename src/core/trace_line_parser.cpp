@@ -225,7 +225,13 @@ LineParse parse_trace_line(std::string_view line) {
           return true;
         }
         // Progress in tokens; for the legacy `gc` head require at least the number.
-        if (m.tok > 1 && (!any_partial || m.tok > best_progress)) {
+        // A strong start (at the line start, or several tokens) beats a weak one
+        // further on: `gc ` + a program line holding `gc 0...` is the runtime's
+        // line at the start.
+        const bool strong = b == 0 || m.tok >= 4;
+        const bool better = !any_partial || (strong && !best_partial.strong) ||
+                            (strong == best_partial.strong && m.tok > best_progress);
+        if (m.tok > 1 && better) {
           any_partial = true;
           best_progress = m.tok;
           best_partial.kind = LineKind::kPartial;
@@ -234,7 +240,7 @@ LineParse parse_trace_line(std::string_view line) {
           best_partial.family = shapes.subspan(h.first_shape, h.shape_count);
           best_partial.fail_tok = m.tok;
           best_partial.fail_pos = m.pos;
-          best_partial.strong = b == 0 || m.tok >= 4;
+          best_partial.strong = strong;
         } else if (m.tok == 1 && !any_partial && h.text.back() == ' ') {
           // Only the head matched (`gc ` then program text): a split right after the head.
           any_partial = true;

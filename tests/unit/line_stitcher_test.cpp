@@ -46,6 +46,18 @@ TEST(LineStitcher, ALateRuntimeNewlineIsTheRuntimes) {
   EXPECT_EQ(o.program, "log A\nlog B\nlog C\nlog D\n");
 }
 
+TEST(LineStitcher, AProgramLineWithGcInsideItMayComeBeforeTheLateNewline) {
+  const std::string first = std::string(kGc) + "log A";
+  // `gc31.x` inside log B reads as the weak start of a legacy line: it is
+  // still a whole program line, and the empty line after it the runtime's newline.
+  const Out o = stitch({{first, 1, 0, true},
+                        {"log B nf.mDVoAgc31.xflQzQbq9iKAp4", 2, 0, true},
+                        {"", 3, 0, true},
+                        {"log C", 4, 0, true}});
+  EXPECT_EQ(o.gc, 1);
+  EXPECT_EQ(o.program, "log A\nlog B nf.mDVoAgc31.xflQzQbq9iKAp4\nlog C\n");
+}
+
 TEST(LineStitcher, TheWaitIsBoundedInLines) {
   const std::string first = std::string(kGc) + "x";
   std::vector<std::string> texts;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace gcsight {
 namespace {
@@ -55,6 +56,123 @@ TEST(RunSession, NoVersionNoNote) {
   ASSERT_EQ(r.runs.size(), 1u);
   EXPECT_FALSE(has_note(r.runs[0], "Read as the trace"));
   EXPECT_FALSE(has_note(r.runs[0], "another Go program"));
+}
+
+// The program's stderr handed back by a run fed `chunks`, and how many
+// runtime lines could not be read.
+struct Passed {
+  std::string text;
+  uint64_t malformed = 0;
+  uint64_t gc = 0;
+};
+
+Passed pass_through(const std::vector<std::string_view>& chunks) {
+  Passed p;
+  ProcessInfo info;
+  info.command = {"./prog"};
+  RunSession session(info, false, {}, [&p](std::string_view d) { p.text.append(d); });
+  int64_t t = 0;
+  for (std::string_view c : chunks) session.on_stderr(c, t += 1'000'000);
+  const Report r = session.finish(RunExit{});
+  p.malformed = r.parse.malformed_lines;
+  p.gc = r.parse.gc_lines;
+  return p;
+}
+
+// Go 1.22, whole program lines written while the runtime prints: the gc line
+// breaks after `globals, `, and a program line that happens to hold `042013 P`
+// (digits, then ` P`) reads as the rest of the line with `err 0` written inside
+// it. The line after it holds the real rest, `2 P`, and the runtime's newline
+// comes last. Seen in a real run.
+TEST(RunSession, AReadingWithAWriteInsideTheLineWaitsForTheRealRest) {
+  const Passed p = pass_through({
+      "gc 137 @0.471s 13%: 0.62+0.41+0.041 ms clock, 1.2+0.058/0.15/0+0.082 ms cpu, 2->3->0 MB, 4 MB goal, "
+      "0 MB stacks, 0 MB globals, err 042013 P42R.OUwaCuU1TzaGGo6yGWwcUite\n"
+      "2 Perr 042014 P5QpAwCFPcOPKYT9ECUeTF10an9PTlPY5AnORy4vn6TUcQnYgtgDMwWTRCV\n"
+      "\n"
+      "err 042015 MkaSgePKoc\n",
+  });
+  EXPECT_EQ(p.gc, 1u);
+  EXPECT_EQ(p.malformed, 0u);
+  EXPECT_EQ(p.text,
+            "err 042013 P42R.OUwaCuU1TzaGGo6yGWwcUite\n"
+            "err 042014 P5QpAwCFPcOPKYT9ECUeTF10an9PTlPY5AnORy4vn6TUcQnYgtgDMwWTRCV\n"
+            "err 042015 MkaSgePKoc\n");
+}
+
+// The same with Go 1.21's scavenger line before it and the legacy reading
+// (`4 MB goal, ` + `err 2` + `29778 P`): the rest, `0 MB stacks, ...`, must not
+// be left over as an unreadable piece. Seen in a real run.
+TEST(RunSession, AWriteInsideTheLineIsNotReadWhereTheRestFollows) {
+  const Passed p = pass_through({
+      "gc 596 @4.187s 23%: 0.079+1.2+0.003 ms clock, 0.15+0.20/0/0+0.006 ms cpu, 3->3->0 MB, 4 MB goal, "
+      "err 229778 PZWzbWwncNGkSD2Hxn8q7Jgbox10vz6Qvsje.ki8CQJP3dpvgr3LG6sd7rGlTqM rH0sfb\n"
+      "0 MB stacks, 0 MB globals, 2 P\n"
+      "err 229779 dSo0IHHDAFHOu9IBMO XzTkSATQOp523FlVp2uY\n",
+  });
+  EXPECT_EQ(p.gc, 1u);
+  EXPECT_EQ(p.malformed, 0u);
+  EXPECT_EQ(p.text,
+            "err 229778 PZWzbWwncNGkSD2Hxn8q7Jgbox10vz6Qvsje.ki8CQJP3dpvgr3LG6sd7rGlTqM rH0sfb\n"
+            "err 229779 dSo0IHHDAFHOu9IBMO XzTkSATQOp523FlVp2uY\n");
+}
+
+// The runtime's `gc ` starts the line and the program's line written right
+// after it holds `gc 0` further on: the runtime line is the one at the start.
+// Seen in a real run (Go 1.23).
+TEST(RunSession, TheRuntimeLineAtTheStartWinsOverAHeadInsideTheProgramsText) {
+  const Passed p = pass_through({
+      "gc err 101231 oQRioa5AvDnztgc 0YwEQCwCpFKz7L8yTV4zYbh9BEWHW2U\n"
+      "err 101232 xyBkK. e5ZAxYW6uxzJ\n"
+      "415err 101234 bCU4vQMa07d8sL o iajEZ\n"
+      " @2.186s err 101235 787SOeY6VK79fuG5\n"
+      "15%: err 101236 TuLeLeKnhZccNZh\n"
+      "0.72+0.21err 101237 .QO9Pop4AVIgU.MOHm\n"
+      "+0.059err 101238 7sDS2J.NckDXHiVV2kUQAYe81G YdGSln5\n"
+      " ms clock, 1.4+0.058err 101239 I.80qkjEVdiQ9MX.yFt\n"
+      "/0.069/err 101240 NvIzuDdn3xVKaijlI1tRkxKr\n"
+      "0+0.11err 101241 EhnC0MMMYhEAbljSbxPykT\n"
+      " ms cpu, 5->err 101242 iWeJHoA H .OaKV386VDKrdB\n"
+      "5->0 MB, 5err 101243 XUaUGsLo1GlXwSxcn0se9pJEtik0Z8DW hg3.Rua8x2m440BJvh\n"
+      " MB goal, 0err 101244 NrahyTESpkS1xdEhQCLMMN0oIpjZU9hqzf7yeK.G IKApTvX2qr\n"
+      " MB stacks, 0 MB globals, 2err 101245 o0VBtsHk.0IEHrnudFAQT3zIa9j McThhvS\n"
+      " P\n"
+      "err 101246 zvocIyeYIQADFuc3Qo6TOa0dENk5t9dBcIJmMIc8ieeJtU3rnu4U2\n",
+  });
+  EXPECT_EQ(p.gc, 1u);
+  EXPECT_EQ(p.malformed, 0u);
+  EXPECT_EQ(p.text,
+            "err 101231 oQRioa5AvDnztgc 0YwEQCwCpFKz7L8yTV4zYbh9BEWHW2U\n"
+            "err 101232 xyBkK. e5ZAxYW6uxzJ\n"
+            "err 101234 bCU4vQMa07d8sL o iajEZ\n"
+            "err 101235 787SOeY6VK79fuG5\n"
+            "err 101236 TuLeLeKnhZccNZh\n"
+            "err 101237 .QO9Pop4AVIgU.MOHm\n"
+            "err 101238 7sDS2J.NckDXHiVV2kUQAYe81G YdGSln5\n"
+            "err 101239 I.80qkjEVdiQ9MX.yFt\n"
+            "err 101240 NvIzuDdn3xVKaijlI1tRkxKr\n"
+            "err 101241 EhnC0MMMYhEAbljSbxPykT\n"
+            "err 101242 iWeJHoA H .OaKV386VDKrdB\n"
+            "err 101243 XUaUGsLo1GlXwSxcn0se9pJEtik0Z8DW hg3.Rua8x2m440BJvh\n"
+            "err 101244 NrahyTESpkS1xdEhQCLMMN0oIpjZU9hqzf7yeK.G IKApTvX2qr\n"
+            "err 101245 o0VBtsHk.0IEHrnudFAQT3zIa9j McThhvS\n"
+            "err 101246 zvocIyeYIQADFuc3Qo6TOa0dENk5t9dBcIJmMIc8ieeJtU3rnu4U2\n");
+}
+
+// A stitched line ends with program text (`err B`) whose newline may be the
+// runtime's or the program's: that is known only when the line after it comes.
+// A partial line that arrives meanwhile (a read ends inside it) waits, or the
+// newline would go after its first part.
+TEST(RunSession, APartialLineWaitsWhileTheNewlineBeforeItIsUndecided) {
+  const Passed p = pass_through({
+      std::string_view("gc 7 @1.000s 2%: 0.010+1.0+0.010 ms clock, 0.020+0.10/0.50/0.20+0.020 ms cpu, 4->4->1 MB, "
+                       "5 MB goal, 0 MB stacks, 0 MB globals, err A\n"
+                       "2 Perr B\n"
+                       "err C first"),
+      " part\n\nerr D\n",
+  });
+  EXPECT_EQ(p.gc, 1u);
+  EXPECT_EQ(p.text, "err A\nerr B\nerr C first part\nerr D\n");
 }
 
 }  // namespace
