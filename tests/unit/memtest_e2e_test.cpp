@@ -9,6 +9,8 @@
 // Long (IDLE_SECONDS=140): GCSIGHT_SKIP_LONG_E2E=1 skips it (the sanitizer
 // pass of scripts/test.sh does; the release pass runs it).
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -182,6 +184,11 @@ TEST_P(MemtestE2E, RssAfterTheCollectionIsExplainedWithTheRightTimes) {
 // One toolchain that returns memory early (go1.19's scavenger) when the
 // machine lets it, one that keeps it to the periodic GC (go1.22).
 INSTANTIATE_TEST_SUITE_P(Toolchains, MemtestE2E, ::testing::Values("go1.19", "go1.22"),
-                         [](const auto& p) { return std::string(p.param).replace(3, 1, "_"); });
+                         [](const auto& p) {
+                           // "go1.19" -> "go1_19" (a test name has no dots).
+                           std::string name = p.param;
+                           std::replace(name.begin(), name.end(), '.', '_');
+                           return name;
+                         });
 
 }  // namespace
