@@ -29,7 +29,7 @@ namespace {
 
 constexpr size_t kSmallRead = 4096;
 constexpr int kPipeBytes = 1 << 20;
-constexpr long kPartialPauseNs = 10'000'000;  // 1 ms: a line's pieces come microseconds apart
+constexpr long kPartialPauseNs = 50'000'000;  // 50 ms: a line's pieces, and the next lines, come together
 
 int g_signal_pipe = -1;
 
