@@ -53,6 +53,9 @@ constexpr const char* kRunHelp =
     "  --show-trace       pass the runtime's trace lines through to stderr too\n"
     "  --color WHEN       colour the report: auto (default), always, never\n"
     "  --charts GLYPHS    charts in the report: auto (default: unicode on a UTF-8 locale), unicode, ascii, off\n"
+    "  --metrics-listen HOST:PORT  serve Prometheus metrics at http://HOST:PORT/metrics while it runs\n"
+    "                     (use 127.0.0.1 unless others must reach it)\n"
+    "  --metrics-linger SECS  keep serving the final metrics this long after the program ends (default 0)\n"
     "  -h, --help         this help\n";
 
 std::optional<gcsight::ChartsMode> charts_mode(const std::string& v) {
@@ -102,6 +105,16 @@ int run_main(int argc, char** argv) {
         return run_usage("--interval: '" + v + "' is not a number of seconds between 0.001 and 3600");
       }
       ra.interval_ns = static_cast<int64_t>(secs * 1e9);
+    } else if (a == "--metrics-listen") {
+      if (!value(a, &ra.metrics_listen)) return run_usage("--metrics-listen needs HOST:PORT");
+    } else if (a == "--metrics-linger") {
+      if (!value(a, &v)) return run_usage("--metrics-linger needs seconds");
+      char* end = nullptr;
+      const double secs = std::strtod(v.c_str(), &end);
+      if (end == v.c_str() || *end != '\0' || !(secs >= 0 && secs <= 86400)) {
+        return run_usage("--metrics-linger: '" + v + "' is not a number of seconds between 0 and 86400");
+      }
+      ra.metrics_linger_ns = static_cast<int64_t>(secs * 1e9);
     } else if (a == "--record") {
       if (!value(a, &ra.record_file)) return run_usage("--record needs a FILE");
     } else if (a == "--no-redact") {
