@@ -272,6 +272,32 @@ TEST(PrometheusE2E, ARealPrometheusScrapesTheProgramsGcCycles) {
   EXPECT_EQ(gcsight.stop(), 0);
 }
 
+TEST(MetricsListen, WatchServesTheFiguresOfTheLogItFollows) {
+  TempDir dir("watch");
+  const int port = free_port();
+  const fs::path capture = fs::path(GCSIGHT_TEST_DATA) / "corpus/go1.23.5/forced";
+  Child watch(spawn({kBin, "watch", "--interval", "0.1", "--metrics-listen", "127.0.0.1:" + std::to_string(port),
+                     (capture / "stderr.log").string()},
+                    {}, dir.path() / "watch.log"));
+  const double num_gc = nlohmann::json::parse(slurp(capture / "truth.json"))["NumGC"].get<double>();
+  httplib::Client endpoint("127.0.0.1", port);
+  const std::string want = "\ngcsight_gc_cycles_total " + std::to_string(static_cast<int64_t>(num_gc)) + "\n";
+  std::string body;
+  const auto deadline = Clock::now() + std::chrono::seconds(20);
+  while (Clock::now() < deadline && body.find(want) == std::string::npos) {
+    if (const auto res = endpoint.Get("/metrics")) body = res->body;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_NE(body.find(want), std::string::npos) << body << slurp(dir.path() / "watch.log");
+  EXPECT_EQ(body.find("gcsight_program_"), std::string::npos) << "watch has no program";
+  if (fs::exists(kPromtool)) {
+    const Lint lint = promtool_check(body, dir.path());
+    EXPECT_EQ(lint.status, 0) << lint.output;
+    EXPECT_EQ(lint.output, "");
+  }
+  EXPECT_EQ(watch.stop(), 0);
+}
+
 TEST(MetricsListen, ABusyAddressIsAnErrorBeforeTheProgramStarts) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
