@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs everything gcsight needs to build and test on Debian 12, then
 # configures and builds it in ./build. Chromium is only for the browser test
-# of the HTML report (ctest -L browser); it never downloads a browser. Idempotent; run as root (or with sudo).
+# of the HTML report (ctest -L browser); it never downloads a browser. prometheus (its
+# binaries, prometheus and promtool) is for the tests of the metrics endpoint, which start
+# their own server on loopback (ctest -L prometheus); its system service is not used.
+# Idempotent; run as root (or with sudo).
 #   scripts/setup.sh            # release build with tests
 #   BUILD_DIR=build-asan CMAKE_ARGS="-DGCSIGHT_SANITIZE=ON" scripts/setup.sh
 set -euo pipefail
