@@ -102,8 +102,10 @@ int run_watch(const WatchArgs& a) {
   });
   Unwrapped u;
   FollowCallbacks cb;
-  cb.line = [&](std::string_view text, uint64_t number) {
-    if (unwrap.feed(text, number, u)) stitcher.push({u.payload, u.first_line, u.has_time ? u.wall_ns : 0, true});
+  bool last_terminated = true;
+  cb.line = [&](std::string_view text, uint64_t number, bool terminated) {
+    last_terminated = terminated;
+    if (unwrap.feed(text, number, u)) stitcher.push({u.payload, u.first_line, u.has_time ? u.wall_ns : 0, terminated});
   };
   cb.note = [](const std::string& msg) { std::cerr << "gcsight: watch: " << msg << "\n"; };
 
@@ -162,7 +164,7 @@ int run_watch(const WatchArgs& a) {
       break;
     }
   }
-  while (unwrap.finish(u)) stitcher.push({u.payload, u.first_line, u.has_time ? u.wall_ns : 0, true});
+  while (unwrap.finish(u)) stitcher.push({u.payload, u.first_line, u.has_time ? u.wall_ns : 0, last_terminated});
   stitcher.finish();
   const WatchStatus s = status(true);
   out(json ? ndjson_summary(s) : status_line(s));

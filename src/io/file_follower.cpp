@@ -58,10 +58,10 @@ std::unique_ptr<FileFollower> FileFollower::open(const std::string& path, bool f
   return f;
 }
 
-void FileFollower::emit(std::string_view line, const FollowCallbacks& cb) {
+void FileFollower::emit(std::string_view line, const FollowCallbacks& cb, bool terminated) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   ++lines_;
-  cb.line(line, lines_);
+  cb.line(line, lines_, terminated);
 }
 
 void FileFollower::take(std::string_view data, const FollowCallbacks& cb) {
@@ -94,9 +94,9 @@ void FileFollower::take(std::string_view data, const FollowCallbacks& cb) {
   }
 }
 
-void FileFollower::flush_partial(const FollowCallbacks& cb) {
+void FileFollower::flush_partial(const FollowCallbacks& cb, bool terminated) {
   if (partial_.empty()) return;
-  emit(partial_, cb);
+  emit(partial_, cb, terminated);
   partial_.clear();
 }
 
@@ -125,7 +125,7 @@ bool FileFollower::poll(const FollowCallbacks& cb) {
   bool eof = false;
   if (!drain(cb, &eof)) return false;
   if (is_stdin_) {
-    if (eof) flush_partial(cb);
+    if (eof) flush_partial(cb, false);
     return !eof;
   }
   struct stat st {};

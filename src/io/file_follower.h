@@ -23,7 +23,8 @@ namespace gcsight {
 
 /// What the follower tells its reader.
 struct FollowCallbacks {
-  std::function<void(std::string_view line, uint64_t number)> line;  ///< a whole line, without "\n" (and one "\r")
+  /// A whole line, without "\n" (and one "\r"); `terminated` is false for standard input's last line without "\n".
+  std::function<void(std::string_view line, uint64_t number, bool terminated)> line;
   std::function<void(const std::string& message)> note;              ///< rotation, truncation, a missing path
 };
 
@@ -56,8 +57,8 @@ class FileFollower {
   // Reads fd_ to its current end; false on a read error; *eof set when a pipe closed.
   bool drain(const FollowCallbacks& cb, bool* eof);
   void take(std::string_view data, const FollowCallbacks& cb);
-  void emit(std::string_view line, const FollowCallbacks& cb);
-  void flush_partial(const FollowCallbacks& cb);
+  void emit(std::string_view line, const FollowCallbacks& cb, bool terminated = true);
+  void flush_partial(const FollowCallbacks& cb, bool terminated = true);
 
   std::string path_;
   int fd_ = -1;
