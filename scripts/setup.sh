@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs everything gcsight needs to build and test on Debian 12, then
 # configures and builds it in ./build. Chromium is only for the browser test
-# of the HTML report (ctest -L browser); it never downloads a browser. Idempotent; run as root (or with sudo).
+# of the HTML report (ctest -L browser); it never downloads a browser. prometheus (its
+# binaries, prometheus and promtool) is for the tests of the metrics endpoint, which start
+# their own server on loopback (ctest -L prometheus); its system service is not used.
+# Idempotent; run as root (or with sudo).
 #   scripts/setup.sh            # release build with tests
 #   BUILD_DIR=build-asan CMAKE_ARGS="-DGCSIGHT_SANITIZE=ON" scripts/setup.sh
 set -euo pipefail
@@ -13,10 +16,11 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 packages=(
   build-essential cmake ninja-build pkg-config
   libfmt-dev libcli11-dev nlohmann-json3-dev libfast-float-dev
-  zlib1g-dev libzstd-dev
+  zlib1g-dev libzstd-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   python3 time zstd
+  prometheus
   golang-go
   chromium
 )

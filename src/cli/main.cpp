@@ -13,6 +13,7 @@
 #include "cli/analyze_command.h"
 #include "cli/compare_command.h"
 #include "cli/run_command.h"
+#include "cli/watch_command.h"
 #include "cli/exit_codes.h"
 #include "gcsight/version.h"
 
@@ -31,7 +32,7 @@ size_t edit_distance(const std::string& a, const std::string& b) {
   return prev[b.size()];
 }
 
-const std::vector<std::string> kSubcommands = {"analyze", "run", "compare"};
+const std::vector<std::string> kSubcommands = {"analyze", "run", "compare", "watch"};
 
 constexpr const char* kRunHelp =
     "Run a Go program with GODEBUG=gctrace=1,scavtrace=1 added to its environment, pass its stdout and\n"
@@ -53,6 +54,9 @@ constexpr const char* kRunHelp =
     "  --show-trace       pass the runtime's trace lines through to stderr too\n"
     "  --color WHEN       colour the report: auto (default), always, never\n"
     "  --charts GLYPHS    charts in the report: auto (default: unicode on a UTF-8 locale), unicode, ascii, off\n"
+    "  --metrics-listen HOST:PORT  serve Prometheus metrics at http://HOST:PORT/metrics while it runs\n"
+    "                     (use 127.0.0.1 unless others must reach it)\n"
+    "  --metrics-linger SECS  keep serving the final metrics this long after the program ends (default 0)\n"
     "  -h, --help         this help\n";
 
 std::optional<gcsight::ChartsMode> charts_mode(const std::string& v) {
@@ -102,6 +106,16 @@ int run_main(int argc, char** argv) {
         return run_usage("--interval: '" + v + "' is not a number of seconds between 0.001 and 3600");
       }
       ra.interval_ns = static_cast<int64_t>(secs * 1e9);
+    } else if (a == "--metrics-listen") {
+      if (!value(a, &ra.metrics_listen)) return run_usage("--metrics-listen needs HOST:PORT");
+    } else if (a == "--metrics-linger") {
+      if (!value(a, &v)) return run_usage("--metrics-linger needs seconds");
+      char* end = nullptr;
+      const double secs = std::strtod(v.c_str(), &end);
+      if (end == v.c_str() || *end != '\0' || !(secs >= 0 && secs <= 86400)) {
+        return run_usage("--metrics-linger: '" + v + "' is not a number of seconds between 0 and 86400");
+      }
+      ra.metrics_linger_ns = static_cast<int64_t>(secs * 1e9);
     } else if (a == "--record") {
       if (!value(a, &ra.record_file)) return run_usage("--record needs a FILE");
     } else if (a == "--no-redact") {
@@ -217,6 +231,23 @@ int main(int argc, char** argv) {
   compare->add_option("--run-b", run_b, "Which run of B");
   compare->add_option("--color", compare_color, "auto, always, never")->check(CLI::IsMember({"auto", "always", "never"}));
 
+  gcsight::WatchArgs wa;
+  double watch_interval = 1.0, watch_poll = 0.1;
+  auto* watch = app.add_subcommand("watch", "Follow a growing trace log (as tail -F: rotation and truncation "
+                                            "handled) and report each cycle as it comes");
+  watch->add_option("input", wa.input, "The trace log to follow, or - for stdin")->required();
+  watch->add_option("--format", wa.format, "text: a status line per interval; json: NDJSON, one object per "
+                                           "cycle, scavenger line and interval summary")
+      ->check(CLI::IsMember({"text", "json"}));
+  watch->add_option("--interval", watch_interval, "Seconds between status lines / summaries (default 1)")
+      ->check(CLI::Range(0.01, 3600.0));
+  watch->add_flag("--from-end", wa.from_end, "Start at the file's current end instead of its start");
+  watch->add_option("--metrics-listen", wa.metrics_listen,
+                    "Serve Prometheus metrics at http://HOST:PORT/metrics (use 127.0.0.1 unless others must reach it)");
+  watch->add_option("--poll", watch_poll, "Seconds between checks of the file for growth")
+      ->check(CLI::Range(0.001, 60.0))
+      ->group("");
+
   // `run` takes the program's command line verbatim after its own options, so
   // it is parsed here rather than by CLI11 (which would reorder `--`).
   app.add_subcommand("run", "Run a Go program with the GC trace on, pass its output through, sample its memory, "
@@ -236,6 +267,11 @@ int main(int argc, char** argv) {
     return gcsight::kExitUsage;
   }
 
+  if (watch->parsed()) {
+    wa.interval_ns = static_cast<int64_t>(watch_interval * 1e9);
+    wa.poll_ns = static_cast<int64_t>(watch_poll * 1e9);
+    return gcsight::run_watch(wa);
+  }
   if (compare->parsed()) {
     ca.color = compare_color == "always" ? gcsight::ColorMode::kAlways
                : compare_color == "never" ? gcsight::ColorMode::kNever

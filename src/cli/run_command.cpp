@@ -15,7 +15,9 @@
 #include <fstream>
 #include <sys/utsname.h>
 #include <algorithm>
+#include <csignal>
 #include <iostream>
+#include <thread>
 
 #include "cli/exit_codes.h"
 #include "cli/output_file.h"
@@ -26,11 +28,13 @@
 #include "gcsight/version.h"
 #include "io/child_runner.h"
 #include "io/go_buildinfo.h"
+#include "io/metrics_server.h"
 #include "io/proc_sampler.h"
 #include "io/recording.h"
 #include "render/render_csv.h"
 #include "render/render_html.h"
 #include "render/render_json.h"
+#include "render/render_prometheus.h"
 #include "render/render_text.h"
 
 extern char** environ;
@@ -95,6 +99,34 @@ void fill_host_facts(ProcessInfo& info) {
     }
     meminfo.ignore(256, '\n');
   }
+}
+
+// gcsight's own RSS and CPU time.
+void fill_self(LiveSnapshot& s, int64_t t_ns) {
+  const MemorySample self = ProcSampler::sample_self(t_ns);
+  if (self.rss) s.self_rss = *self.rss;
+  rusage own{};
+  if (getrusage(RUSAGE_SELF, &own) == 0) {
+    auto ns = [](const timeval& tv) {
+      return static_cast<uint64_t>(tv.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(tv.tv_usec) * 1000u;
+    };
+    s.self_cpu_ns = ns(own.ru_utime) + ns(own.ru_stime);
+  }
+}
+
+volatile std::sig_atomic_t g_stop_linger = 0;
+extern "C" void stop_linger(int) { g_stop_linger = 1; }
+
+// Serves the final figures for `linger_ns` more, so that a scraper sees them;
+// SIGINT or SIGTERM ends it early.
+void linger(int64_t linger_ns) {
+  struct sigaction sa {};
+  sa.sa_handler = stop_linger;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  const int64_t until = monotonic_ns() + linger_ns;
+  while (g_stop_linger == 0 && monotonic_ns() < until) std::this_thread::sleep_for(std::chrono::milliseconds(50));
 }
 
 }  // namespace
@@ -169,7 +201,28 @@ int run_run(const RunArgs& a) {
     recording->header(info, a.show_trace, recorded_env);
   }
 
+  // The endpoint is up before the program starts, so the first scrape finds it.
+  std::unique_ptr<MetricsServer> metrics;
+  if (!a.metrics_listen.empty()) {
+    std::string err;
+    const auto addr = parse_listen_address(a.metrics_listen, &err);
+    if (addr) metrics = MetricsServer::start(*addr, std::string(kPrometheusContentType), &err);
+    if (!metrics) {
+      std::cerr << "gcsight: --metrics-listen: " << err << "\n";
+      return 125;
+    }
+  }
+
   RunSession session(info, a.show_trace, sink, [](std::string_view d) { write_all(STDERR_FILENO, d); });
+  uint64_t published_cycles = 0;
+  auto publish = [&](int64_t t_ns) {
+    if (!metrics) return;
+    LiveSnapshot s = session.live();
+    fill_self(s, t_ns);
+    published_cycles = s.gc_lines;
+    metrics->publish(render_prometheus(s, kVersion));
+  };
+  publish(0);
   std::unique_ptr<ProcSampler> sampler;
   SamplerOptions sopts;
   sopts.tree = a.tree;
@@ -179,6 +232,8 @@ int run_run(const RunArgs& a) {
   cb.on_stderr = [&](std::string_view d, int64_t t) {
     if (recording) recording->stderr_chunk(t, d);
     session.on_stderr(d, t);
+    // A new cycle is published at once; the samples publish the rest.
+    if (metrics && session.live_gc_lines() != published_cycles) publish(t);
   };
   cb.on_start = [&](int pid) { sampler = std::make_unique<ProcSampler>(pid, sopts); };
   cb.on_tick = [&](int64_t t) {
@@ -186,6 +241,7 @@ int run_run(const RunArgs& a) {
     const MemorySample s = sampler->sample(t);
     if (recording) recording->sample(s);
     session.on_sample(s);
+    publish(t);
   };
 
   const ChildExit ex = run_child(ChildSpec{a.command, env}, cb);
@@ -237,9 +293,14 @@ int run_run(const RunArgs& a) {
     for (const std::string& arg : report.process.command) facts.title += (facts.title.empty() ? "" : " ") + arg;
     if (!write_file_whole(a.html_file, render_html(report, facts), &err)) std::cerr << "gcsight: " << err << "\n";
   }
+  if (metrics) {
+    LiveSnapshot s = snapshot_of_report(report);
+    metrics->publish(render_prometheus(s, kVersion));
+  }
   if (!a.quiet) {
     std::cerr << render_text(report, text_style(a.color, a.charts, STDERR_FILENO));
   }
+  if (metrics && a.metrics_linger_ns > 0) linger(a.metrics_linger_ns);
   return ex.status;
 }
 

@@ -24,6 +24,8 @@ struct RunArgs {
   bool show_trace = false;
   bool tree = false;
   int64_t interval_ns = 100'000'000;
+  std::string metrics_listen;        ///< --metrics-listen HOST:PORT ("" = no endpoint)
+  int64_t metrics_linger_ns = 0;     ///< --metrics-linger SECS: keep serving after the program ends
 };
 
 /// Runs `run`; returns the program's exit status (or 125/126/127).

@@ -279,6 +279,26 @@ void Analyzer::end_input(InputInfo info, const StitchStats& stitch, std::string 
   current_ = nullptr;
 }
 
+LiveSnapshot Analyzer::live() const {
+  LiveSnapshot s;
+  s.runs = runs_.size();
+  const ParseSummary& p = report_.parse;
+  s.lines = p.lines;
+  s.gc_lines = p.gc_lines;
+  s.scavenger_lines = p.scavenger_lines;
+  s.program_lines = p.program_lines;
+  s.malformed_lines = p.malformed_lines;
+  if (!runs_.empty() && runs_.back()->stats.has_cycles()) {
+    const RunState& r = *runs_.back();
+    s.have_run = true;
+    s.run_index = r.run.index;
+    s.run = r.stats.summary();
+    s.run.numbering_gaps = r.facts.numbering_gaps;
+    s.run.missing_cycles = r.facts.missing_cycles;
+  }
+  return s;
+}
+
 Report Analyzer::finish(std::string tool_version) {
   report_.tool_version = std::move(tool_version);
   const size_t run_count = runs_.size();

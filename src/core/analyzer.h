@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/line_stitcher.h"
+#include "core/live_snapshot.h"
 #include "core/report.h"
 
 namespace gcsight {
@@ -53,6 +54,13 @@ class Analyzer {
   void end_input(InputInfo info, const StitchStats& stitch, std::string wrapper);
   /// Computes statistics and findings of every run.
   Report finish(std::string tool_version);
+
+  /// The figures so far, while input is still being read: the parse counts and
+  /// the statistics of the run begun last (a restarted process's new run).
+  /// Costs one RunStats::summary(); meant for every cycle or every second, not every line.
+  [[nodiscard]] LiveSnapshot live() const;
+  /// Gc lines read so far, every run.
+  [[nodiscard]] uint64_t gc_lines() const { return report_.parse.gc_lines; }
 
  private:
   struct RunState;

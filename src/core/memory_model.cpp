@@ -215,10 +215,21 @@ void MemoryModel::on_sample(const MemorySample& s) {
     ++missing_;
     return;
   }
+  latest_rss_ = s.rss;
   const uint64_t file = s.rss_file.value_or(0) + s.rss_shmem.value_or(0);
   pending_.push_back({s.t_ns, *s.rss, file, last_lazy_free_});
   // Without cycles (GC off, or not a Go program) samples cannot wait forever.
   if (pending_.size() >= 4096) finalize_until(INT64_MAX, nullptr);
+}
+
+void MemoryModel::live(LiveSnapshot& s) const {
+  s.process = true;
+  s.rss = latest_rss_;
+  s.parts_known = have_last_;
+  if (have_last_) s.parts = last_;
+  s.program_cpu_ns = cpu_ns_;
+  s.samples = samples_;
+  s.samples_missing = missing_;
 }
 
 void MemoryModel::finalize_until(int64_t t_ns, const Cycle* next) {

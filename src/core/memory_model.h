@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/line_stitcher.h"
+#include "core/live_snapshot.h"
 #include "core/memory_sample.h"
 #include "core/report.h"
 
@@ -47,6 +48,10 @@ class MemoryModel {
   /// Completes the series and writes the timeline, the RSS figures and the
   /// findings into `info` (its gomemlimit, interval and exit are read).
   void finish(ProcessInfo& info);
+  /// Fills the process figures of a live snapshot: the latest sample's RSS,
+  /// the latest decomposed point (decomposition waits for the cycle after a
+  /// sample, so it lags), CPU time and sample counts.
+  void live(LiveSnapshot& s) const;
 
  private:
   struct Cycle {
@@ -108,6 +113,7 @@ class MemoryModel {
   RssBreakdown peak_, last_;
   bool have_peak_ = false, have_last_ = false;
   uint64_t samples_ = 0, missing_ = 0;
+  std::optional<uint64_t> latest_rss_;
   int64_t last_sample_ns_ = 0;
   std::optional<uint64_t> first_oom_kill_, last_oom_kill_;
   uint8_t cgroup_version_ = 0;

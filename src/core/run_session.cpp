@@ -187,6 +187,16 @@ void RunSession::on_stderr(std::string_view data, int64_t t_ns) { demux_->feed(d
 
 void RunSession::on_sample(const MemorySample& s) { memory_.on_sample(s); }
 
+LiveSnapshot RunSession::live() const {
+  LiveSnapshot s = analyzer_.live();
+  s.lines = demux_->lines();
+  memory_.live(s);
+  s.program_running = true;
+  return s;
+}
+
+uint64_t RunSession::live_gc_lines() const { return analyzer_.gc_lines(); }
+
 Report RunSession::finish(const RunExit& exit) {
   demux_->finish();
   info_.exit_status = exit.exit_status;

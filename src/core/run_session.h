@@ -53,6 +53,11 @@ class RunSession {
   void on_stderr(std::string_view data, int64_t t_ns);
   /// A /proc sample.
   void on_sample(const MemorySample& s);
+  /// What is known so far, while the program runs (program_running is set;
+  /// gcsight's own figures are the caller's to fill).
+  [[nodiscard]] LiveSnapshot live() const;
+  /// Gc lines read so far (cheap: tells whether live() has changed).
+  [[nodiscard]] uint64_t live_gc_lines() const;
   /// The whole report, once the program has ended.
   Report finish(const RunExit& exit);
 

@@ -1,0 +1,181 @@
+// The follower's implementation; see the header for the behaviour.
+//
+// Order of checks on each poll, which is what keeps a cycle from being lost
+// or read twice: read the open file to its end; then stat the path. A new
+// inode means rotation: the old file is read to its end once more (the writer
+// may have added to it after our first read and before it let go of it), its
+// unterminated tail is taken as its last line, and the new file is read from
+// offset 0. The same inode with a size below our offset means truncation:
+// reading starts again at 0 and an unterminated tail of the old content is
+// dropped (said in the note). A path that is gone (between the rename and the
+// creation of the new file) leaves the old file open until a new one appears.
+#include "io/file_follower.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace gcsight {
+namespace {
+constexpr size_t kBlock = size_t{1} << 20;
+constexpr size_t kMaxLine = size_t{16} << 20;
+
+std::string errno_text(int e) { return std::strerror(e); }
+}  // namespace
+
+FileFollower::FileFollower(std::string path, int fd, bool is_stdin)
+    : path_(std::move(path)), fd_(fd), is_stdin_(is_stdin), block_(new char[kBlock]) {}
+
+FileFollower::~FileFollower() {
+  if (fd_ >= 0 && !is_stdin_) close(fd_);
+}
+
+std::unique_ptr<FileFollower> FileFollower::open(const std::string& path, bool from_end, std::string* error) {
+  if (path == "-") return std::unique_ptr<FileFollower>(new FileFollower("<stdin>", STDIN_FILENO, true));
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *error = "cannot open '" + path + "': " + errno_text(errno);
+    return nullptr;
+  }
+  struct stat st {};
+  if (fstat(fd, &st) != 0) {
+    *error = "cannot stat '" + path + "': " + errno_text(errno);
+    close(fd);
+    return nullptr;
+  }
+  std::unique_ptr<FileFollower> f(new FileFollower(path, fd, false));
+  f->dev_ = st.st_dev;
+  f->ino_ = st.st_ino;
+  if (from_end && st.st_size > 0) {
+    // Start at the next line start: the byte before the end tells whether the end is one.
+    char last = '\n';
+    if (pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n') f->skip_to_newline_ = true;
+    f->offset_ = lseek(fd, 0, SEEK_END);
+  }
+  return f;
+}
+
+void FileFollower::emit(std::string_view line, const FollowCallbacks& cb, bool terminated) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  ++lines_;
+  cb.line(line, lines_, terminated);
+}
+
+void FileFollower::take(std::string_view data, const FollowCallbacks& cb) {
+  while (!data.empty()) {
+    const size_t nl = data.find('\n');
+    const std::string_view piece = data.substr(0, nl);
+    if (skip_to_newline_ || skipping_long_) {
+      if (nl == std::string_view::npos) return;
+      skip_to_newline_ = skipping_long_ = false;
+      data.remove_prefix(nl + 1);
+      continue;
+    }
+    if (nl == std::string_view::npos) {
+      partial_.append(piece);
+      if (partial_.size() >= kMaxLine) {
+        partial_.resize(kMaxLine);
+        flush_partial(cb);
+        skipping_long_ = true;
+      }
+      return;
+    }
+    if (partial_.empty()) {
+      emit(piece, cb);  // the common case: a view into the block, no copy
+    } else {
+      partial_.append(piece.substr(0, kMaxLine - std::min(kMaxLine, partial_.size())));
+      emit(partial_, cb);
+      partial_.clear();
+    }
+    data.remove_prefix(nl + 1);
+  }
+}
+
+void FileFollower::flush_partial(const FollowCallbacks& cb, bool terminated) {
+  if (partial_.empty()) return;
+  emit(partial_, cb, terminated);
+  partial_.clear();
+}
+
+bool FileFollower::drain(const FollowCallbacks& cb, bool* eof) {
+  for (;;) {
+    const ssize_t n = read(fd_, block_.get(), kBlock);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) return true;
+      error_ = "cannot read '" + path_ + "': " + errno_text(errno);
+      return false;
+    }
+    if (n == 0) {
+      if (is_stdin_) *eof = true;
+      return true;
+    }
+    offset_ += n;
+    bytes_ += static_cast<uint64_t>(n);
+    take(std::string_view(block_.get(), static_cast<size_t>(n)), cb);
+    // A pipe is read once per wakeup; a file to its end.
+    if (is_stdin_) return true;
+  }
+}
+
+bool FileFollower::poll(const FollowCallbacks& cb) {
+  bool eof = false;
+  if (!drain(cb, &eof)) return false;
+  if (is_stdin_) {
+    if (eof) flush_partial(cb, false);
+    return !eof;
+  }
+  struct stat st {};
+  if (stat(path_.c_str(), &st) != 0) {
+    if (!missing_said_) {
+      cb.note("'" + path_ + "' is gone; still reading the file it named until a new one appears");
+      missing_said_ = true;
+    }
+    return true;
+  }
+  missing_said_ = false;
+  if (st.st_dev != dev_ || st.st_ino != ino_) {
+    const int nfd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (nfd < 0) return true;  // replaced again or not readable yet: the next poll tries again
+    struct stat nst {};
+    if (fstat(nfd, &nst) != 0) {
+      close(nfd);
+      return true;
+    }
+    if (!drain(cb, &eof)) {
+      close(nfd);
+      return false;
+    }
+    flush_partial(cb);
+    close(fd_);
+    fd_ = nfd;
+    dev_ = nst.st_dev;
+    ino_ = nst.st_ino;
+    offset_ = 0;
+    skip_to_newline_ = skipping_long_ = false;
+    ++rotations_;
+    cb.note("'" + path_ + "' was replaced (rotated); reading the new file from its start");
+    return drain(cb, &eof);
+  }
+  struct stat cur {};
+  if (fstat(fd_, &cur) == 0 && cur.st_size < offset_) {
+    ++truncations_;
+    std::string msg = "'" + path_ + "' was truncated; reading it again from its start";
+    if (!partial_.empty()) msg += " (an unfinished line of " + std::to_string(partial_.size()) + " bytes was dropped)";
+    partial_.clear();
+    skip_to_newline_ = skipping_long_ = false;
+    if (lseek(fd_, 0, SEEK_SET) < 0) {
+      error_ = "cannot seek in '" + path_ + "': " + errno_text(errno);
+      return false;
+    }
+    offset_ = 0;
+    cb.note(msg);
+    return drain(cb, &eof);
+  }
+  return true;
+}
+
+}  // namespace gcsight

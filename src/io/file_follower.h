@@ -1,0 +1,78 @@
+// `gcsight watch`'s input: a log that keeps growing, followed as `tail -F`
+// does. The path is read to its current end, then again whenever it grows.
+// When the path is replaced by another file (rotation: a new inode), the old
+// file is read to its end first, then the new one from its start. When the
+// file shrinks (copytruncate, `> file`), reading starts again at 0. Either is
+// said through the note callback. Standard input ("-") is read until it ends.
+//
+// Lines are handed out whole (the bytes after the last newline wait for the
+// rest); a file's last unterminated line is handed out when the file is left
+// at a rotation. Memory is bounded: one read block and one partial line (cut
+// at 16 MiB, as LineReader does).
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace gcsight {
+
+/// What the follower tells its reader.
+struct FollowCallbacks {
+  /// A whole line, without "\n" (and one "\r"); `terminated` is false for standard input's last line without "\n".
+  std::function<void(std::string_view line, uint64_t number, bool terminated)> line;
+  std::function<void(const std::string& message)> note;              ///< rotation, truncation, a missing path
+};
+
+class FileFollower {
+ public:
+  /// Opens `path` ("-" = standard input). With `from_end`, a file is read from its
+  /// current end (from the next line start). nullptr and *error when it cannot be opened.
+  static std::unique_ptr<FileFollower> open(const std::string& path, bool from_end, std::string* error);
+  ~FileFollower();
+  FileFollower(const FileFollower&) = delete;
+  FileFollower& operator=(const FileFollower&) = delete;
+
+  /// Reads everything there is now and checks for rotation and truncation.
+  /// Returns false once the input has ended for good (standard input closed) or
+  /// a read failed (error() says why).
+  bool poll(const FollowCallbacks& cb);
+  /// The file descriptor to wait on (standard input), or -1 for a file (poll it on a timer).
+  [[nodiscard]] int wait_fd() const { return is_stdin_ ? fd_ : -1; }
+  [[nodiscard]] const std::string& error() const { return error_; }
+  /// Lines handed out so far.
+  [[nodiscard]] uint64_t lines() const { return lines_; }
+  /// Bytes read so far, over every file followed.
+  [[nodiscard]] uint64_t bytes() const { return bytes_; }
+  /// Rotations and truncations seen.
+  [[nodiscard]] uint64_t rotations() const { return rotations_; }
+  [[nodiscard]] uint64_t truncations() const { return truncations_; }
+
+ private:
+  FileFollower(std::string path, int fd, bool is_stdin);
+  // Reads fd_ to its current end; false on a read error; *eof set when a pipe closed.
+  bool drain(const FollowCallbacks& cb, bool* eof);
+  void take(std::string_view data, const FollowCallbacks& cb);
+  void emit(std::string_view line, const FollowCallbacks& cb, bool terminated = true);
+  void flush_partial(const FollowCallbacks& cb, bool terminated = true);
+
+  std::string path_;
+  int fd_ = -1;
+  bool is_stdin_ = false;
+  dev_t dev_ = 0;
+  ino_t ino_ = 0;
+  off_t offset_ = 0;
+  std::string partial_;
+  bool skip_to_newline_ = false;  // --from-end started inside a line
+  bool skipping_long_ = false;    // the rest of a line cut at the maximum
+  bool missing_said_ = false;
+  std::unique_ptr<char[]> block_;
+  uint64_t lines_ = 0, bytes_ = 0, rotations_ = 0, truncations_ = 0;
+  std::string error_;
+};
+
+}  // namespace gcsight

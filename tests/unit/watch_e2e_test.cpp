@@ -1,0 +1,263 @@
+// `gcsight watch` following a log that this test writes while it runs: lines
+// appended (one gc line in two writes), the file rotated (renamed, more lines
+// still written to the old file, a new file created), then truncated and
+// written again. Every cycle written must be reported once: the NDJSON gc
+// records and the final summary against the capture's own NumGC.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/analyzer.h"
+#include "core/recent_pauses.h"
+#include "support/analyze_text.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+const std::string kBin = GCSIGHT_BINARY;
+const fs::path kCapture = fs::path(GCSIGHT_TEST_DATA) / "corpus/go1.23.5/churn-gogc100";
+
+std::string slurp(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) out.push_back(l + "\n");
+  return out;
+}
+
+void append(const fs::path& p, const std::string& data) {
+  std::ofstream(p, std::ios::binary | std::ios::app) << data;
+}
+
+std::string join(const std::vector<std::string>& lines, size_t from, size_t to) {
+  std::string s;
+  for (size_t i = from; i < to && i < lines.size(); ++i) s += lines[i];
+  return s;
+}
+
+struct Ndjson {
+  std::vector<nlohmann::json> gc, summaries;
+};
+
+Ndjson read_ndjson(const fs::path& p) {
+  Ndjson n;
+  for (const std::string& l : lines_of(slurp(p))) {
+    const auto j = nlohmann::json::parse(l, nullptr, false);
+    if (j.is_discarded()) continue;  // a line still being written
+    if (j["type"] == "gc") n.gc.push_back(j);
+    if (j["type"] == "summary") n.summaries.push_back(j);
+  }
+  return n;
+}
+
+class WatchE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("gcsight-watch-" + std::to_string(getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    fs::remove_all(dir_);
+  }
+  void start(const std::vector<std::string>& args) {
+    pid_ = fork();
+    ASSERT_GE(pid_, 0);
+    if (pid_ == 0) {
+      const std::string out = (dir_ / "out.ndjson").string(), err = (dir_ / "err.txt").string();
+      if (!freopen(out.c_str(), "w", stdout) || !freopen(err.c_str(), "w", stderr)) _exit(99);
+      std::vector<char*> argv{const_cast<char*>(kBin.c_str()), const_cast<char*>("watch")};
+      for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      execv(kBin.c_str(), argv.data());
+      _exit(98);
+    }
+  }
+  // Waits until gcsight has written `n` gc records (or 20 s have passed).
+  size_t wait_for_cycles(size_t n) {
+    const auto deadline = Clock::now() + std::chrono::seconds(20);
+    size_t got = 0;
+    while (Clock::now() < deadline) {
+      got = read_ndjson(dir_ / "out.ndjson").gc.size();
+      if (got >= n) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return got;
+  }
+  int stop() {
+    kill(pid_, SIGTERM);
+    int st = 0;
+    waitpid(pid_, &st, 0);
+    pid_ = -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  }
+  fs::path dir_;
+  pid_t pid_ = -1;
+};
+
+size_t gc_lines_in(const std::vector<std::string>& lines, size_t from, size_t to) {
+  size_t n = 0;
+  for (size_t i = from; i < to && i < lines.size(); ++i) if (lines[i].rfind("gc ", 0) == 0) ++n;
+  return n;
+}
+
+TEST_F(WatchE2E, FollowsAppendsRotationAndTruncationWithoutLosingOrRepeatingACycle) {
+  const std::vector<std::string> lines = lines_of(slurp(kCapture / "stderr.log"));
+  const int64_t num_gc = nlohmann::json::parse(slurp(kCapture / "truth.json"))["NumGC"];
+  ASSERT_GT(lines.size(), 300u);
+  ASSERT_EQ(gc_lines_in(lines, 0, lines.size()), static_cast<size_t>(num_gc));
+  const size_t a = 100, b = 200, c = 300, n = lines.size();
+  const fs::path log = dir_ / "app.log";
+  append(log, "");
+  start({"--format", "json", "--interval", "0.2", "--poll", "0.02", log.string()});
+
+  // 1. Appends, with one gc line written in two pieces some time apart.
+  size_t split = a / 2;
+  while (lines[split].rfind("gc ", 0) != 0) ++split;
+  append(log, join(lines, 0, split));
+  append(log, lines[split].substr(0, 20));
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  append(log, lines[split].substr(20));
+  append(log, join(lines, split + 1, a));
+  ASSERT_EQ(wait_for_cycles(gc_lines_in(lines, 0, a)), gc_lines_in(lines, 0, a));
+
+  // 2. Rotation: renamed, the writer still adds to the old file, then a new file.
+  fs::rename(log, dir_ / "app.log.1");
+  append(dir_ / "app.log.1", join(lines, a, b));
+  append(log, join(lines, b, c));
+  ASSERT_EQ(wait_for_cycles(gc_lines_in(lines, 0, c)), gc_lines_in(lines, 0, c));
+
+  // 3. Truncation (copytruncate), seen before the file is written again.
+  { std::ofstream(log, std::ios::binary | std::ios::trunc); }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  append(log, join(lines, c, n));
+  ASSERT_EQ(wait_for_cycles(static_cast<size_t>(num_gc)), static_cast<size_t>(num_gc));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // anything more would come now
+
+  EXPECT_EQ(stop(), 0);
+  const Ndjson out = read_ndjson(dir_ / "out.ndjson");
+  ASSERT_EQ(out.gc.size(), static_cast<size_t>(num_gc));
+  std::set<int64_t> numbers;
+  for (const auto& g : out.gc) {
+    EXPECT_EQ(g["run"], 1);
+    numbers.insert(g["gc"].get<int64_t>());
+  }
+  EXPECT_EQ(numbers.size(), static_cast<size_t>(num_gc)) << "a cycle was reported twice";
+  EXPECT_EQ(*numbers.begin(), 1);
+  EXPECT_EQ(*numbers.rbegin(), num_gc);
+  ASSERT_FALSE(out.summaries.empty());
+  const auto& last = out.summaries.back();
+  EXPECT_EQ(last["final"], true);
+  EXPECT_EQ(last["cycles"], num_gc);
+  EXPECT_EQ(last["run_cycles"], num_gc);
+  EXPECT_EQ(last["runs"], 1);
+  EXPECT_EQ(last["malformed_lines"], 0);
+  EXPECT_EQ(last["rotations"], 1);
+  EXPECT_EQ(last["truncations"], 1);
+  EXPECT_EQ(last["lines"], n);
+  const std::string err = slurp(dir_ / "err.txt");
+  EXPECT_NE(err.find("was replaced (rotated)"), std::string::npos) << err;
+  EXPECT_NE(err.find("was truncated"), std::string::npos) << err;
+  // The same figures as analyze gives on the whole capture.
+  const auto whole = gcsight::testing_support::analyze_text(slurp(kCapture / "stderr.log"));
+  EXPECT_EQ(last["run_p99_pause_ns"], whole.runs[0].summary.stw_pause_ns.p99);
+  EXPECT_EQ(last["live_heap_bytes"], whole.runs[0].summary.heap_live.last);
+}
+
+TEST_F(WatchE2E, FromEndSkipsWhatTheFileHolds) {
+  const std::vector<std::string> lines = lines_of(slurp(kCapture / "stderr.log"));
+  const fs::path log = dir_ / "app.log";
+  append(log, join(lines, 0, 200) + "gc 999 @1.0s 1%: 0.01");  // ends inside a line
+  start({"--format", "json", "--interval", "0.2", "--poll", "0.02", "--from-end", log.string()});
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  append(log, "+0.1+0.01 ms clock\n" + join(lines, 200, lines.size()));
+  const size_t want = gc_lines_in(lines, 200, lines.size());
+  EXPECT_EQ(wait_for_cycles(want), want);
+  EXPECT_EQ(stop(), 0);
+  const Ndjson out = read_ndjson(dir_ / "out.ndjson");
+  EXPECT_EQ(out.gc.size(), want);
+  EXPECT_EQ(out.summaries.back()["malformed_lines"], 0) << "the cut line's tail was read";
+}
+
+TEST_F(WatchE2E, StandardInputEndsWithAFinalTextStatus) {
+  const std::string cmd = "'" + kBin + "' watch - < '" + (kCapture / "stderr.log").string() + "' > '" +
+                          (dir_ / "out.txt").string() + "'";
+  const int st = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(st));
+  EXPECT_EQ(WEXITSTATUS(st), 0);
+  const auto out = lines_of(slurp(dir_ / "out.txt"));
+  ASSERT_FALSE(out.empty());
+  EXPECT_EQ(out.back().rfind("188 cycles | gc 188 | pause last ", 0), 0u) << out.back();
+  EXPECT_NE(out.back().find("| final"), std::string::npos) << out.back();
+}
+
+TEST(WatchMetrics, AnAddressThatCannotBeBoundIsAUsageError) {
+  const std::string cmd = "'" + kBin + "' watch --metrics-listen 256.0.0.1:9464 '" + (kCapture / "stderr.log").string() +
+                          "' >/dev/null 2>&1";
+  const int st = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(st));
+  EXPECT_EQ(WEXITSTATUS(st), 2);
+}
+
+TEST(RecentPauses, NearestRankOverTheLatestPausesOnly) {
+  gcsight::RecentPauses p;
+  EXPECT_EQ(p.percentile(99), 0u);
+  for (uint64_t i = 1; i <= 100; ++i) p.add(i);
+  EXPECT_EQ(p.percentile(99), 99u);
+  EXPECT_EQ(p.percentile(50), 50u);
+  EXPECT_EQ(p.last(), 100u);
+  for (uint64_t i = 0; i < 1000; ++i) p.add(7);  // the old ones leave the window
+  EXPECT_EQ(p.count(), gcsight::RecentPauses::kSize);
+  EXPECT_EQ(p.percentile(99), 7u);
+  EXPECT_EQ(p.percentile(100), 7u);
+}
+
+TEST(AnalyzerLive, TheSnapshotWhileReadingEqualsTheFinishedRun) {
+  const std::string text = slurp(kCapture / "stderr.log");
+  const auto whole = gcsight::testing_support::analyze_text(text);
+  // Only gc lines, fed as events one at a time through the stitcher.
+  gcsight::Analyzer analyzer;
+  analyzer.begin_input("x");
+  gcsight::LineStitcher stitcher([&](const gcsight::TraceEvent& e) { analyzer.on_event(e); });
+  EXPECT_FALSE(analyzer.live().have_run);
+  uint64_t n = 0;
+  for (const std::string& l : lines_of(text)) {
+    const std::string_view v(l.data(), l.size() - 1);
+    stitcher.push({v, ++n, 0, true});
+  }
+  stitcher.finish();
+  const gcsight::LiveSnapshot s = analyzer.live();
+  ASSERT_TRUE(s.have_run);
+  EXPECT_EQ(s.run.cycles, whole.runs[0].summary.cycles);
+  EXPECT_EQ(s.run.stw_pause_ns.p99, whole.runs[0].summary.stw_pause_ns.p99);
+  EXPECT_EQ(s.run.stw_pause_ns.total, whole.runs[0].summary.stw_pause_ns.total);
+  EXPECT_EQ(s.run.heap_live.last, whole.runs[0].summary.heap_live.last);
+  EXPECT_EQ(s.gc_lines, whole.parse.gc_lines);
+}
+
+}  // namespace
