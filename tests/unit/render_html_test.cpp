@@ -17,13 +17,13 @@ namespace {
 // program lines, one of which tries to close the script element.
 constexpr const char* kTrace =
     "loop begin </script><script>alert(1)</script>\n"
-    "gc 1 @0.012s 1%: 0.010+1.2+0.020 ms clock, 0.020+0.10/1.0/0.5+0.040 ms cpu, 4->5->3 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\n"
-    "gc 2 @0.050s 2%: 0.011+1.5+0.021 ms clock, 0.022+0.20/1.1/0.6+0.042 ms cpu, 6->7->5 MB, 7 MB goal, 0 MB stacks, 0 MB globals, 2 P\n"
-    "gc 3 @0.120s 2%: 0.012+2.0+0.030 ms clock, 0.024+0.30/1.2/0.7+0.060 ms cpu, 200->260->250 MB, 400 MB goal, 0 MB stacks, 0 MB globals, 2 P\n"
+    "gc 1 @0.012s 1%: 0.010+1.2+0.020 ms clock, 0.020+0.10/1.0/0.50+0.040 ms cpu, 4->5->3 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\n"
+    "gc 2 @0.050s 2%: 0.011+1.5+0.021 ms clock, 0.022+0.20/1.1/0.60+0.042 ms cpu, 6->7->5 MB, 7 MB goal, 0 MB stacks, 0 MB globals, 2 P\n"
+    "gc 3 @0.120s 2%: 0.012+2.0+0.030 ms clock, 0.024+0.30/1.2/0.70+0.060 ms cpu, 200->260->250 MB, 400 MB goal, 0 MB stacks, 0 MB globals, 2 P\n"
     "force gc\n"
-    "gc 4 @0.200s 3%: 0.013+2.5+0.040 ms clock, 0.026+0/1.3/0.8+0.080 ms cpu, 300->300->1 MB, 500 MB goal, 0 MB stacks, 0 MB globals, 2 P (forced)\n"
+    "gc 4 @0.200s 3%: 0.013+2.5+0.040 ms clock, 0.026+0/1.3/0.80+0.080 ms cpu, 300->300->1 MB, 500 MB goal, 0 MB stacks, 0 MB globals, 2 P (forced)\n"
     "scav 0 KiB work (bg), 1024 KiB work (eager), 2048 KiB now, 99% util\n"
-    "gc 5 @0.400s 3%: 0.014+1.0+0.050 ms clock, 0.028+0.10/0.9/0.4+0.10 ms cpu, 4->4->2 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\n";
+    "gc 5 @0.400s 3%: 0.014+1.0+0.050 ms clock, 0.028+0.10/0.90/0.40+0.10 ms cpu, 4->4->2 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\n";
 
 nlohmann::json data_of(const std::string& page) {
   const std::string open = "<script type=\"application/json\" id=\"gcsight-data\">";
