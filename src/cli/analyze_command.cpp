@@ -137,7 +137,7 @@ std::optional<Report> build_report(const std::vector<std::string>& inputs, const
       analyzer.end_input(InputInfo{name, 0, 0, err}, StitchStats{}, "none");
       continue;
     }
-    if (!analyze_reader(*reader, analyzer, current_year(), &err)) {
+    if (!analyze_input(input, *reader, analyzer, current_year(), &err)) {
       std::cerr << err << "\n";
       *status = kExitInput;
     }

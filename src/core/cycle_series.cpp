@@ -94,8 +94,9 @@ void CycleSeries::add_cycle(const GcCycle& c) {
   p.pause_max_gc = c.gc;
   for (size_t i = 0; i < 5; ++i) p.cpu_ns[i] = c.cpu_ns[i];
   p.util_pct_last = c.util_pct;
-  if (have_prev_ && c.has(kGcHasTime) && prev_.has(kGcHasTime) && c.start_ns >= prev_.start_ns) {
-    const int64_t interval = c.start_ns - prev_.start_ns;
+  // The previous cycles are the newest entries of the ring of the last ones.
+  if (have_prev_ && c.has(kGcHasTime) && recent(0).has(kGcHasTime) && c.start_ns >= recent(0).start_ns) {
+    const int64_t interval = c.start_ns - recent(0).start_ns;
     p.interval_min_ns = p.interval_max_ns = interval;
     p.capacity_ns = static_cast<double>(interval) * std::max<int32_t>(1, c.procs);
   }
@@ -142,19 +143,23 @@ void CycleSeries::add_cycle(const GcCycle& c) {
     --after_drop_;
     notable = true;
   }
-  if (have_prev_ && drops_kept_ < kTableDrops && c.heap_live * 2 <= prev_.heap_live &&
-      prev_.heap_live - c.heap_live >= kDropMinBytes) {
+  // `c` is in the ring now: the previous cycle is one back, the one before it two.
+  if (have_prev_ && drops_kept_ < kTableDrops && c.heap_live * 2 <= recent(1).heap_live &&
+      recent(1).heap_live - c.heap_live >= kDropMinBytes) {
     ++drops_kept_;
     notable = true;
     after_drop_ = kDropContext;
-    notable_.push_back(prev_);
-    if (cycles_ > 2) notable_.push_back(before_prev_);
+    notable_.push_back(recent(1));
+    if (cycles_ > 2) notable_.push_back(recent(2));
   }
   if (notable) notable_.push_back(c);
-
-  before_prev_ = prev_;
-  prev_ = c;
   have_prev_ = true;
+}
+
+static_assert(CycleSeries::kTableEnds >= 3, "recent(2) must still be in the ring");
+
+const GcCycle& CycleSeries::recent(size_t back) const {
+  return last_[(last_next_ + last_.size() - 1 - back) % last_.size()];
 }
 
 void CycleSeries::add_scav(const ScavEvent& e, uint32_t after_gc, int64_t after_ns) {

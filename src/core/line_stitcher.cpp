@@ -481,6 +481,8 @@ void LineStitcher::push(const InputLine& line) {
   process(line, parse_trace_line(line.text));
 }
 
+void LineStitcher::push(const InputLine& line, const LineParse& parsed) { process(line, parsed); }
+
 bool LineStitcher::try_resolve(bool allow_insertions) {
   const LineParse& first = held_.front().parse;
 

@@ -48,9 +48,8 @@ Trend fit(const std::vector<std::pair<double, double>>& pts, int64_t from_ns, in
 
 }  // namespace
 
-Distribution RunStats::distribution(const std::unordered_map<uint64_t, uint64_t>& unordered,
-                                    uint32_t max_gc) {
-  const std::map<uint64_t, uint64_t> counts(unordered.begin(), unordered.end());
+Distribution RunStats::distribution(const ValueCounts& values, uint32_t max_gc) {
+  const std::vector<std::pair<uint64_t, uint64_t>> counts = values.sorted();
   Distribution d;
   for (const auto& [v, n] : counts) {
     d.count += n;
@@ -146,7 +145,7 @@ void RunStats::add_cycle(const GcCycle& in) {
   s.procs = c.procs;
 
   const uint64_t stw = c.stw_ns();
-  ++pause_counts_[stw];
+  pause_counts_.add(stw);
   if (s.cycles == 1 || stw > s.stw_pause_ns.max) {
     s.stw_pause_ns.max = stw;
     s.stw_pause_ns.max_gc = c.gc;
@@ -157,7 +156,7 @@ void RunStats::add_cycle(const GcCycle& in) {
     if (longest_.size() > 5) longest_.pop_back();
   }
   if (c.shape != GcShape::kLegacy14) {
-    ++mark_counts_[c.clock_ns[1]];
+    mark_counts_.add(c.clock_ns[1]);
     if (s.mark_ns.count++ == 0 || c.clock_ns[1] > s.mark_ns.max) {
       s.mark_ns.max = c.clock_ns[1];
       s.mark_ns.max_gc = c.gc;
@@ -260,7 +259,7 @@ void RunStats::add_cycle(const GcCycle& in) {
     idle_cycles_ = 0;
     idle_since_gc_ = 0;
   }
-  prev_ = c;
+  prev_ = {c.start_ns, c.heap_start, c.heap_end, c.heap_live, c.stacks, c.globals, c.procs, c.flags};
   have_prev_ = true;
   last_gc_ = c.gc;
   last_start_ = c.start_ns;

@@ -9,6 +9,8 @@
 
 #include <cstring>
 
+#include "core/trace_line_fast.h"
+
 namespace gcsight {
 namespace {
 
@@ -186,14 +188,41 @@ std::string_view expected_text(const Shape& shape, size_t tok) {
 bool looks_like_runtime_tail(std::string_view line) {
   // The last piece of a line whose program text came before ` (forced)`.
   if (line.starts_with(" (forced)") || line.starts_with(" [controller reset]")) return true;
-  for (std::string_view tail : {" ms clock, ", " ms cpu, ", " MB goal, ", " KiB work", " MB stacks, ",
-                                " MB globals, ", " KiB now, ", " KiB total, ", ", consumed: "}) {
-    if (line.find(tail) != std::string_view::npos) return true;
+  // One of the runtime's inner literals: ` ms clock, `, ` ms cpu, `, ` MB goal, `,
+  // ` MB stacks, `, ` MB globals, `, ` KiB work`, ` KiB now, `, ` KiB total, `,
+  // `, consumed: `. This runs on every program line, so each is looked for from
+  // a rare byte (an upper-case M or K after a space) or with memmem.
+  const char* b = line.data();
+  const size_t n = line.size();
+  if (n == 0) return false;
+  auto after_space = [&](char c, std::initializer_list<std::string_view> tails) {
+    for (size_t i = 1; i < n;) {
+      const void* hit = std::memchr(b + i, c, n - i);
+      if (hit == nullptr) return false;
+      const auto j = static_cast<size_t>(static_cast<const char*>(hit) - b);
+      if (b[j - 1] == ' ') {
+        const std::string_view rest = line.substr(j - 1);
+        for (std::string_view t : tails) {
+          if (rest.starts_with(t)) return true;
+        }
+      }
+      i = j + 1;
+    }
+    return false;
+  };
+  if (after_space('M', {" MB goal, ", " MB stacks, ", " MB globals, "})) return true;
+  if (after_space('K', {" KiB work", " KiB now, ", " KiB total, "})) return true;
+  for (const char* p = b; p < b + n;) {
+    const void* hit = ::memmem(p, static_cast<size_t>(b + n - p), " ms c", 5);
+    if (hit == nullptr) break;
+    const std::string_view rest = line.substr(static_cast<size_t>(static_cast<const char*>(hit) - b));
+    if (rest.starts_with(" ms clock, ") || rest.starts_with(" ms cpu, ")) return true;
+    p = static_cast<const char*>(hit) + 1;
   }
-  return false;
+  return ::memmem(b, n, ", consumed: ", 12) != nullptr;
 }
 
-LineParse parse_trace_line(std::string_view line) {
+LineParse parse_trace_line_grammar(std::string_view line) {
   LineParse out;
   const auto shapes = all_shapes();
   // Shape families by head; the order of all_shapes() groups them.
@@ -295,6 +324,12 @@ LineParse parse_trace_line(std::string_view line) {
   out.kind = LineKind::kProgram;
   out.end = line.size();
   return out;
+}
+
+LineParse parse_trace_line(std::string_view line) {
+  LineParse out;
+  if (parse_common_line(line, out)) return out;
+  return parse_trace_line_grammar(line);
 }
 
 }  // namespace gcsight

@@ -1,17 +1,86 @@
 // The read loop shared by `gcsight analyze` and the tests: one pass over each
-// input, lines handed on as views (no copy unless the stitcher holds one).
+// input, lines handed on as views (no copy unless the stitcher holds one). A
+// large regular file that is not compressed is read and parsed by worker
+// threads in chunks (io/chunked_reader), and consumed here in order through
+// the same unwrapper, stitcher and analyzer, so the report is the same.
 #include "io/analyze_files.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <thread>
 
 #include "core/log_wrapper.h"
 #include "gcsight/version.h"
 
 namespace gcsight {
 
-bool analyze_reader(LineReader& reader, Analyzer& analyzer, int default_year, std::string* error) {
-  analyzer.begin_input(reader.name());
+namespace {
+
+UnwrapOptions unwrap_options(int default_year) {
   UnwrapOptions uopts;
   uopts.default_year = default_year;
-  LogUnwrapper unwrap(uopts);
+  return uopts;
+}
+
+void end_input(Analyzer& analyzer, const LogUnwrapper& unwrap, const LineStitcher& stitcher, InputInfo info) {
+  analyzer.end_input(std::move(info), stitcher.stats(), std::string(wrapper_name(unwrap.kind())));
+}
+
+bool analyze_chunked(ChunkedReader& chunks, const std::string& name, Analyzer& analyzer, int default_year,
+                     std::string* error) {
+  analyzer.begin_input(name);
+  LogUnwrapper unwrap(unwrap_options(default_year));
+  LineStitcher stitcher([&analyzer](const TraceEvent& e) { analyzer.on_event(e); });
+  Unwrapped u;
+  // One LineParse per kind, only the fields the worker settled rewritten per
+  // line: the rest keep their defaults, as in parse_trace_line's result.
+  LineParse parses[static_cast<size_t>(LineKind::kPartial) + 1];
+  for (size_t k = 0; k < std::size(parses); ++k) parses[k].kind = static_cast<LineKind>(k);
+  uint64_t lines = 0;
+  uint64_t bytes = 0;
+  bool last_terminated = true;
+  std::string read_error;
+  while (const ParsedChunk* chunk = chunks.next()) {
+    for (const ChunkLine& l : chunk->lines) {
+      const std::string_view text = chunk->line(l);
+      ++lines;
+      last_terminated = l.terminated;
+      if (!unwrap.feed(text, lines, u)) continue;
+      const InputLine in{u.payload, u.first_line, u.has_time ? u.wall_ns : 0, l.terminated};
+      // The worker's parse is the stitcher's own only for the very same text.
+      if (l.kind != LineKind::kPartial && u.payload.data() == text.data() && u.payload.size() == text.size()) {
+        LineParse& parse = parses[static_cast<size_t>(l.kind)];
+        parse.begin = l.begin;
+        parse.end = l.end;
+        if (l.kind == LineKind::kGc || l.kind == LineKind::kGcLegacy) parse.gc = chunk->gcs[l.record];
+        if (l.kind == LineKind::kScav) parse.scav = chunk->scavs[l.record];
+        stitcher.push(in, parse);
+      } else {
+        stitcher.push(in);
+      }
+    }
+    bytes += chunk->bytes;
+    if (chunk->failed) {
+      read_error = chunk->error;
+      break;
+    }
+  }
+  while (unwrap.finish(u)) stitcher.push({u.payload, u.first_line, u.has_time ? u.wall_ns : 0, last_terminated});
+  stitcher.finish();
+  InputInfo info{name, bytes, lines, read_error};
+  if (!read_error.empty() && error != nullptr) *error = read_error;
+  end_input(analyzer, unwrap, stitcher, std::move(info));
+  return read_error.empty();
+}
+
+}  // namespace
+
+bool analyze_reader(LineReader& reader, Analyzer& analyzer, int default_year, std::string* error) {
+  analyzer.begin_input(reader.name());
+  LogUnwrapper unwrap(unwrap_options(default_year));
   LineStitcher stitcher([&analyzer](const TraceEvent& e) { analyzer.on_event(e); });
   Line line;
   Unwrapped u;
@@ -33,12 +102,32 @@ bool analyze_reader(LineReader& reader, Analyzer& analyzer, int default_year, st
     info.error = reader.error();
     if (error != nullptr) *error = reader.error();
   }
-  analyzer.end_input(std::move(info), stitcher.stats(), std::string(wrapper_name(unwrap.kind())));
+  end_input(analyzer, unwrap, stitcher, std::move(info));
   return ok;
 }
 
+bool analyze_input(const std::string& path, LineReader& reader, Analyzer& analyzer, int default_year,
+                   std::string* error, const ReadOptions& read) {
+  ChunkOptions chunks = read.chunks;
+  if (chunks.workers == 0) chunks.workers = std::min(4u, std::thread::hardware_concurrency());
+  if (chunks.in_flight == 0) chunks.in_flight = chunks.workers + 2;
+  if (!read.parallel || path == "-" || reader.compression() != Compression::kNone || chunks.workers < 2) {
+    return analyze_reader(reader, analyzer, default_year, error);
+  }
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return analyze_reader(reader, analyzer, default_year, error);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || static_cast<uint64_t>(st.st_size) < read.parallel_min_bytes) {
+    ::close(fd);
+    return analyze_reader(reader, analyzer, default_year, error);
+  }
+  ChunkedReader chunked(fd, static_cast<uint64_t>(st.st_size), reader.name(), chunks);
+  return analyze_chunked(chunked, reader.name(), analyzer, default_year, error);
+}
+
 Report analyze_files(const std::vector<std::string>& paths, const AnalyzeOptions& opts,
-                     const CycleSink& cycles, int default_year, std::vector<std::string>* errors) {
+                     const CycleSink& cycles, int default_year, std::vector<std::string>* errors,
+                     const ReadOptions& read) {
   Analyzer analyzer(opts, cycles);
   for (const std::string& path : paths) {
     std::string err;
@@ -50,7 +139,9 @@ Report analyze_files(const std::vector<std::string>& paths, const AnalyzeOptions
       if (errors != nullptr) errors->push_back(err);
       continue;
     }
-    if (!analyze_reader(*reader, analyzer, default_year, &err) && errors != nullptr) errors->push_back(err);
+    if (!analyze_input(path, *reader, analyzer, default_year, &err, read) && errors != nullptr) {
+      errors->push_back(err);
+    }
   }
   return analyzer.finish(kVersion);
 }

@@ -1,0 +1,20 @@
+// A hand-written recogniser for the lines that make up almost all of a real
+// trace: a whole Go 1.18+ gc line, a whole Go 1.21+ scav line, and program
+// output that cannot hold a runtime line at all. It gives the same LineParse as
+// the grammar path (trace_line_parser) or declines, and the grammar path then
+// reads the line; it never decides anything the grammar would decide otherwise.
+#pragma once
+
+#include <string_view>
+
+#include "core/trace_line_parser.h"
+
+namespace gcsight {
+
+/// Reads `line` when it is one of the common whole-line shapes and fills `out`
+/// exactly as the grammar path would; returns false (leaving `out` unspecified)
+/// for anything else: other shapes, text before the runtime text, split lines,
+/// unusual number spellings, values near the limits.
+bool parse_common_line(std::string_view line, LineParse& out);
+
+}  // namespace gcsight
