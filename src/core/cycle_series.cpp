@@ -14,48 +14,48 @@ void merge_interval(int64_t& lo, int64_t& hi, int64_t v_lo, int64_t v_hi) {
   if (v_hi >= 0 && v_hi > hi) hi = v_hi;
 }
 
-// `b` follows `a`; the result covers both.
-SeriesPoint merge(const SeriesPoint& a, const SeriesPoint& b) {
-  SeriesPoint m = a;
+// `b` follows the point `m` covers; `m` then covers both (in place: a point is
+// merged into the open one on every cycle of a long run).
+void merge_into(SeriesPoint& m, const SeriesPoint& b) {
   m.gc_last = b.gc_last;
-  m.cycles = a.cycles + b.cycles;
-  m.flags = static_cast<uint8_t>(a.flags | b.flags);
+  m.cycles += b.cycles;
+  m.flags = static_cast<uint8_t>(m.flags | b.flags);
   m.t_last_ns = b.t_last_ns;
-  m.heap_start_max = std::max(a.heap_start_max, b.heap_start_max);
-  m.heap_end_max = std::max(a.heap_end_max, b.heap_end_max);
-  m.live_min = std::min(a.live_min, b.live_min);
-  m.live_max = std::max(a.live_max, b.live_max);
+  m.heap_start_max = std::max(m.heap_start_max, b.heap_start_max);
+  m.heap_end_max = std::max(m.heap_end_max, b.heap_end_max);
+  m.live_min = std::min(m.live_min, b.live_min);
+  m.live_max = std::max(m.live_max, b.live_max);
   m.live_last = b.live_last;
-  m.goal_max = std::max(a.goal_max, b.goal_max);
+  m.goal_max = std::max(m.goal_max, b.goal_max);
   m.goal_last = b.goal_last;
-  m.stacks_globals_max = std::max(a.stacks_globals_max, b.stacks_globals_max);
-  m.pause_min_ns = std::min(a.pause_min_ns, b.pause_min_ns);
-  if (b.pause_max_ns > a.pause_max_ns) {
+  m.stacks_globals_max = std::max(m.stacks_globals_max, b.stacks_globals_max);
+  m.pause_min_ns = std::min(m.pause_min_ns, b.pause_min_ns);
+  if (b.pause_max_ns > m.pause_max_ns) {
     m.pause_max_ns = b.pause_max_ns;
     m.pause_max_gc = b.pause_max_gc;
   }
-  for (size_t i = 0; i < 5; ++i) m.cpu_ns[i] = a.cpu_ns[i] + b.cpu_ns[i];
-  m.capacity_ns = a.capacity_ns + b.capacity_ns;
+  for (size_t i = 0; i < 5; ++i) m.cpu_ns[i] += b.cpu_ns[i];
+  m.capacity_ns += b.capacity_ns;
   m.util_pct_last = b.util_pct_last;
   merge_interval(m.interval_min_ns, m.interval_max_ns, b.interval_min_ns, b.interval_max_ns);
-  return m;
 }
 
-ScavPoint merge(const ScavPoint& a, const ScavPoint& b) {
-  ScavPoint m = a;
-  m.lines = a.lines + b.lines;
-  m.released_work = a.released_work + b.released_work;
-  m.released_now_max = std::max(a.released_now_max, b.released_now_max);
-  m.retained_max = std::max(a.retained_max, b.retained_max);
-  m.forced = a.forced || b.forced;
-  return m;
+void merge_into(ScavPoint& m, const ScavPoint& b) {
+  m.lines += b.lines;
+  m.released_work += b.released_work;
+  m.released_now_max = std::max(m.released_now_max, b.released_now_max);
+  m.retained_max = std::max(m.retained_max, b.retained_max);
+  m.forced = m.forced || b.forced;
 }
 
 // Halves a full series by merging neighbours; an odd last point stays alone.
 template <class Point>
 void halve(std::vector<Point>& points) {
   size_t out = 0;
-  for (size_t i = 0; i + 1 < points.size(); i += 2) points[out++] = merge(points[i], points[i + 1]);
+  for (size_t i = 0; i + 1 < points.size(); i += 2) {
+    if (out != i) points[out] = points[i];
+    merge_into(points[out++], points[i + 1]);
+  }
   if (points.size() % 2 == 1) points[out++] = points.back();
   points.resize(out);
 }
@@ -68,7 +68,11 @@ void CycleSeries::add_point(const SeriesPoint& p) {
   if (per_point_ == 1) {
     points_.push_back(p);
   } else {
-    open_ = open_.cycles == 0 ? p : merge(open_, p);
+    if (open_.cycles == 0) {
+      open_ = p;
+    } else {
+      merge_into(open_, p);
+    }
     if (open_.cycles < per_point_) return;
     points_.push_back(open_);
     open_ = SeriesPoint{};
@@ -174,7 +178,11 @@ void CycleSeries::add_scav(const ScavEvent& e, uint32_t after_gc, int64_t after_
   if (scav_per_point_ == 1) {
     scav_.push_back(p);
   } else {
-    scav_open_ = scav_open_.lines == 0 ? p : merge(scav_open_, p);
+    if (scav_open_.lines == 0) {
+      scav_open_ = p;
+    } else {
+      merge_into(scav_open_, p);
+    }
     if (scav_open_.lines < scav_per_point_) return;
     scav_.push_back(scav_open_);
     scav_open_ = ScavPoint{};

@@ -36,6 +36,40 @@ constexpr uint64_t kKiB = 1ull << 10;
 
 bool is_digit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
 
+// Whether the n bytes at a and b are equal, in word compares (n is a literal's length).
+template <size_t n>
+bool same(const char* a, const char* b) {
+  if constexpr (n >= 8) {
+    uint64_t x = 0;
+    uint64_t y = 0;
+    for (size_t i = 0; i + 8 <= n; i += 8) {
+      std::memcpy(&x, a + i, 8);
+      std::memcpy(&y, b + i, 8);
+      if (x != y) return false;
+    }
+    if constexpr (n % 8 != 0) {
+      std::memcpy(&x, a + n - 8, 8);
+      std::memcpy(&y, b + n - 8, 8);
+      return x == y;
+    }
+    return true;
+  } else if constexpr (n >= 4) {
+    uint32_t x = 0;
+    uint32_t y = 0;
+    std::memcpy(&x, a, 4);
+    std::memcpy(&y, b, 4);
+    if (x != y) return false;
+    std::memcpy(&x, a + n - 4, 4);
+    std::memcpy(&y, b + n - 4, 4);
+    return x == y;
+  } else {
+    for (size_t i = 0; i < n; ++i) {
+      if (a[i] != b[i]) return false;
+    }
+    return true;
+  }
+}
+
 // A cursor over one line; every reader returns false (and may have moved) when
 // the text is not what the fast path accepts.
 class Cursor {
@@ -45,15 +79,15 @@ class Cursor {
   [[nodiscard]] size_t pos() const { return static_cast<size_t>(p_ - b_); }
 
   template <size_t N>
-  bool lit(const char (&s)[N]) {
+  [[gnu::always_inline]] bool lit(const char (&s)[N]) {
     constexpr size_t n = N - 1;
-    if (static_cast<size_t>(e_ - p_) < n || std::memcmp(p_, s, n) != 0) return false;
+    if (static_cast<size_t>(e_ - p_) < n || !same<n>(p_, s)) return false;
     p_ += n;
     return true;
   }
 
   // kUInt (and kSInt when it is not negative): 1 to 18 digits, no leading zero.
-  bool uint(uint64_t& v) {
+  [[gnu::always_inline]] bool uint(uint64_t& v) {
     const char* q = p_;
     uint64_t x = 0;
     while (q != e_ && is_digit(*q)) {
@@ -68,7 +102,7 @@ class Cursor {
   }
 
   // kDur, as fmtNSAsMS prints it: "0", "0.0dd", "0.dd", "d.d" or an integer >= 10.
-  bool dur(uint64_t& ns) {
+  [[gnu::always_inline]] bool dur(uint64_t& ns) {
     const char* q = p_;
     size_t ip = 0;
     while (q + ip != e_ && is_digit(q[ip])) ++ip;

@@ -7,6 +7,7 @@
 // runtime was interrupted by another write, and LineStitcher takes over.
 #include "core/trace_line_parser.h"
 
+#include <bit>
 #include <cstring>
 
 #include "core/trace_line_fast.h"
@@ -190,36 +191,44 @@ bool looks_like_runtime_tail(std::string_view line) {
   if (line.starts_with(" (forced)") || line.starts_with(" [controller reset]")) return true;
   // One of the runtime's inner literals: ` ms clock, `, ` ms cpu, `, ` MB goal, `,
   // ` MB stacks, `, ` MB globals, `, ` KiB work`, ` KiB now, `, ` KiB total, `,
-  // `, consumed: `. This runs on every program line, so each is looked for from
-  // a rare byte (an upper-case M or K after a space) or with memmem.
+  // `, consumed: `. Each is a space followed by m, M, K or c. This runs on every
+  // program line, so the spaces are found eight bytes at a time.
   const char* b = line.data();
   const size_t n = line.size();
-  if (n == 0) return false;
-  auto after_space = [&](char c, std::initializer_list<std::string_view> tails) {
-    for (size_t i = 1; i < n;) {
-      const void* hit = std::memchr(b + i, c, n - i);
-      if (hit == nullptr) return false;
-      const auto j = static_cast<size_t>(static_cast<const char*>(hit) - b);
-      if (b[j - 1] == ' ') {
-        const std::string_view rest = line.substr(j - 1);
-        for (std::string_view t : tails) {
-          if (rest.starts_with(t)) return true;
-        }
-      }
-      i = j + 1;
+  auto at_space = [&](size_t j) {
+    if (j + 1 >= n) return false;
+    const std::string_view rest = line.substr(j);
+    switch (b[j + 1]) {
+      case 'm':
+        return rest.starts_with(" ms clock, ") || rest.starts_with(" ms cpu, ");
+      case 'M':
+        return rest.starts_with(" MB goal, ") || rest.starts_with(" MB stacks, ") || rest.starts_with(" MB globals, ");
+      case 'K':
+        return rest.starts_with(" KiB work") || rest.starts_with(" KiB now, ") || rest.starts_with(" KiB total, ");
+      case 'c':
+        return j > 0 && b[j - 1] == ',' && rest.starts_with(" consumed: ");
+      default:
+        return false;
     }
-    return false;
   };
-  if (after_space('M', {" MB goal, ", " MB stacks, ", " MB globals, "})) return true;
-  if (after_space('K', {" KiB work", " KiB now, ", " KiB total, "})) return true;
-  for (const char* p = b; p < b + n;) {
-    const void* hit = ::memmem(p, static_cast<size_t>(b + n - p), " ms c", 5);
-    if (hit == nullptr) break;
-    const std::string_view rest = line.substr(static_cast<size_t>(static_cast<const char*>(hit) - b));
-    if (rest.starts_with(" ms clock, ") || rest.starts_with(" ms cpu, ")) return true;
-    p = static_cast<const char*>(hit) + 1;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w = 0;
+    std::memcpy(&w, b + i, 8);
+    // Bytes equal to ' ' become zero; the classic zero-byte test marks them (and
+    // perhaps bytes after one, which the check below rejects).
+    const uint64_t x = w ^ 0x2020202020202020ull;
+    uint64_t m = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+    while (m != 0) {
+      const size_t j = i + static_cast<size_t>(std::countr_zero(m) >> 3);
+      if (b[j] == ' ' && at_space(j)) return true;
+      m &= m - 1;
+    }
   }
-  return ::memmem(b, n, ", consumed: ", 12) != nullptr;
+  for (; i < n; ++i) {
+    if (b[i] == ' ' && at_space(i)) return true;
+  }
+  return false;
 }
 
 LineParse parse_trace_line_grammar(std::string_view line) {
