@@ -176,7 +176,7 @@ bool add_fits(uint64_t a, uint64_t b) { return a <= std::numeric_limits<uint64_t
 
 // gc N @S.sss s U%[ (checking for goroutine leaks)]: c+c+c ms clock, p+p/p/p+p ms cpu,
 // H->H->H MB, G MB goal, S MB stacks, G MB globals, P P[ (forced)]
-bool parse_gc118(std::string_view line, LineParse& out) {
+bool read_gc118(std::string_view line, GcCycle& c, size_t* end) {
   Cursor s(line);
   uint64_t gc = 0, util = 0, procs = 0;
   int64_t start = 0;
@@ -207,32 +207,29 @@ bool parse_gc118(std::string_view line, LineParse& out) {
   if (!add_fits(clock[0], clock[1]) || !add_fits(clock[0] + clock[1], clock[2])) return false;
   if (!add_fits(cpu[1], cpu[2]) || !add_fits(cpu[1] + cpu[2], cpu[4])) return false;
 
-  out.kind = LineKind::kGc;
-  out.begin = 0;
-  out.end = s.pos();
-  GcCycle& c = out.gc;
-  c = GcCycle{};
-  c.gc = static_cast<uint32_t>(gc);
-  c.procs = static_cast<int32_t>(procs);
-  c.heap_start = h0 * kMiB;
-  c.heap_end = h1 * kMiB;
-  c.flags = kGcHasTime;
+  *end = s.pos();
+  // Every field, in declaration order (see trace_event.h).
+  c.line = 0;
   c.start_ns = start;
-  c.util_pct = static_cast<int64_t>(util);
-  c.heap_live = h2 * kMiB;
-  c.goal = goal * kMiB;
-  if (forced) c.flags |= kGcUserForced;
-  if (leak) c.flags |= kGcLeakCheck;
-  c.shape = GcShape::kGo118;
   for (size_t i = 0; i < 3; ++i) c.clock_ns[i] = clock[i];
   for (size_t i = 0; i < 5; ++i) c.cpu_ns[i] = cpu[i];
+  c.heap_start = h0 * kMiB;
+  c.heap_end = h1 * kMiB;
+  c.heap_live = h2 * kMiB;
+  c.goal = goal * kMiB;
   c.stacks = stacks * kMiB;
   c.globals = globals * kMiB;
+  c.wall_ns = 0;
+  c.util_pct = static_cast<int64_t>(util);
+  c.gc = static_cast<uint32_t>(gc);
+  c.procs = static_cast<int32_t>(procs);
+  c.shape = GcShape::kGo118;
+  c.flags = static_cast<uint8_t>(kGcHasTime | (forced ? kGcUserForced : 0) | (leak ? kGcLeakCheck : 0));
   return true;
 }
 
 // scav # KiB work (bg), # KiB work (eager), # KiB now, #% util[ (forced)][ [controller reset]]
-bool parse_scav121(std::string_view line, LineParse& out) {
+bool read_scav121(std::string_view line, ScavEvent& e, size_t* end) {
   Cursor s(line);
   uint64_t work = 0, eager = 0, now = 0, util = 0;
   if (!s.lit("scav ") || !s.uint(work) || !s.lit(" KiB work (bg), ") || !s.uint(eager) ||
@@ -245,20 +242,25 @@ bool parse_scav121(std::string_view line, LineParse& out) {
   constexpr uint64_t kMaxKiB = 1ull << 54;
   if (work >= kMaxKiB || eager >= kMaxKiB || now >= kMaxKiB) return false;
 
-  out.kind = LineKind::kScav;
-  out.begin = 0;
-  out.end = s.pos();
-  ScavEvent& e = out.scav;
-  e = ScavEvent{};
-  if (forced) e.flags |= kScavForced;
-  if (reset) e.flags |= kScavControllerReset;
-  e.util_pct = static_cast<int64_t>(util);
+  *end = s.pos();
+  // Every field, in declaration order (see trace_event.h).
+  e.line = 0;
+  e.wall_ns = 0;
   e.work_bytes = work * kKiB;
-  e.released_bytes = now * kKiB;
-  e.shape = ScavShape::kScav121;
   e.eager_bytes = eager * kKiB;
+  e.released_bytes = now * kKiB;
+  e.inuse_bytes = 0;
+  e.idle_bytes = 0;
+  e.sys_bytes = 0;
+  e.consumed_bytes = 0;
+  e.counter = 0;
+  e.util_pct = static_cast<int64_t>(util);
+  e.shape = ScavShape::kScav121;
+  e.flags = static_cast<uint8_t>((forced ? kScavForced : 0) | (reset ? kScavControllerReset : 0));
   return true;
 }
+
+}  // namespace
 
 // Whether no runtime text can start anywhere in `line` (see the top of the file).
 bool plain_program_line(std::string_view line) {
@@ -274,12 +276,31 @@ bool plain_program_line(std::string_view line) {
   return !line.starts_with("pacer: ") && !line.starts_with("GC forced") && !line.ends_with("GC forced");
 }
 
-}  // namespace
+bool read_common_gc(std::string_view line, GcCycle& out, size_t* end) {
+  return line.starts_with("gc ") && read_gc118(line, out, end);
+}
+
+bool read_common_scav(std::string_view line, ScavEvent& out, size_t* end) {
+  return line.starts_with("scav ") && read_scav121(line, out, end);
+}
 
 bool parse_common_line(std::string_view line, LineParse& out) {
   if (!line.empty()) {
-    if (line[0] == 'g' && line.starts_with("gc ")) return parse_gc118(line, out);
-    if (line[0] == 's' && line.starts_with("scav ")) return parse_scav121(line, out);
+    size_t end = 0;
+    if (line[0] == 'g' && line.starts_with("gc ")) {
+      if (!read_gc118(line, out.gc, &end)) return false;
+      out.kind = LineKind::kGc;
+      out.begin = 0;
+      out.end = end;
+      return true;
+    }
+    if (line[0] == 's' && line.starts_with("scav ")) {
+      if (!read_scav121(line, out.scav, &end)) return false;
+      out.kind = LineKind::kScav;
+      out.begin = 0;
+      out.end = end;
+      return true;
+    }
   }
   if (!plain_program_line(line)) return false;
   out.kind = LineKind::kProgram;

@@ -44,7 +44,11 @@ bool analyze_chunked(ChunkedReader& chunks, const std::string& name, Analyzer& a
   bool last_terminated = true;
   std::string read_error;
   while (const ParsedChunk* chunk = chunks.next()) {
-    for (const ChunkLine& l : chunk->lines) {
+    const size_t count = chunk->lines.size();
+    for (size_t i = 0; i < count; ++i) {
+      const ChunkLine& l = chunk->lines[i];
+      // The text was written by another core: ask for it ahead of the line it belongs to.
+      if (i + 8 < count) __builtin_prefetch(chunk->text.get() + chunk->lines[i + 8].offset);
       const std::string_view text = chunk->line(l);
       ++lines;
       last_terminated = l.terminated;

@@ -31,41 +31,75 @@ namespace gcsight {
 namespace {
 
 // Settles one line: keeps the outcome of parse_trace_line unless it is a partial start.
-void add_line(ParsedChunk& chunk, size_t offset, size_t length, bool terminated, LineParse& scratch) {
+void add_line(ParsedChunk& chunk, size_t offset, size_t length, bool terminated) {
   ChunkLine l;
   l.offset = static_cast<uint32_t>(offset);
   l.length = static_cast<uint32_t>(length);
   l.terminated = terminated;
   const std::string_view text(chunk.text.get() + offset, length);
-  // The fast path writes `scratch` only when it accepts the line.
-  if (parse_common_line(text, scratch)) {
-    l.kind = scratch.kind;
-    l.begin = static_cast<uint32_t>(scratch.begin);
-    l.end = static_cast<uint32_t>(scratch.end);
-    if (scratch.kind == LineKind::kGc) {
-      l.record = static_cast<uint32_t>(chunk.gcs.size());
-      chunk.gcs.push_back(scratch.gc);
-    } else if (scratch.kind == LineKind::kScav) {
-      l.record = static_cast<uint32_t>(chunk.scavs.size());
-      chunk.scavs.push_back(scratch.scav);
+  // The fast path first (trace_line_fast), its record written in place; it is
+  // kept only when the line is accepted.
+  size_t end = 0;
+  bool fast = false;
+  const char c0 = text.empty() ? '\0' : text[0];
+  if (c0 == 'g') {
+    GcCycle& g = chunk.next_gc();
+    fast = read_common_gc(text, g, &end);
+    if (fast) {
+      l.kind = LineKind::kGc;
+      l.record = static_cast<uint32_t>(chunk.gc_count++);
     }
+  } else if (c0 == 's') {
+    ScavEvent& e = chunk.next_scav();
+    fast = read_common_scav(text, e, &end);
+    if (fast) {
+      l.kind = LineKind::kScav;
+      l.record = static_cast<uint32_t>(chunk.scav_count++);
+    }
+  }
+  if (!fast && plain_program_line(text)) {
+    fast = true;
+    l.kind = LineKind::kProgram;
+    end = length;
+  }
+  if (fast) {
+    l.end = static_cast<uint32_t>(end);
   } else {
     const LineParse p = parse_trace_line_grammar(text);
     l.kind = p.kind;
     l.begin = static_cast<uint32_t>(p.begin);
     l.end = static_cast<uint32_t>(p.end);
     if (p.kind == LineKind::kGc || p.kind == LineKind::kGcLegacy) {
-      l.record = static_cast<uint32_t>(chunk.gcs.size());
-      chunk.gcs.push_back(p.gc);
+      chunk.next_gc() = p.gc;
+      l.record = static_cast<uint32_t>(chunk.gc_count++);
     } else if (p.kind == LineKind::kScav) {
-      l.record = static_cast<uint32_t>(chunk.scavs.size());
-      chunk.scavs.push_back(p.scav);
+      chunk.next_scav() = p.scav;
+      l.record = static_cast<uint32_t>(chunk.scav_count++);
     }
   }
   chunk.lines.push_back(l);
 }
 
 }  // namespace
+
+GcCycle& ParsedChunk::next_gc() {
+  if (gc_count == gcs.size()) gcs.resize(std::max<size_t>(1024, gcs.size() * 2));
+  return gcs[gc_count];
+}
+
+ScavEvent& ParsedChunk::next_scav() {
+  if (scav_count == scavs.size()) scavs.resize(std::max<size_t>(1024, scavs.size() * 2));
+  return scavs[scav_count];
+}
+
+void ParsedChunk::reset() {
+  lines.clear();
+  gc_count = 0;
+  scav_count = 0;
+  failed = false;
+  error.clear();
+  bytes = 0;
+}
 
 char* ParsedChunk::reserve(size_t n) {
   if (n > text_capacity) {
@@ -117,16 +151,9 @@ uint64_t ChunkedReader::chunk_end(uint64_t begin) const {
 }
 
 void ChunkedReader::fill(ParsedChunk& chunk, uint64_t begin, uint64_t end) const {
-  chunk.lines.clear();
-  chunk.gcs.clear();
-  chunk.scavs.clear();
-  chunk.failed = false;
-  chunk.error.clear();
-  chunk.bytes = 0;
+  chunk.reset();
   if (fill_whole(chunk, begin, end)) return;
-  chunk.lines.clear();
-  chunk.gcs.clear();
-  chunk.scavs.clear();
+  chunk.reset();
   fill_by_lines(chunk, begin, end);
 }
 
@@ -145,21 +172,20 @@ bool ChunkedReader::fill_whole(ParsedChunk& chunk, uint64_t begin, uint64_t end)
     if (n <= 0) return false;
     got += static_cast<size_t>(n);
   }
-  LineParse scratch;
   size_t pos = 0;
   while (pos < len) {
     const void* nl = std::memchr(buf + pos, '\n', len - pos);
     if (nl == nullptr) {
       // The last line of the file, without "\n" (nor "\r" stripping, as LineReader).
       if (len - pos > max_line) return false;
-      add_line(chunk, pos, len - pos, false, scratch);
+      add_line(chunk, pos, len - pos, false);
       break;
     }
     const auto at = static_cast<size_t>(static_cast<const char*>(nl) - buf);
     size_t n = at - pos;
     if (n > 0 && buf[at - 1] == '\r') --n;
     if (n > max_line) return false;
-    add_line(chunk, pos, n, true, scratch);
+    add_line(chunk, pos, n, true);
     pos = at + 1;
   }
   chunk.bytes = len;
@@ -170,7 +196,6 @@ bool ChunkedReader::fill_whole(ParsedChunk& chunk, uint64_t begin, uint64_t end)
 void ChunkedReader::fill_by_lines(ParsedChunk& chunk, uint64_t begin, uint64_t end) const {
   auto reader = LineReader::open_range(fd_, begin, end, name_, opts_.reader);
   Line line;
-  LineParse scratch;
   size_t used = 0;
   while (reader->next(line)) {
     if (used + line.text.size() > chunk.text_capacity) {
@@ -181,7 +206,7 @@ void ChunkedReader::fill_by_lines(ParsedChunk& chunk, uint64_t begin, uint64_t e
       chunk.text_capacity = cap;
     }
     if (!line.text.empty()) std::memcpy(chunk.text.get() + used, line.text.data(), line.text.size());
-    add_line(chunk, used, line.text.size(), line.terminated, scratch);
+    add_line(chunk, used, line.text.size(), line.terminated);
     used += line.text.size();
   }
   chunk.bytes = reader->bytes_read();

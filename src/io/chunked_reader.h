@@ -44,8 +44,13 @@ struct ParsedChunk {
   std::unique_ptr<char[]> text;  ///< the chunk's bytes; lines are views into it
   size_t text_capacity = 0;
   std::vector<ChunkLine> lines;
+  // Records of gc and scav lines. The vectors only grow and are reused chunk
+  // after chunk (their first *_count entries are this chunk's): a record is
+  // written in place, never zeroed or copied first.
   std::vector<GcCycle> gcs;
   std::vector<ScavEvent> scavs;
+  size_t gc_count = 0;
+  size_t scav_count = 0;
   uint64_t bytes = 0;   ///< bytes of the file the lines came from, terminators included
   bool failed = false;  ///< reading stopped at an error after these lines
   std::string error;
@@ -54,6 +59,11 @@ struct ParsedChunk {
   [[nodiscard]] std::string_view line(const ChunkLine& l) const { return {text.get() + l.offset, l.length}; }
   /// Room for `n` bytes of text (the contents are not kept).
   char* reserve(size_t n);
+  /// The next gc / scav record's storage (its index is gc_count / scav_count before the call).
+  GcCycle& next_gc();
+  ScavEvent& next_scav();
+  /// Forgets the lines and records (keeps the storage).
+  void reset();
 };
 
 /// Reads `fd` (a regular file of `size` bytes, not compressed) on worker threads.
