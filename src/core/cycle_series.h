@@ -80,6 +80,8 @@ class CycleSeries {
 
  private:
   void add_point(const SeriesPoint& p);
+  /// Moves the open point to the series once it covers per_point_ cycles.
+  void close_open_point();
   void keep(const GcCycle& c, bool notable);
   /// The cycle `back` places before the newest one in last_ (back < last_.size()).
   [[nodiscard]] const GcCycle& recent(size_t back) const;
