@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "core/log_wrapper.h"
+#include "core/trace_line_fast.h"
 #include "gcsight/version.h"
 
 namespace gcsight {
@@ -29,16 +30,46 @@ void end_input(Analyzer& analyzer, const LogUnwrapper& unwrap, const LineStitche
   analyzer.end_input(std::move(info), stitcher.stats(), std::string(wrapper_name(unwrap.kind())));
 }
 
+// One LineParse per kind, of which only the fields a parse settles are
+// rewritten per line; the others keep their defaults, as in a LineParse that
+// parse_trace_line returns. Handing the stitcher one of these saves building
+// (zeroing) a whole LineParse on every line.
+class ParseSlots {
+ public:
+  ParseSlots() {
+    for (size_t k = 0; k < std::size(slots_); ++k) slots_[k].kind = static_cast<LineKind>(k);
+  }
+  LineParse& slot(LineKind kind, size_t begin, size_t end) {
+    LineParse& p = slots_[static_cast<size_t>(kind)];
+    p.begin = begin;
+    p.end = end;
+    return p;
+  }
+  /// parse_trace_line(text) when the fast path settles it, else nullptr.
+  const LineParse* common(std::string_view text) {
+    size_t end = 0;
+    if (!text.empty() && text[0] == 'g') {
+      if (read_common_gc(text, slots_[static_cast<size_t>(LineKind::kGc)].gc, &end)) return &slot(LineKind::kGc, 0, end);
+    } else if (!text.empty() && text[0] == 's') {
+      if (read_common_scav(text, slots_[static_cast<size_t>(LineKind::kScav)].scav, &end)) {
+        return &slot(LineKind::kScav, 0, end);
+      }
+    }
+    if (plain_program_line(text)) return &slot(LineKind::kProgram, 0, text.size());
+    return nullptr;
+  }
+
+ private:
+  LineParse slots_[static_cast<size_t>(LineKind::kPartial) + 1];
+};
+
 bool analyze_chunked(ChunkedReader& chunks, const std::string& name, Analyzer& analyzer, int default_year,
                      std::string* error) {
   analyzer.begin_input(name);
   LogUnwrapper unwrap(unwrap_options(default_year));
   LineStitcher stitcher([&analyzer](const TraceEvent& e) { analyzer.on_event(e); });
   Unwrapped u;
-  // One LineParse per kind, only the fields the worker settled rewritten per
-  // line: the rest keep their defaults, as in parse_trace_line's result.
-  LineParse parses[static_cast<size_t>(LineKind::kPartial) + 1];
-  for (size_t k = 0; k < std::size(parses); ++k) parses[k].kind = static_cast<LineKind>(k);
+  ParseSlots parses;
   uint64_t lines = 0;
   uint64_t bytes = 0;
   bool last_terminated = true;
@@ -56,9 +87,7 @@ bool analyze_chunked(ChunkedReader& chunks, const std::string& name, Analyzer& a
       const InputLine in{u.payload, u.first_line, u.has_time ? u.wall_ns : 0, l.terminated};
       // The worker's parse is the stitcher's own only for the very same text.
       if (l.kind != LineKind::kPartial && u.payload.data() == text.data() && u.payload.size() == text.size()) {
-        LineParse& parse = parses[static_cast<size_t>(l.kind)];
-        parse.begin = l.begin;
-        parse.end = l.end;
+        LineParse& parse = parses.slot(l.kind, l.begin, l.end);
         if (l.kind == LineKind::kGc || l.kind == LineKind::kGcLegacy) parse.gc = chunk->gcs[l.record];
         if (l.kind == LineKind::kScav) parse.scav = chunk->scavs[l.record];
         stitcher.push(in, parse);
@@ -88,13 +117,19 @@ bool analyze_reader(LineReader& reader, Analyzer& analyzer, int default_year, st
   LineStitcher stitcher([&analyzer](const TraceEvent& e) { analyzer.on_event(e); });
   Line line;
   Unwrapped u;
+  ParseSlots parses;
   uint64_t lines = 0;
   bool last_terminated = true;
   while (reader.next(line)) {
     ++lines;
     last_terminated = line.terminated;
     if (unwrap.feed(line.text, line.number, u)) {
-      stitcher.push({u.payload, u.first_line, u.has_time ? u.wall_ns : 0, line.terminated});
+      const InputLine in{u.payload, u.first_line, u.has_time ? u.wall_ns : 0, line.terminated};
+      if (const LineParse* p = parses.common(u.payload)) {
+        stitcher.push(in, *p);
+      } else {
+        stitcher.push(in);
+      }
     }
   }
   // One unfinished joined line may remain per stream.
