@@ -19,7 +19,7 @@ struct ReadOptions {
   /// Smaller files are read sequentially (threads cost more than they save).
   uint64_t parallel_min_bytes = uint64_t{32} << 20;
   /// Chunk size, workers (0 = one per hardware thread, at most 4) and chunks in flight (0 = workers + 2).
-  ChunkOptions chunks{size_t{2} << 20, 0, 0, {}};
+  ChunkOptions chunks{size_t{1} << 20, 0, 0, {}};
 };
 
 /// Feeds one opened input through `analyzer`; returns false if reading failed

@@ -22,7 +22,7 @@ namespace gcsight {
 
 /// How a file is cut and how many chunks exist at once.
 struct ChunkOptions {
-  size_t chunk_bytes = size_t{2} << 20;  ///< a chunk ends at the first "\n" at or past this many bytes
+  size_t chunk_bytes = size_t{1} << 20;  ///< a chunk ends at the first "\n" at or past this many bytes
   unsigned workers = 2;                  ///< parsing threads
   size_t in_flight = 4;                  ///< chunks being parsed, parsed or consumed at once (bounds memory)
   LineReaderOptions reader;              ///< line cap and read size, as for LineReader
