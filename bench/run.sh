@@ -7,7 +7,8 @@
 #   wc -l TRACE                                  the floor: reading the bytes
 #   gcsight analyze --format json TRACE          the thing being measured
 #   python3 bench/naive_regex.py TRACE           the baseline: one regex per line
-# and prints the median wall time, MB/s (10^6 bytes), lines/s and peak RSS.
+# and prints the median wall time, MB/s (10^6 bytes), lines/s and peak RSS, and
+# gcsight's wall time as a multiple of `wc -l`'s.
 #
 # usage: bench/run.sh [--size MIB] [--runs N] [--format F] [--seed N] [--skip-naive]
 #   --size MIB    trace size (default 1024)
@@ -196,7 +197,14 @@ for r in "${results[@]}"; do
       'BEGIN { if (w <= 0) w = 1e-9
                printf "%-32s %9.3f %10.1f %12.2f %10s\n", l, w, b / 1e6 / w, n / 1e6 / w, m sprintf("%.1f", r / 1024) }'
   fi
+  case $label in
+    "wc -l") wc_wall=$median ;;
+    gcsight*) gcsight_wall=$median ;;
+  esac
 done
+if [[ ${wc_wall:-} != '!'* && ${gcsight_wall:-} != '!'* && -n ${wc_wall:-} && -n ${gcsight_wall:-} ]]; then
+  awk -v g="$gcsight_wall" -v w="$wc_wall" 'BEGIN { if (w > 0) printf "gcsight / wc -l: %.1fx the wall time\n", g / w }'
+fi
 echo
 echo "MB = 10^6 bytes; RSS = peak resident set (max over runs${rss_mark:+, ~ = sampled from /proc})."
 [[ -n $naive_note ]] && echo "$naive_note"

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -129,6 +130,22 @@ std::vector<std::vector<std::string>> input_chains(const std::vector<std::string
 
 }  // namespace
 
+namespace {
+
+// GCSIGHT_READ_THREADS (for benchmarks): 1 reads every input sequentially, N > 1
+// parses large files on N worker threads; unset or 0 chooses from the machine.
+ReadOptions read_options() {
+  ReadOptions read;
+  if (const char* v = std::getenv("GCSIGHT_READ_THREADS"); v != nullptr && *v != '\0') {
+    const long n = std::strtol(v, nullptr, 10);
+    if (n == 1) read.parallel = false;
+    if (n > 1) read.chunks.workers = static_cast<unsigned>(std::min(n, 64L));
+  }
+  return read;
+}
+
+}  // namespace
+
 std::optional<Report> build_report(const std::vector<std::string>& inputs, const AnalyzeOptions& opts,
                                    const CycleSink& sink, int* status, const std::function<void()>& read_done) {
   const std::vector<std::string> recordings = recordings_among(inputs);
@@ -149,6 +166,7 @@ std::optional<Report> build_report(const std::vector<std::string>& inputs, const
     return replayed;
   }
   Analyzer analyzer(opts, sink);
+  const ReadOptions read = read_options();
   for (const std::vector<std::string>& chain : input_chains(inputs)) {
     std::string err;
     if (chain.size() > 1) {
@@ -172,7 +190,7 @@ std::optional<Report> build_report(const std::vector<std::string>& inputs, const
       analyzer.end_input(InputInfo{name, 0, 0, err}, StitchStats{}, "none");
       continue;
     }
-    if (!analyze_reader(*reader, analyzer, current_year(), &err)) {
+    if (!analyze_input(input, *reader, analyzer, current_year(), &err, read)) {
       std::cerr << err << "\n";
       *status = kExitInput;
     }

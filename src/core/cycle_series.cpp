@@ -14,48 +14,48 @@ void merge_interval(int64_t& lo, int64_t& hi, int64_t v_lo, int64_t v_hi) {
   if (v_hi >= 0 && v_hi > hi) hi = v_hi;
 }
 
-// `b` follows `a`; the result covers both.
-SeriesPoint merge(const SeriesPoint& a, const SeriesPoint& b) {
-  SeriesPoint m = a;
+// `b` follows the point `m` covers; `m` then covers both (in place: a point is
+// merged into the open one on every cycle of a long run).
+void merge_into(SeriesPoint& m, const SeriesPoint& b) {
   m.gc_last = b.gc_last;
-  m.cycles = a.cycles + b.cycles;
-  m.flags = static_cast<uint8_t>(a.flags | b.flags);
+  m.cycles += b.cycles;
+  m.flags = static_cast<uint8_t>(m.flags | b.flags);
   m.t_last_ns = b.t_last_ns;
-  m.heap_start_max = std::max(a.heap_start_max, b.heap_start_max);
-  m.heap_end_max = std::max(a.heap_end_max, b.heap_end_max);
-  m.live_min = std::min(a.live_min, b.live_min);
-  m.live_max = std::max(a.live_max, b.live_max);
+  m.heap_start_max = std::max(m.heap_start_max, b.heap_start_max);
+  m.heap_end_max = std::max(m.heap_end_max, b.heap_end_max);
+  m.live_min = std::min(m.live_min, b.live_min);
+  m.live_max = std::max(m.live_max, b.live_max);
   m.live_last = b.live_last;
-  m.goal_max = std::max(a.goal_max, b.goal_max);
+  m.goal_max = std::max(m.goal_max, b.goal_max);
   m.goal_last = b.goal_last;
-  m.stacks_globals_max = std::max(a.stacks_globals_max, b.stacks_globals_max);
-  m.pause_min_ns = std::min(a.pause_min_ns, b.pause_min_ns);
-  if (b.pause_max_ns > a.pause_max_ns) {
+  m.stacks_globals_max = std::max(m.stacks_globals_max, b.stacks_globals_max);
+  m.pause_min_ns = std::min(m.pause_min_ns, b.pause_min_ns);
+  if (b.pause_max_ns > m.pause_max_ns) {
     m.pause_max_ns = b.pause_max_ns;
     m.pause_max_gc = b.pause_max_gc;
   }
-  for (size_t i = 0; i < 5; ++i) m.cpu_ns[i] = a.cpu_ns[i] + b.cpu_ns[i];
-  m.capacity_ns = a.capacity_ns + b.capacity_ns;
+  for (size_t i = 0; i < 5; ++i) m.cpu_ns[i] += b.cpu_ns[i];
+  m.capacity_ns += b.capacity_ns;
   m.util_pct_last = b.util_pct_last;
   merge_interval(m.interval_min_ns, m.interval_max_ns, b.interval_min_ns, b.interval_max_ns);
-  return m;
 }
 
-ScavPoint merge(const ScavPoint& a, const ScavPoint& b) {
-  ScavPoint m = a;
-  m.lines = a.lines + b.lines;
-  m.released_work = a.released_work + b.released_work;
-  m.released_now_max = std::max(a.released_now_max, b.released_now_max);
-  m.retained_max = std::max(a.retained_max, b.retained_max);
-  m.forced = a.forced || b.forced;
-  return m;
+void merge_into(ScavPoint& m, const ScavPoint& b) {
+  m.lines += b.lines;
+  m.released_work += b.released_work;
+  m.released_now_max = std::max(m.released_now_max, b.released_now_max);
+  m.retained_max = std::max(m.retained_max, b.retained_max);
+  m.forced = m.forced || b.forced;
 }
 
 // Halves a full series by merging neighbours; an odd last point stays alone.
 template <class Point>
 void halve(std::vector<Point>& points) {
   size_t out = 0;
-  for (size_t i = 0; i + 1 < points.size(); i += 2) points[out++] = merge(points[i], points[i + 1]);
+  for (size_t i = 0; i + 1 < points.size(); i += 2) {
+    if (out != i) points[out] = points[i];
+    merge_into(points[out++], points[i + 1]);
+  }
   if (points.size() % 2 == 1) points[out++] = points.back();
   points.resize(out);
 }
@@ -68,10 +68,13 @@ void CycleSeries::add_point(const SeriesPoint& p) {
   if (per_point_ == 1) {
     points_.push_back(p);
   } else {
-    open_ = open_.cycles == 0 ? p : merge(open_, p);
-    if (open_.cycles < per_point_) return;
-    points_.push_back(open_);
-    open_ = SeriesPoint{};
+    if (open_.cycles == 0) {
+      open_ = p;
+    } else {
+      merge_into(open_, p);
+    }
+    close_open_point();
+    return;
   }
   if (points_.size() >= kSeriesPoints) {
     halve(points_);
@@ -79,27 +82,72 @@ void CycleSeries::add_point(const SeriesPoint& p) {
   }
 }
 
-void CycleSeries::add_cycle(const GcCycle& c) {
-  SeriesPoint p;
-  p.gc_first = p.gc_last = c.gc;
-  p.cycles = 1;
-  p.flags = c.flags;
-  p.t_first_ns = p.t_last_ns = c.start_ns;
-  p.heap_start_max = c.heap_start;
-  p.heap_end_max = c.heap_end;
-  p.live_min = p.live_max = p.live_last = c.heap_live;
-  p.goal_max = p.goal_last = c.goal;
-  p.stacks_globals_max = c.stacks + c.globals;
-  p.pause_min_ns = p.pause_max_ns = c.stw_ns();
-  p.pause_max_gc = c.gc;
-  for (size_t i = 0; i < 5; ++i) p.cpu_ns[i] = c.cpu_ns[i];
-  p.util_pct_last = c.util_pct;
-  if (have_prev_ && c.has(kGcHasTime) && prev_.has(kGcHasTime) && c.start_ns >= prev_.start_ns) {
-    const int64_t interval = c.start_ns - prev_.start_ns;
-    p.interval_min_ns = p.interval_max_ns = interval;
-    p.capacity_ns = static_cast<double>(interval) * std::max<int32_t>(1, c.procs);
+void CycleSeries::close_open_point() {
+  if (open_.cycles < per_point_) return;
+  points_.push_back(open_);
+  open_ = SeriesPoint{};
+  if (points_.size() >= kSeriesPoints) {
+    halve(points_);
+    per_point_ *= 2;
   }
-  add_point(p);
+}
+
+void CycleSeries::add_cycle(const GcCycle& c) {
+  // The previous cycles are the newest entries of the ring of the last ones.
+  int64_t interval = -1;
+  double capacity = 0;
+  if (have_prev_ && c.has(kGcHasTime) && recent(0).has(kGcHasTime) && c.start_ns >= recent(0).start_ns) {
+    interval = c.start_ns - recent(0).start_ns;
+    capacity = static_cast<double>(interval) * std::max<int32_t>(1, c.procs);
+  }
+  if (per_point_ > 1 && open_.cycles > 0) {
+    // A long run: fold the cycle into the open point, as merge_into would merge
+    // the cycle's own point, without building that point first.
+    SeriesPoint& m = open_;
+    const uint64_t stw = c.stw_ns();
+    m.gc_last = c.gc;
+    m.cycles += 1;
+    m.flags = static_cast<uint8_t>(m.flags | c.flags);
+    m.t_last_ns = c.start_ns;
+    m.heap_start_max = std::max(m.heap_start_max, c.heap_start);
+    m.heap_end_max = std::max(m.heap_end_max, c.heap_end);
+    m.live_min = std::min(m.live_min, c.heap_live);
+    m.live_max = std::max(m.live_max, c.heap_live);
+    m.live_last = c.heap_live;
+    m.goal_max = std::max(m.goal_max, c.goal);
+    m.goal_last = c.goal;
+    m.stacks_globals_max = std::max(m.stacks_globals_max, c.stacks + c.globals);
+    m.pause_min_ns = std::min(m.pause_min_ns, stw);
+    if (stw > m.pause_max_ns) {
+      m.pause_max_ns = stw;
+      m.pause_max_gc = c.gc;
+    }
+    for (size_t i = 0; i < 5; ++i) m.cpu_ns[i] += c.cpu_ns[i];
+    m.capacity_ns += capacity;
+    m.util_pct_last = c.util_pct;
+    merge_interval(m.interval_min_ns, m.interval_max_ns, interval, interval);
+    close_open_point();
+  } else {
+    SeriesPoint p;
+    p.gc_first = p.gc_last = c.gc;
+    p.cycles = 1;
+    p.flags = c.flags;
+    p.t_first_ns = p.t_last_ns = c.start_ns;
+    p.heap_start_max = c.heap_start;
+    p.heap_end_max = c.heap_end;
+    p.live_min = p.live_max = p.live_last = c.heap_live;
+    p.goal_max = p.goal_last = c.goal;
+    p.stacks_globals_max = c.stacks + c.globals;
+    p.pause_min_ns = p.pause_max_ns = c.stw_ns();
+    p.pause_max_gc = c.gc;
+    for (size_t i = 0; i < 5; ++i) p.cpu_ns[i] = c.cpu_ns[i];
+    p.util_pct_last = c.util_pct;
+    if (interval >= 0) {
+      p.interval_min_ns = p.interval_max_ns = interval;
+      p.capacity_ns = capacity;
+    }
+    add_point(p);
+  }
 
   // The table.
   ++cycles_;
@@ -142,19 +190,23 @@ void CycleSeries::add_cycle(const GcCycle& c) {
     --after_drop_;
     notable = true;
   }
-  if (have_prev_ && drops_kept_ < kTableDrops && c.heap_live * 2 <= prev_.heap_live &&
-      prev_.heap_live - c.heap_live >= kDropMinBytes) {
+  // `c` is in the ring now: the previous cycle is one back, the one before it two.
+  if (have_prev_ && drops_kept_ < kTableDrops && c.heap_live * 2 <= recent(1).heap_live &&
+      recent(1).heap_live - c.heap_live >= kDropMinBytes) {
     ++drops_kept_;
     notable = true;
     after_drop_ = kDropContext;
-    notable_.push_back(prev_);
-    if (cycles_ > 2) notable_.push_back(before_prev_);
+    notable_.push_back(recent(1));
+    if (cycles_ > 2) notable_.push_back(recent(2));
   }
   if (notable) notable_.push_back(c);
-
-  before_prev_ = prev_;
-  prev_ = c;
   have_prev_ = true;
+}
+
+static_assert(CycleSeries::kTableEnds >= 3, "recent(2) must still be in the ring");
+
+const GcCycle& CycleSeries::recent(size_t back) const {
+  return last_[(last_next_ + last_.size() - 1 - back) % last_.size()];
 }
 
 void CycleSeries::add_scav(const ScavEvent& e, uint32_t after_gc, int64_t after_ns) {
@@ -169,7 +221,11 @@ void CycleSeries::add_scav(const ScavEvent& e, uint32_t after_gc, int64_t after_
   if (scav_per_point_ == 1) {
     scav_.push_back(p);
   } else {
-    scav_open_ = scav_open_.lines == 0 ? p : merge(scav_open_, p);
+    if (scav_open_.lines == 0) {
+      scav_open_ = p;
+    } else {
+      merge_into(scav_open_, p);
+    }
     if (scav_open_.lines < scav_per_point_) return;
     scav_.push_back(scav_open_);
     scav_open_ = ScavPoint{};

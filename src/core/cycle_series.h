@@ -80,7 +80,11 @@ class CycleSeries {
 
  private:
   void add_point(const SeriesPoint& p);
+  /// Moves the open point to the series once it covers per_point_ cycles.
+  void close_open_point();
   void keep(const GcCycle& c, bool notable);
+  /// The cycle `back` places before the newest one in last_ (back < last_.size()).
+  [[nodiscard]] const GcCycle& recent(size_t back) const;
 
   std::vector<SeriesPoint> points_;
   uint32_t per_point_ = 1;
@@ -89,8 +93,6 @@ class CycleSeries {
   uint32_t scav_per_point_ = 1;
   ScavPoint scav_open_;
   bool have_prev_ = false;
-  GcCycle prev_;
-  GcCycle before_prev_;
   uint64_t cycles_ = 0;
 
   // Table: every cycle until kTableAll, then the chosen ones.

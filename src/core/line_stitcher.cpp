@@ -87,6 +87,38 @@ bool may_come_between(const InputLine& line, const LineParse& p) {
 
 // One search over the held lines.
 struct StitchSearch {
+  // A quick necessary condition for any reconstruction, checked before the
+  // search: the shape's fixed literals occur in order in the held lines, each
+  // within one line (tokens are never cut), from `start` on the first. Where
+  // they cannot all be placed (typically the first piece of a split line, alone
+  // in the window) the search could only fail, after spending its budget on
+  // insertions. Gives up (true) past a fixed amount of scanning.
+  static bool literals_fit(const Shape& shape, const std::vector<LineStitcher::Held>& lines, size_t start) {
+    size_t li = 0;
+    size_t pos = start;
+    size_t scanned = 0;
+    for (const Token& t : shape.tokens) {
+      if (t.kind != TokKind::kLit) continue;
+      for (;;) {
+        if (li >= lines.size()) return false;
+        const std::string_view text = lines[li].text;
+        if (pos <= text.size()) {
+          const size_t at = text.find(t.text, pos);
+          if (at != std::string_view::npos) {
+            scanned += at - pos;
+            pos = at + t.text.size();
+            break;
+          }
+          scanned += text.size() - pos;
+        }
+        if (scanned > (size_t{64} << 10)) return true;
+        ++li;
+        pos = 0;
+      }
+    }
+    return true;
+  }
+
   StitchSearch(const LineStitcher& s, const std::vector<LineStitcher::Held>& l, size_t b)
       : st(s), lines(l), budget(b) {}
   const LineStitcher& st;
@@ -500,6 +532,8 @@ void LineStitcher::push(const InputLine& line) {
   process(line, parse_trace_line(line.text));
 }
 
+void LineStitcher::push(const InputLine& line, const LineParse& parsed) { process(line, parsed); }
+
 bool LineStitcher::try_resolve(bool allow_insertions, size_t count) {
   const LineParse& first = held_.front().parse;
 
@@ -518,6 +552,7 @@ bool LineStitcher::try_resolve(bool allow_insertions, size_t count) {
   for (int allowed : {0, allow_insertions ? kMaxInsertions : -1}) {
     if (allowed < 0) break;
     for (const Shape& shape : first.family) {
+      if (!StitchSearch::literals_fit(shape, held_, first.begin)) continue;  // no reconstruction can exist
       StitchSearch s(*this, held_, opts_.search_budget);
       s.shape = &shape;
       s.last_line = count - 1;

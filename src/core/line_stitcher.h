@@ -75,6 +75,9 @@ class LineStitcher {
   explicit LineStitcher(EventSink sink, StitchOptions opts = {});
   /// Feeds the next logical line.
   void push(const InputLine& line);
+  /// Feeds the next logical line with its parse done already: `parsed` must be
+  /// parse_trace_line(line.text) (the parallel reader parses on other threads).
+  void push(const InputLine& line, const LineParse& parsed);
   /// Flushes held-back lines at end of input.
   void finish();
   [[nodiscard]] const StitchStats& stats() const { return stats_; }

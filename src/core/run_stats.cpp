@@ -48,9 +48,8 @@ Trend fit(const std::vector<std::pair<double, double>>& pts, int64_t from_ns, in
 
 }  // namespace
 
-Distribution RunStats::distribution(const std::unordered_map<uint64_t, uint64_t>& unordered,
-                                    uint32_t max_gc) {
-  const std::map<uint64_t, uint64_t> counts(unordered.begin(), unordered.end());
+Distribution RunStats::distribution(const ValueCounts& values, uint32_t max_gc) {
+  const std::vector<std::pair<uint64_t, uint64_t>> counts = values.sorted();
   Distribution d;
   for (const auto& [v, n] : counts) {
     d.count += n;
@@ -125,12 +124,14 @@ void RunStats::add_to_bucket(const GcCycle& c, uint64_t gc_cpu, double capacity,
   if (tight) ++b.tight_cycles;
 }
 
-void RunStats::add_cycle(const GcCycle& in) {
-  GcCycle c = in;
+void RunStats::add_cycle(const GcCycle& c) {
+  // The cycle's flags, with kGcPeriodic when a `GC forced` announced it (no copy of the cycle).
+  uint8_t flags = c.flags;
   if (pending_periodic_) {
-    c.flags |= kGcPeriodic;
+    flags = static_cast<uint8_t>(flags | kGcPeriodic);
     pending_periodic_ = false;
   }
+  auto has = [&](GcFlag f) { return (flags & f) != 0; };
   RunSummary& s = summary_;
   if (s.cycles == 0) {
     s.first_gc = c.gc;
@@ -138,15 +139,15 @@ void RunStats::add_cycle(const GcCycle& in) {
   }
   ++s.cycles;
   s.last_gc = c.gc;
-  if (c.has(kGcUserForced)) ++s.user_forced_cycles;
-  if (c.has(kGcPeriodic)) ++s.periodic_cycles;
-  if (c.has(kGcStitched)) ++s.stitched_cycles;
+  if (has(kGcUserForced)) ++s.user_forced_cycles;
+  if (has(kGcPeriodic)) ++s.periodic_cycles;
+  if (has(kGcStitched)) ++s.stitched_cycles;
   if (c.shape == GcShape::kLegacy14) ++s.legacy_cycles;
   shape_mask_ |= 1 << static_cast<int>(c.shape);
   s.procs = c.procs;
 
   const uint64_t stw = c.stw_ns();
-  ++pause_counts_[stw];
+  pause_counts_.add(stw);
   if (s.cycles == 1 || stw > s.stw_pause_ns.max) {
     s.stw_pause_ns.max = stw;
     s.stw_pause_ns.max_gc = c.gc;
@@ -157,7 +158,7 @@ void RunStats::add_cycle(const GcCycle& in) {
     if (longest_.size() > 5) longest_.pop_back();
   }
   if (c.shape != GcShape::kLegacy14) {
-    ++mark_counts_[c.clock_ns[1]];
+    mark_counts_.add(c.clock_ns[1]);
     if (s.mark_ns.count++ == 0 || c.clock_ns[1] > s.mark_ns.max) {
       s.mark_ns.max = c.clock_ns[1];
       s.mark_ns.max_gc = c.gc;
@@ -187,7 +188,7 @@ void RunStats::add_cycle(const GcCycle& in) {
   const uint64_t gc_cpu = c.cpu_ns[0] + c.cpu_ns[1] + c.cpu_ns[2] + c.cpu_ns[4];
   double capacity = 0;
   bool tight = false;
-  if (have_prev_ && c.has(kGcHasTime) && prev_.has(kGcHasTime)) {
+  if (have_prev_ && has(kGcHasTime) && prev_.has(kGcHasTime)) {
     const int64_t interval = c.start_ns - prev_.start_ns;
     if (interval > 0) {
       capacity = static_cast<double>(interval) * std::max(1, prev_.procs);
@@ -204,14 +205,14 @@ void RunStats::add_cycle(const GcCycle& in) {
     // Effective GOGC from the goal this cycle ran under, set at the end of the previous one.
     const uint64_t base = prev_.heap_live + prev_.stacks + prev_.globals;
     if (prev_.heap_live >= 4 * kMiB && c.goal > prev_.heap_live && c.goal < kGogcOffGoal &&
-        !c.has(kGcUserForced)) {
+        !has(kGcUserForced)) {
       const double g = static_cast<double>(c.goal - prev_.heap_live) / static_cast<double>(base) * 100.0;
       ++gogc_counts_[static_cast<int64_t>(std::lround(g / 5.0) * 5)];
     }
     // Memory-limit pressure: the goal leaves almost no room above the live heap.
     if (prev_.heap_live >= 4 * kMiB && c.goal < kGogcOffGoal &&
         static_cast<double>(c.goal) < 1.10 * static_cast<double>(prev_.heap_live + prev_.stacks + prev_.globals) &&
-        !c.has(kGcUserForced)) {
+        !has(kGcUserForced)) {
       tight = true;
       if (tight_cycles_++ == 0) first_tight_gc_ = c.gc;
     }
@@ -224,7 +225,7 @@ void RunStats::add_cycle(const GcCycle& in) {
       d.before = prev_.heap_live;
       d.after = c.heap_live;
       d.heap_start = c.heap_start;
-      d.forced = c.has(kGcUserForced);
+      d.forced = has(kGcUserForced);
       d.marker_before = last_marker_;
       d.marker_before_line = last_marker_line_;
       drops_.push_back(std::move(d));
@@ -248,10 +249,10 @@ void RunStats::add_cycle(const GcCycle& in) {
     if (drops_.size() > 5) drops_.pop_back();
     awaiting_gc_ = c.gc;
   }
-  if (c.has(kGcHasTime)) add_to_bucket(c, gc_cpu, capacity, tight);
+  if (has(kGcHasTime)) add_to_bucket(c, gc_cpu, capacity, tight);
 
   // A trailing stretch of periodic cycles only: the program went idle.
-  if (c.has(kGcPeriodic)) {
+  if (has(kGcPeriodic)) {
     if (idle_cycles_++ == 0) {
       idle_since_gc_ = c.gc;
       idle_since_ns_ = c.start_ns;
@@ -260,7 +261,7 @@ void RunStats::add_cycle(const GcCycle& in) {
     idle_cycles_ = 0;
     idle_since_gc_ = 0;
   }
-  prev_ = c;
+  prev_ = {c.start_ns, c.heap_start, c.heap_end, c.heap_live, c.stacks, c.globals, c.procs, flags};
   have_prev_ = true;
   last_gc_ = c.gc;
   last_start_ = c.start_ns;

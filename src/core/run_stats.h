@@ -7,12 +7,12 @@
 
 #include <cstdint>
 #include <map>
-#include <unordered_map>
 #include <string>
 #include <vector>
 
 #include "core/report.h"
 #include "core/trace_event.h"
+#include "core/value_counts.h"
 
 namespace gcsight {
 
@@ -102,12 +102,11 @@ class RunStats {
 
  private:
   void add_to_bucket(const GcCycle& c, uint64_t gc_cpu, double capacity, bool tight);
-  static Distribution distribution(const std::unordered_map<uint64_t, uint64_t>& counts,
-                                   uint32_t max_gc);
+  static Distribution distribution(const ValueCounts& counts, uint32_t max_gc);
 
   RunSummary summary_;
-  std::unordered_map<uint64_t, uint64_t> pause_counts_;
-  std::unordered_map<uint64_t, uint64_t> mark_counts_;
+  ValueCounts pause_counts_;
+  ValueCounts mark_counts_;
   std::map<int64_t, uint64_t> gogc_counts_;
   std::vector<SeriesBucket> buckets_;
   int64_t bucket_width_ns_ = 100'000'000;
@@ -119,8 +118,16 @@ class RunStats {
   uint32_t awaiting_gc_ = 0;  // heap drop waiting for the next program line
   std::string last_marker_;
   uint64_t last_marker_line_ = 0;
+  // What the next cycle needs of the previous one (a whole GcCycle is 160 bytes).
+  struct PrevCycle {
+    int64_t start_ns = 0;
+    uint64_t heap_start = 0, heap_end = 0, heap_live = 0, stacks = 0, globals = 0;
+    int32_t procs = 0;
+    uint8_t flags = 0;
+    [[nodiscard]] bool has(GcFlag f) const { return (flags & f) != 0; }
+  };
   bool have_prev_ = false;
-  GcCycle prev_;
+  PrevCycle prev_;
   uint32_t last_gc_ = 0;
   int64_t last_start_ = 0;
   uint64_t gc_cpu_total_ = 0;

@@ -38,8 +38,12 @@ struct LineParse {
   bool strong = false;    ///< the runtime start is unambiguous (line start, or several tokens matched)
 };
 
-/// Parses one line (without its terminator).
+/// Parses one line (without its terminator): the whole-line fast path
+/// (trace_line_fast) for the common shapes, else the grammar path.
 LineParse parse_trace_line(std::string_view line);
+
+/// The grammar path alone; parse_trace_line gives the same result faster.
+LineParse parse_trace_line_grammar(std::string_view line);
 
 /// Greedy match of `shape` from token `tok` over `s` starting at `pos`.
 struct GreedyMatch {

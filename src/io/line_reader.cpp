@@ -78,6 +78,31 @@ class FdSource final : public ByteSource {
   bool owned_;
 };
 
+// Bytes [pos, end) of a file, by pread(2): several readers share one descriptor.
+class RangeSource final : public ByteSource {
+ public:
+  RangeSource(int fd, uint64_t begin, uint64_t end) : fd_(fd), pos_(begin), end_(end) {}
+  ptrdiff_t read(char* dst, size_t n, std::string* err) override {
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(n, end_ - pos_));
+    if (want == 0) return 0;
+    for (;;) {
+      ssize_t got = ::pread(fd_, dst, want, static_cast<off_t>(pos_));
+      if (got >= 0) {
+        pos_ += static_cast<uint64_t>(got);
+        return got;
+      }
+      if (errno == EINTR) continue;
+      *err = std::strerror(errno);
+      return -1;
+    }
+  }
+
+ private:
+  int fd_;
+  uint64_t pos_;
+  uint64_t end_;
+};
+
 class StringSource final : public ByteSource {
  public:
   explicit StringSource(std::string data) : data_(std::move(data)) {}
@@ -474,6 +499,12 @@ std::unique_ptr<LineReader> LineReader::open(const std::string& path, std::strin
     return nullptr;
   }
   return reader;
+}
+
+std::unique_ptr<LineReader> LineReader::open_range(int fd, uint64_t begin, uint64_t end, std::string name,
+                                                   const LineReaderOptions& options) {
+  auto decoder = std::make_unique<PlainDecoder>(std::make_unique<RangeSource>(fd, begin, end), std::string());
+  return std::unique_ptr<LineReader>(new LineReader(std::move(decoder), std::move(name), options));
 }
 
 std::unique_ptr<LineReader> LineReader::from_string(std::string data, std::string name,

@@ -52,6 +52,13 @@ class LineReader {
   static std::unique_ptr<LineReader> from_string(std::string data, std::string name,
                                                  const LineReaderOptions& options = {});
 
+  /// A reader over bytes [begin, end) of an open, uncompressed regular file, read with
+  /// pread(2) (the descriptor is not owned, its offset not moved). Lines are numbered
+  /// from 1 within the range. The parallel reader cuts a file into such ranges, each
+  /// starting at 0 or just after a "\n", so their lines are exactly the file's.
+  static std::unique_ptr<LineReader> open_range(int fd, uint64_t begin, uint64_t end, std::string name,
+                                                const LineReaderOptions& options = {});
+
   /// Releases the file descriptor and the decompressor.
   ~LineReader();
   LineReader(const LineReader&) = delete;

@@ -1,0 +1,31 @@
+#include "core/value_counts.h"
+
+#include <algorithm>
+
+namespace gcsight {
+
+void ValueCounts::grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
+  used_ = 0;
+  const size_t mask = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (s.count == 0) continue;
+    size_t i = hash(s.value) & mask;
+    while (slots_[i].count != 0) i = (i + 1) & mask;
+    slots_[i] = s;
+    ++used_;
+  }
+}
+
+std::vector<std::pair<uint64_t, uint64_t>> ValueCounts::sorted() const {
+  std::vector<std::pair<uint64_t, uint64_t>> out;
+  out.reserve(used_);
+  for (const Slot& s : slots_) {
+    if (s.count != 0) out.emplace_back(s.value, s.count);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace gcsight

@@ -1,0 +1,55 @@
+// An exact value -> count map for the pause and mark-time distributions: open
+// addressing over one flat array. A run has few distinct printed durations
+// (about two significant digits), and each cycle adds one, so this is looked
+// up millions of times and grown a handful of times.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace gcsight {
+
+/// Counts of uint64 values; sorted() gives them in value order.
+class ValueCounts {
+ public:
+  /// Adds one occurrence of `v`.
+  void add(uint64_t v) {
+    if (slots_.empty() || 2 * (used_ + 1) > slots_.size()) grow();
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = hash(v) & mask;; i = (i + 1) & mask) {
+      Slot& s = slots_[i];
+      if (s.count == 0) {
+        s = {v, 1};
+        ++used_;
+        return;
+      }
+      if (s.value == v) {
+        ++s.count;
+        return;
+      }
+    }
+  }
+  /// (value, count) pairs in increasing value order.
+  [[nodiscard]] std::vector<std::pair<uint64_t, uint64_t>> sorted() const;
+  [[nodiscard]] size_t distinct() const { return used_; }
+
+ private:
+  struct Slot {
+    uint64_t value = 0;
+    uint64_t count = 0;  // 0 = empty
+  };
+  static size_t hash(uint64_t v) {
+    v ^= v >> 33;
+    v *= 0xff51afd7ed558ccdull;
+    v ^= v >> 33;
+    return static_cast<size_t>(v);
+  }
+  void grow();
+
+  std::vector<Slot> slots_;
+  size_t used_ = 0;
+};
+
+}  // namespace gcsight

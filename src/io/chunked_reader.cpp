@@ -1,0 +1,269 @@
+// Cuts a regular file into chunks and parses them on worker threads; see
+// chunked_reader.h. Results equal the sequential reader's by construction:
+//  - A chunk is the byte range [begin, end) where end is just after the first
+//    "\n" at or past begin + chunk_bytes - 1 (or the end of the file), so
+//    every chunk starts at a line start. Each chunk is read by a LineReader over
+//    that range, which splits, strips "\r" and cuts overlong lines exactly as
+//    the sequential LineReader does: its state resets at every "\n".
+//  - A worker only parses whole physical lines with parse_trace_line (a pure
+//    function of the text) and keeps the outcome unless it is a partial start,
+//    whose search data the consumer recomputes. The consumer feeds the lines in
+//    order through the log unwrapper and the stitcher as before, and hands the
+//    stitcher the worker's parse only when the unwrapper passed the line through
+//    unchanged, i.e. when the stitcher would have parsed that very text.
+// Memory is bounded: at most `in_flight` chunks exist (being read, waiting, or
+// being consumed), each about chunk_bytes of text plus its line index and
+// records; a chunk's buffers are reused for the chunk in_flight places later.
+// The chunk boundaries are planned in order under the lock: each search for a
+// "\n" starts where the previous chunk ended, so a file with huge lines is
+// still scanned once.
+#include "io/chunked_reader.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/trace_line_fast.h"
+
+namespace gcsight {
+
+namespace {
+
+// Settles one line: keeps the outcome of parse_trace_line unless it is a partial start.
+void add_line(ParsedChunk& chunk, size_t offset, size_t length, bool terminated) {
+  ChunkLine l;
+  l.offset = static_cast<uint32_t>(offset);
+  l.length = static_cast<uint32_t>(length);
+  l.terminated = terminated;
+  const std::string_view text(chunk.text.get() + offset, length);
+  // The fast path first (trace_line_fast), its record written in place; it is
+  // kept only when the line is accepted.
+  size_t end = 0;
+  bool fast = false;
+  const char c0 = text.empty() ? '\0' : text[0];
+  if (c0 == 'g') {
+    GcCycle& g = chunk.next_gc();
+    fast = read_common_gc(text, g, &end);
+    if (fast) {
+      l.kind = LineKind::kGc;
+      l.record = static_cast<uint32_t>(chunk.gc_count++);
+    }
+  } else if (c0 == 's') {
+    ScavEvent& e = chunk.next_scav();
+    fast = read_common_scav(text, e, &end);
+    if (fast) {
+      l.kind = LineKind::kScav;
+      l.record = static_cast<uint32_t>(chunk.scav_count++);
+    }
+  }
+  if (!fast && plain_program_line(text)) {
+    fast = true;
+    l.kind = LineKind::kProgram;
+    end = length;
+  }
+  if (fast) {
+    l.end = static_cast<uint32_t>(end);
+  } else {
+    const LineParse p = parse_trace_line_grammar(text);
+    l.kind = p.kind;
+    l.begin = static_cast<uint32_t>(p.begin);
+    l.end = static_cast<uint32_t>(p.end);
+    if (p.kind == LineKind::kGc || p.kind == LineKind::kGcLegacy) {
+      chunk.next_gc() = p.gc;
+      l.record = static_cast<uint32_t>(chunk.gc_count++);
+    } else if (p.kind == LineKind::kScav) {
+      chunk.next_scav() = p.scav;
+      l.record = static_cast<uint32_t>(chunk.scav_count++);
+    }
+  }
+  chunk.lines.push_back(l);
+}
+
+}  // namespace
+
+GcCycle& ParsedChunk::next_gc() {
+  if (gc_count == gcs.size()) gcs.resize(std::max<size_t>(1024, gcs.size() * 2));
+  return gcs[gc_count];
+}
+
+ScavEvent& ParsedChunk::next_scav() {
+  if (scav_count == scavs.size()) scavs.resize(std::max<size_t>(1024, scavs.size() * 2));
+  return scavs[scav_count];
+}
+
+void ParsedChunk::reset() {
+  lines.clear();
+  gc_count = 0;
+  scav_count = 0;
+  failed = false;
+  error.clear();
+  bytes = 0;
+}
+
+char* ParsedChunk::reserve(size_t n) {
+  if (n > text_capacity) {
+    text.reset(new char[n]);
+    text_capacity = n;
+  }
+  return text.get();
+}
+
+ChunkedReader::ChunkedReader(int fd, uint64_t size, std::string name, const ChunkOptions& options)
+    : fd_(fd), size_(size), name_(std::move(name)), opts_(options) {
+  opts_.chunk_bytes = std::clamp<size_t>(opts_.chunk_bytes, 1, size_t{1} << 30);
+  opts_.workers = std::max(1u, opts_.workers);
+  opts_.in_flight = std::max<size_t>(opts_.in_flight, 1);
+  slots_.resize(opts_.in_flight);
+  if (size_ == 0) total_ = 0;
+  threads_.reserve(opts_.workers);
+  for (unsigned i = 0; i < opts_.workers; ++i) threads_.emplace_back([this] { work(); });
+}
+
+ChunkedReader::~ChunkedReader() {
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    stop_ = true;
+  }
+  work_cv_.notify_all();
+  for (std::thread& t : threads_) t.join();
+  ::close(fd_);
+}
+
+uint64_t ChunkedReader::chunk_end(uint64_t begin) const {
+  const uint64_t target = begin + opts_.chunk_bytes;
+  if (target >= size_) return size_;
+  // The line holding byte target - 1 ends the chunk.
+  char buf[64 << 10];
+  uint64_t pos = target - 1;
+  while (pos < size_) {
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(sizeof buf, size_ - pos));
+    const ssize_t got = ::pread(fd_, buf, want, static_cast<off_t>(pos));
+    if (got < 0 && errno == EINTR) continue;
+    // A read error here: the chunk's own reader meets it again and reports it.
+    if (got <= 0) return size_;
+    if (const void* nl = std::memchr(buf, '\n', static_cast<size_t>(got))) {
+      return pos + static_cast<uint64_t>(static_cast<const char*>(nl) - buf) + 1;
+    }
+    pos += static_cast<uint64_t>(got);
+  }
+  return size_;
+}
+
+void ChunkedReader::fill(ParsedChunk& chunk, uint64_t begin, uint64_t end) const {
+  chunk.reset();
+  if (fill_whole(chunk, begin, end)) return;
+  chunk.reset();
+  fill_by_lines(chunk, begin, end);
+}
+
+// The common case: the range in one read and split here, one copy of the bytes.
+// It gives up (false) on a line over the cap and on a read error, where the
+// LineReader's own handling decides.
+bool ChunkedReader::fill_whole(ParsedChunk& chunk, uint64_t begin, uint64_t end) const {
+  const uint64_t len = end - begin;
+  const size_t max_line = std::max<size_t>(opts_.reader.max_line, 1);
+  if (len > opts_.chunk_bytes + max_line + 2) return false;
+  char* buf = chunk.reserve(static_cast<size_t>(len));
+  size_t got = 0;
+  while (got < len) {
+    const ssize_t n = ::pread(fd_, buf + got, static_cast<size_t>(len - got), static_cast<off_t>(begin + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    got += static_cast<size_t>(n);
+  }
+  size_t pos = 0;
+  while (pos < len) {
+    const void* nl = std::memchr(buf + pos, '\n', len - pos);
+    if (nl == nullptr) {
+      // The last line of the file, without "\n" (nor "\r" stripping, as LineReader).
+      if (len - pos > max_line) return false;
+      add_line(chunk, pos, len - pos, false);
+      break;
+    }
+    const auto at = static_cast<size_t>(static_cast<const char*>(nl) - buf);
+    size_t n = at - pos;
+    if (n > 0 && buf[at - 1] == '\r') --n;
+    if (n > max_line) return false;
+    add_line(chunk, pos, n, true);
+    pos = at + 1;
+  }
+  chunk.bytes = len;
+  return true;
+}
+
+// Through a LineReader over the range: overlong lines and read errors as the sequential reader has them.
+void ChunkedReader::fill_by_lines(ParsedChunk& chunk, uint64_t begin, uint64_t end) const {
+  auto reader = LineReader::open_range(fd_, begin, end, name_, opts_.reader);
+  Line line;
+  size_t used = 0;
+  while (reader->next(line)) {
+    if (used + line.text.size() > chunk.text_capacity) {
+      const size_t cap = std::max(chunk.text_capacity * 2, used + line.text.size());
+      std::unique_ptr<char[]> bigger(new char[cap]);
+      if (used > 0) std::memcpy(bigger.get(), chunk.text.get(), used);
+      chunk.text = std::move(bigger);
+      chunk.text_capacity = cap;
+    }
+    if (!line.text.empty()) std::memcpy(chunk.text.get() + used, line.text.data(), line.text.size());
+    add_line(chunk, used, line.text.size(), line.terminated);
+    used += line.text.size();
+  }
+  chunk.bytes = reader->bytes_read();
+  if (reader->failed()) {
+    chunk.failed = true;
+    chunk.error = reader->error();
+  }
+}
+
+void ChunkedReader::work() {
+  for (;;) {
+    uint64_t index = 0;
+    uint64_t begin = 0;
+    uint64_t end = 0;
+    {
+      std::unique_lock<std::mutex> lk(mu_);
+      work_cv_.wait(lk, [&] { return stop_ || next_begin_ >= size_ || next_claim_ < consumed_ + slots_.size(); });
+      if (stop_ || next_begin_ >= size_) return;
+      index = next_claim_++;
+      begin = next_begin_;
+      end = chunk_end(begin);
+      next_begin_ = end;
+      if (end >= size_) total_ = index + 1;
+    }
+    if (end >= size_) work_cv_.notify_all();  // the other workers can stop
+    Slot& slot = slots_[index % slots_.size()];
+    fill(slot.chunk, begin, end);
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      slot.index = index;
+      slot.ready = true;
+    }
+    ready_cv_.notify_all();
+  }
+}
+
+const ParsedChunk* ChunkedReader::next() {
+  std::unique_lock<std::mutex> lk(mu_);
+  if (holding_) {
+    // Give the previous chunk's slot back.
+    holding_ = false;
+    slots_[(current_ - 1) % slots_.size()].ready = false;
+    ++consumed_;
+    lk.unlock();
+    work_cv_.notify_all();
+    lk.lock();
+  }
+  const uint64_t want = current_;
+  ready_cv_.wait(lk, [&] {
+    if (want >= total_) return true;
+    const Slot& s = slots_[want % slots_.size()];
+    return s.ready && s.index == want;
+  });
+  if (want >= total_) return nullptr;
+  ++current_;
+  holding_ = true;
+  return &slots_[want % slots_.size()].chunk;
+}
+
+}  // namespace gcsight

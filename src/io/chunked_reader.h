@@ -1,0 +1,113 @@
+// Parallel reading of a regular, uncompressed file: the file is cut into
+// chunks that end just after a "\n", worker threads read and parse each chunk
+// into a compact list of lines (text, and the LineParse when it is a whole
+// line the fast path or the grammar settles), and the chunks are handed back
+// in file order to one consumer, which runs the stitcher and the analyzer as
+// the sequential path does.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/trace_event.h"
+#include "core/trace_line_parser.h"
+#include "io/line_reader.h"
+
+namespace gcsight {
+
+/// How a file is cut and how many chunks exist at once.
+struct ChunkOptions {
+  size_t chunk_bytes = size_t{1} << 20;  ///< a chunk ends at the first "\n" at or past this many bytes
+  unsigned workers = 2;                  ///< parsing threads
+  size_t in_flight = 4;                  ///< chunks being parsed, parsed or consumed at once (bounds memory)
+  LineReaderOptions reader;              ///< line cap and read size, as for LineReader
+};
+
+/// One physical line of a chunk and, when a worker settled it, its parse.
+struct ChunkLine {
+  uint32_t offset = 0;  ///< into ParsedChunk::text (without the terminator)
+  uint32_t length = 0;
+  uint32_t begin = 0;   ///< LineParse::begin
+  uint32_t end = 0;     ///< LineParse::end
+  uint32_t record = 0;  ///< index into ParsedChunk::gcs (kGc, kGcLegacy) or ::scavs (kScav)
+  LineKind kind = LineKind::kPartial;  ///< kPartial: not settled here; the consumer parses the line
+  bool terminated = true;
+};
+
+/// The lines of one chunk, in order.
+struct ParsedChunk {
+  std::unique_ptr<char[]> text;  ///< the chunk's bytes; lines are views into it
+  size_t text_capacity = 0;
+  std::vector<ChunkLine> lines;
+  // Records of gc and scav lines. The vectors only grow and are reused chunk
+  // after chunk (their first *_count entries are this chunk's): a record is
+  // written in place, never zeroed or copied first.
+  std::vector<GcCycle> gcs;
+  std::vector<ScavEvent> scavs;
+  size_t gc_count = 0;
+  size_t scav_count = 0;
+  uint64_t bytes = 0;   ///< bytes of the file the lines came from, terminators included
+  bool failed = false;  ///< reading stopped at an error after these lines
+  std::string error;
+
+  /// The text of line `l`.
+  [[nodiscard]] std::string_view line(const ChunkLine& l) const { return {text.get() + l.offset, l.length}; }
+  /// Room for `n` bytes of text (the contents are not kept).
+  char* reserve(size_t n);
+  /// The next gc / scav record's storage (its index is gc_count / scav_count before the call).
+  GcCycle& next_gc();
+  ScavEvent& next_scav();
+  /// Forgets the lines and records (keeps the storage).
+  void reset();
+};
+
+/// Reads `fd` (a regular file of `size` bytes, not compressed) on worker threads.
+class ChunkedReader {
+ public:
+  /// Takes ownership of `fd`; `name` is used in error messages, as by LineReader.
+  ChunkedReader(int fd, uint64_t size, std::string name, const ChunkOptions& options);
+  /// Stops and joins the workers, closes the file.
+  ~ChunkedReader();
+  ChunkedReader(const ChunkedReader&) = delete;
+  ChunkedReader& operator=(const ChunkedReader&) = delete;
+
+  /// The next chunk in file order, or nullptr at the end. The previous chunk is
+  /// given back to the workers by this call, so its views end here.
+  const ParsedChunk* next();
+
+ private:
+  struct Slot {
+    ParsedChunk chunk;
+    uint64_t index = 0;
+    bool ready = false;
+  };
+  void work();
+  [[nodiscard]] uint64_t chunk_end(uint64_t begin) const;
+  void fill(ParsedChunk& chunk, uint64_t begin, uint64_t end) const;
+  bool fill_whole(ParsedChunk& chunk, uint64_t begin, uint64_t end) const;
+  void fill_by_lines(ParsedChunk& chunk, uint64_t begin, uint64_t end) const;
+
+  int fd_;
+  uint64_t size_;
+  std::string name_;
+  ChunkOptions opts_;
+  std::vector<Slot> slots_;
+  std::mutex mu_;
+  std::condition_variable work_cv_;   // a slot came free, or stop
+  std::condition_variable ready_cv_;  // a chunk is ready
+  uint64_t next_claim_ = 0;           // index of the next chunk to read
+  uint64_t next_begin_ = 0;           // its first byte
+  uint64_t total_ = UINT64_MAX;       // number of chunks, once the last is claimed
+  uint64_t consumed_ = 0;             // chunks given back by the consumer
+  uint64_t current_ = 0;              // chunks handed to the consumer
+  bool holding_ = false;              // the consumer holds chunk current_ - 1
+  bool stop_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace gcsight
