@@ -23,6 +23,7 @@ packages=(
   prometheus
   golang-go
   chromium
+  tmux
 )
 # Node.js and npm fetch uPlot for the HTML report and puppeteer-core for its
 # browser test at build time (npm ci). Debian's only when there is no npm yet.

@@ -52,6 +52,9 @@ constexpr const char* kRunHelp =
     "  --tree             sample the whole process tree\n"
     "  -q, --quiet        no report or warnings on stderr (failures of gcsight itself are still said)\n"
     "  --show-trace       pass the runtime's trace lines through to stderr too\n"
+    "  --live             full-screen dashboard while it runs (needs a terminal; keys: p pause, q quit,\n"
+    "                     up/down or k/j scroll the program's output)\n"
+    "  --output FILE      write the program's stdout and stderr, as passed through, to FILE\n"
     "  --color WHEN       colour the report: auto (default), always, never\n"
     "  --charts GLYPHS    charts in the report: auto (default: unicode on a UTF-8 locale), unicode, ascii, off\n"
     "  --metrics-listen HOST:PORT  serve Prometheus metrics at http://HOST:PORT/metrics while it runs\n"
@@ -116,6 +119,10 @@ int run_main(int argc, char** argv) {
         return run_usage("--metrics-linger: '" + v + "' is not a number of seconds between 0 and 86400");
       }
       ra.metrics_linger_ns = static_cast<int64_t>(secs * 1e9);
+    } else if (a == "--live") {
+      ra.live = true;
+    } else if (a == "--output") {
+      if (!value(a, &ra.output_file)) return run_usage("--output needs a FILE");
     } else if (a == "--record") {
       if (!value(a, &ra.record_file)) return run_usage("--record needs a FILE");
     } else if (a == "--no-redact") {

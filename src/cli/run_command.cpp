@@ -9,6 +9,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -20,6 +22,8 @@
 #include <thread>
 
 #include "cli/exit_codes.h"
+#include "cli/live_view.h"
+#include "cli/terminal.h"
 #include "cli/output_file.h"
 #include "core/analyzer.h"
 #include "core/godebug.h"
@@ -213,7 +217,46 @@ int run_run(const RunArgs& a) {
     }
   }
 
-  RunSession session(info, a.show_trace, sink, [](std::string_view d) { write_all(STDERR_FILENO, d); });
+  // --output: the program's bytes as passed through, kept whatever the screen shows.
+  int output_fd = -1;
+  if (!a.output_file.empty()) {
+    output_fd = ::open(a.output_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (output_fd < 0) {
+      std::cerr << "gcsight: cannot write '" << a.output_file << "': " << std::strerror(errno) << "\n";
+      return 125;
+    }
+  }
+  std::unique_ptr<LiveTerminal> terminal;
+  std::unique_ptr<LiveDashboard> dashboard;
+  if (a.live) {
+    std::string err;
+    terminal = LiveTerminal::open(&err);
+    if (terminal) {
+      std::string title;
+      for (const std::string& arg : info.command) title += (title.empty() ? "" : " ") + arg;
+      dashboard = std::make_unique<LiveDashboard>(title, *terminal, chart_glyphs(a.charts));
+    } else {
+      std::cerr << "gcsight: --live: " << err << "; running without the dashboard\n";
+    }
+  }
+  auto pass_through = [&](int fd, std::string_view d) {
+    if (output_fd >= 0) write_all(output_fd, d);
+    if (dashboard) {
+      dashboard->on_output(d);
+    } else {
+      write_all(fd, d);
+    }
+  };
+
+  int64_t now_ns = 0;  // arrival time of the chunk being read, for the dashboard's cycles
+  CycleSink cycles = sink;
+  if (dashboard) {
+    cycles = [&](uint32_t run, const GcCycle& c) {
+      if (sink) sink(run, c);
+      dashboard->on_cycle(c, now_ns);
+    };
+  }
+  RunSession session(info, a.show_trace, cycles, [&](std::string_view d) { pass_through(STDERR_FILENO, d); });
   uint64_t published_cycles = 0;
   auto publish = [&](int64_t t_ns) {
     if (!metrics) return;
@@ -223,28 +266,55 @@ int run_run(const RunArgs& a) {
     metrics->publish(render_prometheus(s, kVersion));
   };
   publish(0);
+  auto snapshot = [&] { return session.live(); };
+  auto findings = [&] { return session.live_findings(); };
+  int child_pid = -1;
+  auto poll_dashboard = [&](int64_t t) {
+    if (dashboard && dashboard->poll(t, snapshot, findings) && child_pid > 0) kill(child_pid, SIGTERM);
+  };
   std::unique_ptr<ProcSampler> sampler;
   SamplerOptions sopts;
   sopts.tree = a.tree;
   ChildCallbacks cb;
-  cb.tick_ns = a.interval_ns;
-  cb.on_stdout = [](std::string_view d, int64_t) { write_all(STDOUT_FILENO, d); };
+  // The dashboard answers keys on the ticks: at least ten a second; samples keep --interval.
+  cb.tick_ns = dashboard ? std::min<int64_t>(a.interval_ns, 100'000'000) : a.interval_ns;
+  int64_t next_sample = a.interval_ns;
+  cb.on_stdout = [&](std::string_view d, int64_t t) {
+    pass_through(STDOUT_FILENO, d);
+    poll_dashboard(t);
+  };
   cb.on_stderr = [&](std::string_view d, int64_t t) {
     if (recording) recording->stderr_chunk(t, d);
+    now_ns = t;
     session.on_stderr(d, t);
     // A new cycle is published at once; the samples publish the rest.
     if (metrics && session.live_gc_lines() != published_cycles) publish(t);
+    poll_dashboard(t);
   };
-  cb.on_start = [&](int pid) { sampler = std::make_unique<ProcSampler>(pid, sopts); };
+  cb.on_start = [&](int pid) {
+    child_pid = pid;
+    sampler = std::make_unique<ProcSampler>(pid, sopts);
+  };
   cb.on_tick = [&](int64_t t) {
-    if (!sampler) return;
-    const MemorySample s = sampler->sample(t);
-    if (recording) recording->sample(s);
-    session.on_sample(s);
-    publish(t);
+    if (sampler && t >= next_sample) {
+      while (next_sample <= t) next_sample += a.interval_ns;
+      const MemorySample s = sampler->sample(t);
+      if (recording) recording->sample(s);
+      session.on_sample(s);
+      if (dashboard) dashboard->on_sample(t, s.rss);
+      publish(t);
+    }
+    poll_dashboard(t);
   };
 
   const ChildExit ex = run_child(ChildSpec{a.command, env}, cb);
+  if (output_fd >= 0) close(output_fd);
+  if (dashboard) {
+    // The last frame, then the screen as it was; the report follows on it.
+    dashboard->set_ended(ex.status, ex.end_ns, snapshot, findings);
+    dashboard.reset();
+    terminal.reset();
+  }
   if (!ex.started) {
     // A failure of gcsight's own job: said even with --quiet.
     std::cerr << "gcsight: " << ex.error << "\n";

@@ -26,6 +26,8 @@ struct RunArgs {
   int64_t interval_ns = 100'000'000;
   std::string metrics_listen;        ///< --metrics-listen HOST:PORT ("" = no endpoint)
   int64_t metrics_linger_ns = 0;     ///< --metrics-linger SECS: keep serving after the program ends
+  bool live = false;                 ///< --live: the full-screen dashboard instead of passing output through
+  std::string output_file;           ///< --output FILE: the program's stdout and stderr as passed through
 };
 
 /// Runs `run`; returns the program's exit status (or 125/126/127).

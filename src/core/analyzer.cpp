@@ -299,6 +299,19 @@ LiveSnapshot Analyzer::live() const {
   return s;
 }
 
+std::vector<Finding> Analyzer::live_findings() const {
+  if (runs_.empty() || !runs_.back()->stats.has_cycles()) return {};
+  const RunState& r = *runs_.back();
+  RunSummary summary = r.stats.summary();
+  summary.numbering_gaps = r.facts.numbering_gaps;
+  summary.missing_cycles = r.facts.missing_cycles;
+  RunFacts facts = r.facts;
+  facts.run_count = runs_.size();
+  facts.rss_sampled = opts_.rss_sampled;
+  std::vector<std::string> notes;
+  return evaluate_findings(r.stats, summary, facts, &notes);
+}
+
 Report Analyzer::finish(std::string tool_version) {
   report_.tool_version = std::move(tool_version);
   const size_t run_count = runs_.size();

@@ -59,6 +59,10 @@ class Analyzer {
   /// the statistics of the run begun last (a restarted process's new run).
   /// Costs one RunStats::summary(); meant for every cycle or every second, not every line.
   [[nodiscard]] LiveSnapshot live() const;
+  /// The findings of the run begun last, as the rules read its statistics so
+  /// far (empty before its first cycle). Costs a summary and the rules: meant
+  /// for about once a second.
+  [[nodiscard]] std::vector<Finding> live_findings() const;
   /// Gc lines read so far, every run.
   [[nodiscard]] uint64_t gc_lines() const { return report_.parse.gc_lines; }
 

@@ -195,6 +195,8 @@ LiveSnapshot RunSession::live() const {
   return s;
 }
 
+std::vector<Finding> RunSession::live_findings() const { return analyzer_.live_findings(); }
+
 uint64_t RunSession::live_gc_lines() const { return analyzer_.gc_lines(); }
 
 Report RunSession::finish(const RunExit& exit) {

@@ -56,6 +56,8 @@ class RunSession {
   /// What is known so far, while the program runs (program_running is set;
   /// gcsight's own figures are the caller's to fill).
   [[nodiscard]] LiveSnapshot live() const;
+  /// The trace findings of the run begun last, so far (Analyzer::live_findings).
+  [[nodiscard]] std::vector<Finding> live_findings() const;
   /// Gc lines read so far (cheap: tells whether live() has changed).
   [[nodiscard]] uint64_t live_gc_lines() const;
   /// The whole report, once the program has ended.

@@ -1,0 +1,100 @@
+// The terminal side of `gcsight run --live`: the controlling terminal in
+// dashboard mode (alternate screen, hidden cursor, keys read without echo),
+// restored on every way out, and the dashboard's state (the program's output,
+// a bounded recent history, pause and scroll) turned into frames drawn by
+// render/render_live at most four times a second.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/live_snapshot.h"
+#include "core/recent_pauses.h"
+#include "core/trace_event.h"
+#include "render/output_pane.h"
+#include "render/render_live.h"
+
+namespace gcsight {
+
+/// The terminal on standard output, in dashboard mode while this exists.
+class LiveTerminal {
+ public:
+  /// Enters dashboard mode; nullptr (and why in `err`) when standard output is not a terminal.
+  static std::unique_ptr<LiveTerminal> open(std::string* err);
+  ~LiveTerminal();
+  LiveTerminal(const LiveTerminal&) = delete;
+  LiveTerminal& operator=(const LiveTerminal&) = delete;
+
+  /// Leaves dashboard mode (idempotent).
+  void restore();
+  /// Columns and rows now.
+  [[nodiscard]] std::pair<size_t, size_t> size() const;
+  /// Whether the terminal was resized since the last call.
+  bool take_resize();
+  /// Bytes typed since the last call (never blocks).
+  std::string read_input();
+  /// Draws `lines` from the top-left corner, each line's rest cleared.
+  void draw(const std::vector<std::string>& lines);
+
+ private:
+  LiveTerminal() = default;
+  int in_fd_ = -1;
+  bool own_in_fd_ = false;
+  bool active_ = false;
+};
+
+/// The dashboard's state between frames.
+class LiveDashboard {
+ public:
+  LiveDashboard(std::string title, LiveTerminal& terminal, ChartGlyphs glyphs);
+
+  /// Output of the program (stdout, and stderr that is not the runtime's).
+  void on_output(std::string_view bytes);
+  /// A gc cycle, read at `t_ns` since launch.
+  void on_cycle(const GcCycle& c, int64_t t_ns);
+  /// A /proc sample at `t_ns` since launch.
+  void on_sample(int64_t t_ns, std::optional<uint64_t> rss);
+  /// Reads keys, follows resizes and redraws if one is due. Returns true the
+  /// first time q is pressed (the caller ends the program).
+  bool poll(int64_t t_ns, const std::function<LiveSnapshot()>& snapshot,
+            const std::function<std::vector<Finding>()>& findings);
+  /// The program ended: shown until the dashboard closes.
+  void set_ended(int status, int64_t t_ns, const std::function<LiveSnapshot()>& snapshot,
+                 const std::function<std::vector<Finding>()>& findings);
+
+ private:
+  void handle_keys(const std::string& keys, bool* quit);
+  void redraw(int64_t t_ns, const std::function<LiveSnapshot()>& snapshot,
+              const std::function<std::vector<Finding>()>& findings);
+
+  struct CyclePoint {
+    int64_t t_ns;
+    uint64_t heap_live, pause_ns, gc_cpu_ns, wall_cpu_ns;  // wall_cpu_ns: the cycle's wall time x procs
+  };
+  std::string title_;
+  LiveTerminal& terminal_;
+  ChartGlyphs glyphs_;
+  OutputPane output_;
+  RecentPauses pauses_;
+  std::vector<CyclePoint> cycles_;  // ring of the latest kHistory
+  size_t cycles_next_ = 0;
+  std::vector<std::pair<int64_t, uint64_t>> rss_;  // ring of the latest kHistory samples
+  size_t rss_next_ = 0;
+  std::vector<Finding> findings_;
+  int64_t findings_at_ = -1;
+  int64_t last_draw_ = -1;
+  bool dirty_ = true;
+  bool paused_ = false;
+  bool quitting_ = false;
+  bool ended_ = false;
+  int exit_status_ = 0;
+  size_t scroll_ = 0;
+  std::string pending_keys_;  // an escape sequence cut between reads
+};
+
+}  // namespace gcsight
