@@ -6,7 +6,6 @@
 
 #include <fmt/format.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <charconv>
@@ -66,12 +65,8 @@ std::vector<std::string> recordings_among(const std::vector<std::string>& inputs
   std::vector<std::string> out;
   for (const std::string& path : inputs) {
     if (path == "-") continue;  // a pipe cannot be peeked at and read again
-    gzFile f = gzopen(path.c_str(), "rb");
-    if (f == nullptr) continue;
-    char head[32];
-    const int n = gzread(f, head, sizeof head);
-    gzclose(f);
-    if (n > 0 && is_recording_start(std::string_view(head, static_cast<size_t>(n)))) out.push_back(path);
+    const std::string head = read_head(path, 32);
+    if (!head.empty() && is_recording_start(head)) out.push_back(path);
   }
   return out;
 }

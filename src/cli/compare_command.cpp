@@ -10,6 +10,7 @@
 #include "cli/exit_codes.h"
 #include "core/compare.h"
 #include "gcsight/version.h"
+#include "io/line_reader.h"
 #include "render/render_compare.h"
 #include "render/render_json.h"
 #include "render/report_metrics.h"
@@ -38,16 +39,6 @@ std::optional<std::string> read_whole(const std::string& path, std::string* erro
   return data;
 }
 
-// The first bytes of a file (decompressed), to tell a JSON report from a trace.
-std::string head_of(const std::string& path) {
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (f == nullptr) return {};
-  char buf[256];
-  const int n = gzread(f, buf, sizeof buf);
-  gzclose(f);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
-}
-
 // One side's figures: a JSON report is read as it is; a trace log or a
 // recording is analysed first, into the same JSON.
 std::optional<RunMetrics> load_side(const std::string& path, std::optional<uint32_t> run, int* status) {
@@ -58,7 +49,7 @@ std::optional<RunMetrics> load_side(const std::string& path, std::optional<uint3
   }
   std::string err;
   nlohmann::ordered_json doc;
-  if (looks_like_json(head_of(path))) {
+  if (looks_like_json(read_head(path, 256))) {
     const auto text = read_whole(path, &err);
     if (!text) {
       std::cerr << "gcsight: " << err << "\n";

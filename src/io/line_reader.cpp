@@ -612,4 +612,14 @@ bool LineReader::next(Line& out) {
   }
 }
 
+std::string read_head(const std::string& path, size_t n) {
+  gzFile f = gzopen(path.c_str(), "rb");
+  if (f == nullptr) return {};
+  std::string head(n, '\0');
+  const int got = gzread(f, head.data(), static_cast<unsigned>(n));
+  gzclose(f);
+  head.resize(got > 0 ? static_cast<size_t>(got) : 0);
+  return head;
+}
+
 }  // namespace gcsight

@@ -27,6 +27,10 @@ struct LineReaderOptions {
   size_t max_line = size_t{16} << 20;   ///< a longer line is cut to this many bytes
 };
 
+/// Up to `n` first bytes of a file, gunzipped when it is gzip (plain otherwise);
+/// empty when it cannot be read. For telling what kind of input a file is.
+std::string read_head(const std::string& path, size_t n);
+
 namespace detail {
 class ByteSource;
 class Decoder;
