@@ -30,7 +30,6 @@ runs=1
 limit_bytes=5000000
 
 usage() { sed -n '2,/^$/{s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
-die() { echo "html-size.sh: $*" >&2; exit 1; }
 
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -42,33 +41,12 @@ while [[ $# -gt 0 ]]; do
     *) echo "html-size.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
-[[ $size_mib =~ ^[0-9]+$ && $size_mib -gt 0 ]] || { echo "html-size.sh: --size wants a whole number of MiB" >&2; exit 2; }
-[[ $runs =~ ^[0-9]+$ && $runs -gt 0 ]] || { echo "html-size.sh: --runs wants a positive integer" >&2; exit 2; }
-[[ $format =~ ^(modern|go1\.19|legacy|go1\.5)$ ]] || { echo "html-size.sh: unknown --format '$format'" >&2; exit 2; }
-[[ $seed =~ ^[0-9]+$ ]] || { echo "html-size.sh: --seed wants a non-negative integer" >&2; exit 2; }
-[[ -n ${EPOCHREALTIME:-} ]] || die "needs bash >= 5 (EPOCHREALTIME)"
-
-abspath() { if [[ $1 == /* ]]; then printf '%s\n' "$1"; else printf '%s\n' "$PWD/$1"; fi; }
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-if [[ -n ${GCSIGHT:-} ]]; then gcsight=$(abspath "$GCSIGHT"); else gcsight=$root/build/src/cli/gcsight; fi
-if [[ -n ${GENTRACE:-} ]]; then gentrace=$(abspath "$GENTRACE"); else gentrace=$root/build/bench/gcsight-gentrace; fi
-cd "$root"
+# shellcheck source=bench/trace-data.sh
+source "$(dirname "${BASH_SOURCE[0]}")/trace-data.sh"
 [[ -x $gcsight ]] || die "no gcsight at $gcsight (build it, or set GCSIGHT)"
 
-data_dir=bench/data
-trace=$data_dir/trace-$format-${size_mib}MiB-seed$seed.log
-truth=${trace%.log}.truth.json
+ensure_trace
 page=$data_dir/report-$format-${size_mib}MiB-seed$seed.html
-
-mkdir -p "$data_dir"
-if [[ -x $gentrace && ( ! -s $trace || ! -s $truth || $gentrace -nt $trace ) ]]; then
-  echo "generating $trace ..." >&2
-  "$gentrace" "$size_mib" --format "$format" --seed "$seed" -o "$trace.tmp" --truth "$truth.tmp"
-  mv "$truth.tmp" "$truth"
-  mv "$trace.tmp" "$trace"
-elif [[ ! -s $trace ]]; then
-  die "no cached trace $trace and no generator at $gentrace (build it: cmake --build build --target gcsight-gentrace, or set GENTRACE)"
-fi
 cat "$trace" >/dev/null  # into the page cache
 
 # median_wall CMD...: runs CMD `runs` times (stdout discarded), prints the median wall seconds.

@@ -39,7 +39,6 @@ seed=1
 skip_naive=0
 
 usage() { sed -n '2,/^$/{s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
-die() { echo "run.sh: $*" >&2; exit 1; }
 
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -52,42 +51,15 @@ while [[ $# -gt 0 ]]; do
     *) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
-[[ $size_mib =~ ^[0-9]+$ && $size_mib -gt 0 ]] || { echo "run.sh: --size wants a whole number of MiB" >&2; exit 2; }
-[[ $runs =~ ^[0-9]+$ && $runs -gt 0 ]] || { echo "run.sh: --runs wants a positive integer" >&2; exit 2; }
-[[ $format =~ ^(modern|go1\.19|legacy|go1\.5)$ ]] || { echo "run.sh: unknown --format '$format'" >&2; exit 2; }
-[[ $seed =~ ^[0-9]+$ ]] || { echo "run.sh: --seed wants a non-negative integer" >&2; exit 2; }
-[[ -n ${EPOCHREALTIME:-} ]] || die "needs bash >= 5 (EPOCHREALTIME)"
+# shellcheck source=bench/trace-data.sh
+source "$(dirname "${BASH_SOURCE[0]}")/trace-data.sh"
 
-abspath() { if [[ $1 == /* ]]; then printf '%s\n' "$1"; else printf '%s\n' "$PWD/$1"; fi; }
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-if [[ -n ${GCSIGHT:-} ]]; then gcsight=$(abspath "$GCSIGHT"); else gcsight=$root/build/src/cli/gcsight; fi
-if [[ -n ${GENTRACE:-} ]]; then gentrace=$(abspath "$GENTRACE"); else gentrace=$root/build/bench/gcsight-gentrace; fi
-cd "$root"
-
-data_dir=bench/data
-trace=$data_dir/trace-$format-${size_mib}MiB-seed$seed.log
-truth=${trace%.log}.truth.json
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
 # ---------------------------------------------------------------- the trace
 
-mkdir -p "$data_dir"
-if [[ -x $gentrace && ( ! -s $trace || ! -s $truth || $gentrace -nt $trace ) ]]; then
-  need_kib=$(( size_mib * 1024 * 11 / 10 ))
-  have_kib=$(df -Pk "$data_dir" | awk 'NR == 2 { print $4 }')
-  [[ -f $trace ]] && have_kib=$(( have_kib + $(du -k "$trace" | cut -f1) ))
-  (( have_kib >= need_kib )) || die "not enough disk space in $data_dir: need ${need_kib} KiB"
-  echo "generating $trace ..." >&2
-  "$gentrace" "$size_mib" --format "$format" --seed "$seed" -o "$trace.tmp" --truth "$truth.tmp"
-  mv "$truth.tmp" "$truth"
-  mv "$trace.tmp" "$trace"
-elif [[ ! -s $trace ]]; then
-  die "no cached trace $trace and no generator at $gentrace (build it: cmake --build build --target gcsight-gentrace, or set GENTRACE)"
-elif [[ ! -x $gentrace ]]; then
-  echo "note: generator not found at $gentrace; using the cached $trace" >&2
-fi
-
+ensure_trace
 trace_bytes=$(stat -c %s "$trace")
 # Into the page cache, twice, so that every tool reads from memory.
 cat "$trace" >/dev/null
