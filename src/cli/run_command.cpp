@@ -6,7 +6,6 @@
 #include "cli/run_command.h"
 
 #include <fmt/format.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <fcntl.h>
@@ -109,13 +108,7 @@ void fill_host_facts(ProcessInfo& info) {
 void fill_self(LiveSnapshot& s, int64_t t_ns) {
   const MemorySample self = ProcSampler::sample_self(t_ns);
   if (self.rss) s.self_rss = *self.rss;
-  rusage own{};
-  if (getrusage(RUSAGE_SELF, &own) == 0) {
-    auto ns = [](const timeval& tv) {
-      return static_cast<uint64_t>(tv.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(tv.tv_usec) * 1000u;
-    };
-    s.self_cpu_ns = ns(own.ru_utime) + ns(own.ru_stime);
-  }
+  if (const auto cpu = self_cpu_ns()) s.self_cpu_ns = *cpu;
 }
 
 volatile std::sig_atomic_t g_stop_linger = 0;
@@ -333,11 +326,8 @@ int run_run(const RunArgs& a) {
   x.child_cpu_ns = ex.cpu_ns;
   const MemorySample self = ProcSampler::sample_self(ex.end_ns);
   if (self.rss) x.self_rss = *self.rss;
-  // getrusage counts to the microsecond; /proc/self/stat only in clock ticks (10 ms).
-  rusage own{};
-  if (getrusage(RUSAGE_SELF, &own) == 0) {
-    auto ns = [](const timeval& tv) { return static_cast<uint64_t>(tv.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(tv.tv_usec) * 1000u; };
-    x.self_cpu_ns = ns(own.ru_utime) + ns(own.ru_stime);
+  if (const auto cpu = self_cpu_ns()) {
+    x.self_cpu_ns = *cpu;
   } else if (self.cpu_user_ns && self.cpu_sys_ns) {
     x.self_cpu_ns = *self.cpu_user_ns + *self.cpu_sys_ns;
   }

@@ -27,6 +27,14 @@
 namespace gcsight {
 namespace {
 
+// User + system CPU time of a rusage.
+uint64_t cpu_ns(const rusage& u) {
+  auto ns = [](const timeval& tv) {
+    return static_cast<uint64_t>(tv.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(tv.tv_usec) * 1000u;
+  };
+  return ns(u.ru_utime) + ns(u.ru_stime);
+}
+
 constexpr size_t kSmallRead = 4096;
 constexpr int kPipeBytes = 1 << 20;
 constexpr long kPartialPauseNs = 50'000'000;  // 50 ms: a line's pieces, and the next lines, come together
@@ -234,8 +242,7 @@ ChildExit run_child(const ChildSpec& spec, const ChildCallbacks& cb) {
     wait4(pid, &wstatus, 0, &usage);
     result.end_ns = monotonic_ns() - t0;
   }
-  auto ns = [](const timeval& tv) { return static_cast<uint64_t>(tv.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(tv.tv_usec) * 1000u; };
-  result.cpu_ns = ns(usage.ru_utime) + ns(usage.ru_stime);
+  result.cpu_ns = cpu_ns(usage);
   if (WIFSIGNALED(wstatus)) {
     result.signaled = true;
     result.signal = WTERMSIG(wstatus);
@@ -245,6 +252,12 @@ ChildExit run_child(const ChildSpec& spec, const ChildCallbacks& cb) {
     result.status = result.exit_code;
   }
   return result;
+}
+
+std::optional<uint64_t> self_cpu_ns() {
+  rusage own{};
+  if (getrusage(RUSAGE_SELF, &own) != 0) return std::nullopt;
+  return cpu_ns(own);
 }
 
 }  // namespace gcsight

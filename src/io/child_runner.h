@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,10 @@ ChildExit run_child(const ChildSpec& spec, const ChildCallbacks& cb);
 
 /// Monotonic clock in ns (CLOCK_MONOTONIC).
 int64_t monotonic_ns();
+
+/// gcsight's own CPU time, user + system, from getrusage (to the microsecond,
+/// where /proc/self/stat counts clock ticks); nullopt if it fails.
+std::optional<uint64_t> self_cpu_ns();
 /// Wall clock in unix ns (CLOCK_REALTIME).
 int64_t realtime_ns();
 
