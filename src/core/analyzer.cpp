@@ -108,9 +108,9 @@ Analyzer::RunState& Analyzer::run_for_gc(const GcCycle& c) {
   runs_.push_back(std::move(r));
   RunState& nr = *runs_.back();
   if (first_of_input) {
-    for (const TraceEvent& e : pre_run_scav_) {
-      nr.stats.add_scav(e.scav);
-      nr.series.add_scav(e.scav, 0, -1);
+    for (const ScavEvent& e : pre_run_scav_) {
+      nr.stats.add_scav(e);
+      nr.series.add_scav(e, 0, -1);
     }
     for (const auto& [text, line] : pre_run_markers_) {
       TraceEvent e;
@@ -157,62 +157,67 @@ void Analyzer::add_marker(RunState& r, const TraceEvent& e) {
   }
 }
 
+void Analyzer::on_gc(const GcCycle& gc) {
+  ++report_.parse.gc_lines;
+  if (gc.has(kGcStitched)) ++report_.parse.stitched_lines;
+  RunState& r = run_for_gc(gc);
+  if (r.cycles_seen > 0 && gc.gc > r.last_gc + 1) {
+    ++r.facts.numbering_gaps;
+    r.facts.missing_cycles += gc.gc - r.last_gc - 1;
+    if (r.facts.first_gap_after == 0) r.facts.first_gap_after = r.last_gc;
+  }
+  ++r.cycles_seen;
+  r.last_gc = gc.gc;
+  if (gc.has(kGcHasTime)) r.last_start_ns = gc.start_ns;
+  current_ = &r;
+  r.in_range = selected(gc);
+  if (!r.in_range) {
+    // Outside --since/--until: it still carries the run on, but counts for nothing.
+    ++r.cycles_left_out;
+    const bool wall_bound = (opts_.since && opts_.since->wall) || (opts_.until && opts_.until->wall);
+    if (wall_bound && gc.wall_ns == 0 && !opts_.has_start_time) ++r.cycles_unplaced;
+    pending_periodic_ = false;
+    return;
+  }
+  if (pending_periodic_) {
+    r.stats.set_pending_periodic();
+    r.stats.add_gc_forced();
+    pending_periodic_ = false;
+  }
+  if (gc.wall_ns != 0 && r.facts.first_wall_ns == 0) {
+    r.facts.first_wall_ns = gc.wall_ns;
+    r.facts.first_wall_end_ns = gc.start_ns + static_cast<int64_t>(gc.clock_ns[0] + gc.clock_ns[1] + gc.clock_ns[2]);
+  }
+  r.stats.add_cycle(gc);
+  r.run.last_line = std::max(r.run.last_line, gc.line);
+  GcCycle c = gc;
+  if (r.stats.last_was_periodic()) c.flags |= kGcPeriodic;
+  r.series.add_cycle(c);
+  if (cycles_) cycles_(r.run.index, c);
+}
+
+void Analyzer::on_scav(const ScavEvent& scav) {
+  ++report_.parse.scavenger_lines;
+  if (scav.has(kScavStitched)) ++report_.parse.stitched_lines;
+  if (current_ != nullptr && !current_->in_range) return;
+  if (current_ != nullptr) {
+    current_->stats.add_scav(scav);
+    current_->series.add_scav(scav, current_->stats.last_gc(), current_->stats.last_start_ns());
+    current_->run.last_line = std::max(current_->run.last_line, scav.line);
+  } else if (pre_run_scav_.size() < kMaxPreRunScav) {
+    // Held for the first run; past the cap they are counted in parse only.
+    pre_run_scav_.push_back(scav);
+  }
+}
 void Analyzer::on_event(const TraceEvent& e) {
   ParseSummary& p = report_.parse;
   switch (e.kind) {
     case EventKind::kGc:
-    case EventKind::kGcLegacy: {
-      ++p.gc_lines;
-      if (e.gc.has(kGcStitched)) ++p.stitched_lines;
-      RunState& r = run_for_gc(e.gc);
-      if (r.cycles_seen > 0 && e.gc.gc > r.last_gc + 1) {
-        ++r.facts.numbering_gaps;
-        r.facts.missing_cycles += e.gc.gc - r.last_gc - 1;
-        if (r.facts.first_gap_after == 0) r.facts.first_gap_after = r.last_gc;
-      }
-      ++r.cycles_seen;
-      r.last_gc = e.gc.gc;
-      if (e.gc.has(kGcHasTime)) r.last_start_ns = e.gc.start_ns;
-      current_ = &r;
-      r.in_range = selected(e.gc);
-      if (!r.in_range) {
-        // Outside --since/--until: it still carries the run on, but counts for nothing.
-        ++r.cycles_left_out;
-        const bool wall_bound = (opts_.since && opts_.since->wall) || (opts_.until && opts_.until->wall);
-        if (wall_bound && e.gc.wall_ns == 0 && !opts_.has_start_time) ++r.cycles_unplaced;
-        pending_periodic_ = false;
-        break;
-      }
-      if (pending_periodic_) {
-        r.stats.set_pending_periodic();
-        r.stats.add_gc_forced();
-        pending_periodic_ = false;
-      }
-      if (e.gc.wall_ns != 0 && r.facts.first_wall_ns == 0) {
-        r.facts.first_wall_ns = e.gc.wall_ns;
-        r.facts.first_wall_end_ns = e.gc.start_ns + static_cast<int64_t>(e.gc.clock_ns[0] + e.gc.clock_ns[1] + e.gc.clock_ns[2]);
-      }
-      r.stats.add_cycle(e.gc);
-      r.run.last_line = std::max(r.run.last_line, e.line);
-      current_ = &r;
-      GcCycle c = e.gc;
-      if (r.stats.last_was_periodic()) c.flags |= kGcPeriodic;
-      r.series.add_cycle(c);
-      if (cycles_) cycles_(r.run.index, c);
+    case EventKind::kGcLegacy:
+      on_gc(e.gc);
       break;
-    }
     case EventKind::kScav:
-      ++p.scavenger_lines;
-      if (e.scav.has(kScavStitched)) ++p.stitched_lines;
-      if (current_ != nullptr && !current_->in_range) break;
-      if (current_ != nullptr) {
-        current_->stats.add_scav(e.scav);
-        current_->series.add_scav(e.scav, current_->stats.last_gc(), current_->stats.last_start_ns());
-        current_->run.last_line = std::max(current_->run.last_line, e.line);
-      } else if (pre_run_scav_.size() < kMaxPreRunScav) {
-        // Held for the first run; past the cap they are counted in parse only.
-        pre_run_scav_.push_back(e);
-      }
+      on_scav(e.scav);
       break;
     case EventKind::kGcForced:
       ++p.gc_forced_lines;

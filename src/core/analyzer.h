@@ -50,6 +50,10 @@ class Analyzer {
   void begin_input(const std::string& name);
   /// Takes the next event of the current input.
   void on_event(const TraceEvent& e);
+  /// The same for a gc or scav event given as its record alone (`line` and
+  /// `wall_ns` set), as on_event would take it: the fast lane of whole lines.
+  void on_gc(const GcCycle& gc);
+  void on_scav(const ScavEvent& scav);
   /// Ends the current input with what was read of it.
   void end_input(InputInfo info, const StitchStats& stitch, std::string wrapper);
   /// Computes statistics and findings of every run.
@@ -81,7 +85,7 @@ class Analyzer {
   std::string input_;
   RunState* current_ = nullptr;
   bool pending_periodic_ = false;
-  std::vector<TraceEvent> pre_run_scav_;  ///< scavenger lines before the input's first gc
+  std::vector<ScavEvent> pre_run_scav_;   ///< scavenger lines before the input's first gc
   std::vector<std::pair<std::string, uint64_t>> pre_run_markers_;
   uint64_t pre_run_gc_forced_ = 0;
   uint64_t pre_run_malformed_ = 0;

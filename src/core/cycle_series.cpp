@@ -96,8 +96,8 @@ void CycleSeries::add_cycle(const GcCycle& c) {
   // The previous cycles are the newest entries of the ring of the last ones.
   int64_t interval = -1;
   double capacity = 0;
-  if (have_prev_ && c.has(kGcHasTime) && recent(0).has(kGcHasTime) && c.start_ns >= recent(0).start_ns) {
-    interval = c.start_ns - recent(0).start_ns;
+  if (have_prev_ && c.has(kGcHasTime) && prev_has_time_ && c.start_ns >= prev_start_ns_) {
+    interval = c.start_ns - prev_start_ns_;
     capacity = static_cast<double>(interval) * std::max<int32_t>(1, c.procs);
   }
   if (per_point_ > 1 && open_.cycles > 0) {
@@ -157,7 +157,7 @@ void CycleSeries::add_cycle(const GcCycle& c) {
     last_.push_back(c);
   } else {
     last_[last_next_] = c;
-    last_next_ = (last_next_ + 1) % kTableEnds;
+    if (++last_next_ == kTableEnds) last_next_ = 0;
   }
   if (longest_.size() < kTableLongest) {
     longest_.push_back(c);
@@ -167,7 +167,7 @@ void CycleSeries::add_cycle(const GcCycle& c) {
     longest_.back() = c;
     std::push_heap(longest_.begin(), longest_.end(), pause_greater);
   }
-  if ((cycles_ - 1) % stride_ == 0) {
+  if (((cycles_ - 1) & (stride_ - 1)) == 0) {  // stride_ is a power of two
     sample_.push_back(c);
     if (sample_.size() > kTableSample) {
       // Keep every other one: the sample stays even as the stride doubles.
@@ -191,8 +191,8 @@ void CycleSeries::add_cycle(const GcCycle& c) {
     notable = true;
   }
   // `c` is in the ring now: the previous cycle is one back, the one before it two.
-  if (have_prev_ && drops_kept_ < kTableDrops && c.heap_live * 2 <= recent(1).heap_live &&
-      recent(1).heap_live - c.heap_live >= kDropMinBytes) {
+  if (have_prev_ && drops_kept_ < kTableDrops && c.heap_live * 2 <= prev_live_ &&
+      prev_live_ - c.heap_live >= kDropMinBytes) {
     ++drops_kept_;
     notable = true;
     after_drop_ = kDropContext;
@@ -201,6 +201,9 @@ void CycleSeries::add_cycle(const GcCycle& c) {
   }
   if (notable) notable_.push_back(c);
   have_prev_ = true;
+  prev_has_time_ = c.has(kGcHasTime);
+  prev_start_ns_ = c.start_ns;
+  prev_live_ = c.heap_live;
 }
 
 static_assert(CycleSeries::kTableEnds >= 3, "recent(2) must still be in the ring");

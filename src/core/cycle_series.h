@@ -93,6 +93,10 @@ class CycleSeries {
   uint32_t scav_per_point_ = 1;
   ScavPoint scav_open_;
   bool have_prev_ = false;
+  // Of the previous cycle (also in the ring, kept here to skip the ring's index arithmetic).
+  bool prev_has_time_ = false;
+  int64_t prev_start_ns_ = 0;
+  uint64_t prev_live_ = 0;
   uint64_t cycles_ = 0;
 
   // Table: every cycle until kTableAll, then the chosen ones.

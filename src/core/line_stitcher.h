@@ -87,6 +87,17 @@ class LineStitcher {
   [[nodiscard]] bool holding() const {
     return !held_.empty() || suffix_held_.has_value() || newline_pending_ || !pending_between_.empty();
   }
+  /// Whether push() would pass `line`, parsed as `p`, straight on as one
+  /// event: a whole gc or scav line (runtime text from column 0 to the end,
+  /// with its newline) while nothing is held. The caller may then hand the
+  /// record on itself (the fast lane for the bulk of a trace), after
+  /// passed_on(p) instead of push().
+  [[nodiscard]] bool passes_whole(const InputLine& line, LineKind kind, size_t begin, size_t end) const {
+    return begin == 0 && end == line.text.size() && line.terminated && !holding() &&
+           (kind == LineKind::kGc || kind == LineKind::kGcLegacy || kind == LineKind::kScav);
+  }
+  /// Records that the gc line of cycle `gc` was handed on by the caller.
+  void passed_on_gc(uint32_t gc) { note_gc(gc); }
 
  private:
   struct Held {

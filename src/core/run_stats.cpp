@@ -74,6 +74,17 @@ Distribution RunStats::distribution(const ValueCounts& values, uint32_t max_gc) 
   return d;
 }
 
+namespace {
+
+// std::lround of a value in [0, 2^52), inline: the whole part, and one more
+// when the fraction is a half or more (the subtraction is exact there).
+int64_t round_positive(double x) {
+  const auto whole = static_cast<int64_t>(x);
+  return x - static_cast<double>(whole) >= 0.5 ? whole + 1 : whole;
+}
+
+}  // namespace
+
 void RunStats::add_to_bucket(const GcCycle& c, uint64_t gc_cpu, double capacity, bool tight) {
   if (buckets_.empty()) origin_ns_ = c.start_ns;
   auto index = static_cast<size_t>(std::max<int64_t>(0, c.start_ns - origin_ns_) / bucket_width_ns_);
@@ -207,7 +218,14 @@ void RunStats::add_cycle(const GcCycle& c) {
     if (prev_.heap_live >= 4 * kMiB && c.goal > prev_.heap_live && c.goal < kGogcOffGoal &&
         !has(kGcUserForced)) {
       const double g = static_cast<double>(c.goal - prev_.heap_live) / static_cast<double>(base) * 100.0;
-      ++gogc_counts_[static_cast<int64_t>(std::lround(g / 5.0) * 5)];
+      const int64_t key = round_positive(g / 5.0) * 5;
+      // Most cycles of a run share the effective GOGC: keep the last entry at hand.
+      if (gogc_last_ >= gogc_counts_.size() || gogc_counts_[gogc_last_].first != key) {
+        auto it = std::lower_bound(gogc_counts_.begin(), gogc_counts_.end(), std::pair<int64_t, uint64_t>{key, 0});
+        if (it == gogc_counts_.end() || it->first != key) it = gogc_counts_.insert(it, {key, 0});
+        gogc_last_ = static_cast<size_t>(it - gogc_counts_.begin());
+      }
+      ++gogc_counts_[gogc_last_].second;
     }
     // Memory-limit pressure: the goal leaves almost no room above the live heap.
     if (prev_.heap_live >= 4 * kMiB && c.goal < kGogcOffGoal &&

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -107,7 +106,8 @@ class RunStats {
   RunSummary summary_;
   ValueCounts pause_counts_;
   ValueCounts mark_counts_;
-  std::map<int64_t, uint64_t> gogc_counts_;
+  std::vector<std::pair<int64_t, uint64_t>> gogc_counts_;  // by GOGC, in order
+  size_t gogc_last_ = 0;  // the entry counted last: most cycles of a run share it
   std::vector<SeriesBucket> buckets_;
   int64_t bucket_width_ns_ = 100'000'000;
   int64_t origin_ns_ = 0;

@@ -46,7 +46,7 @@ class ParseSlots {
     return p;
   }
   /// parse_trace_line(text) when the fast path settles it, else nullptr.
-  const LineParse* common(std::string_view text) {
+  LineParse* common(std::string_view text) {
     size_t end = 0;
     if (!text.empty() && text[0] == 'g') {
       if (read_common_gc(text, slots_[static_cast<size_t>(LineKind::kGc)].gc, &end)) return &slot(LineKind::kGc, 0, end);
@@ -63,6 +63,25 @@ class ParseSlots {
   LineParse slots_[static_cast<size_t>(LineKind::kPartial) + 1];
 };
 
+// The fast lane: a whole gc or scav line the stitcher would pass straight on
+// goes to the analyzer as its record, with no event built. False when the line
+// must be pushed.
+bool pass_whole(LineStitcher& stitcher, Analyzer& analyzer, const InputLine& in, LineKind kind, size_t begin,
+                size_t end, GcCycle* gc, ScavEvent* scav) {
+  if (!stitcher.passes_whole(in, kind, begin, end)) return false;
+  if (kind == LineKind::kScav) {
+    scav->line = in.number;
+    scav->wall_ns = in.wall_ns;
+    analyzer.on_scav(*scav);
+    return true;
+  }
+  gc->line = in.number;
+  gc->wall_ns = in.wall_ns;
+  stitcher.passed_on_gc(gc->gc);
+  analyzer.on_gc(*gc);
+  return true;
+}
+
 bool analyze_chunked(ChunkedReader& chunks, const std::string& name, Analyzer& analyzer, int default_year,
                      std::string* error) {
   analyzer.begin_input(name);
@@ -74,7 +93,7 @@ bool analyze_chunked(ChunkedReader& chunks, const std::string& name, Analyzer& a
   uint64_t bytes = 0;
   bool last_terminated = true;
   std::string read_error;
-  while (const ParsedChunk* chunk = chunks.next()) {
+  while (ParsedChunk* chunk = chunks.next()) {
     const size_t count = chunk->lines.size();
     for (size_t i = 0; i < count; ++i) {
       const ChunkLine& l = chunk->lines[i];
@@ -87,6 +106,12 @@ bool analyze_chunked(ChunkedReader& chunks, const std::string& name, Analyzer& a
       const InputLine in{u.payload, u.first_line, u.has_time ? u.wall_ns : 0, l.terminated};
       // The worker's parse is the stitcher's own only for the very same text.
       if (l.kind != LineKind::kPartial && u.payload.data() == text.data() && u.payload.size() == text.size()) {
+        const bool gc = l.kind == LineKind::kGc || l.kind == LineKind::kGcLegacy;
+        const bool scav = l.kind == LineKind::kScav;
+        if ((gc || scav) && pass_whole(stitcher, analyzer, in, l.kind, l.begin, l.end,
+                                       gc ? &chunk->gcs[l.record] : nullptr, scav ? &chunk->scavs[l.record] : nullptr)) {
+          continue;
+        }
         LineParse& parse = parses.slot(l.kind, l.begin, l.end);
         if (l.kind == LineKind::kGc || l.kind == LineKind::kGcLegacy) parse.gc = chunk->gcs[l.record];
         if (l.kind == LineKind::kScav) parse.scav = chunk->scavs[l.record];
@@ -125,7 +150,8 @@ bool analyze_reader(LineReader& reader, Analyzer& analyzer, int default_year, st
     last_terminated = line.terminated;
     if (unwrap.feed(line.text, line.number, u)) {
       const InputLine in{u.payload, u.first_line, u.has_time ? u.wall_ns : 0, line.terminated};
-      if (const LineParse* p = parses.common(u.payload)) {
+      if (LineParse* p = parses.common(u.payload)) {
+        if (pass_whole(stitcher, analyzer, in, p->kind, p->begin, p->end, &p->gc, &p->scav)) continue;
         stitcher.push(in, *p);
       } else {
         stitcher.push(in);

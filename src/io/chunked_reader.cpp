@@ -243,7 +243,7 @@ void ChunkedReader::work() {
   }
 }
 
-const ParsedChunk* ChunkedReader::next() {
+ParsedChunk* ChunkedReader::next() {
   std::unique_lock<std::mutex> lk(mu_);
   if (holding_) {
     // Give the previous chunk's slot back.

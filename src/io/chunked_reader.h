@@ -78,7 +78,8 @@ class ChunkedReader {
 
   /// The next chunk in file order, or nullptr at the end. The previous chunk is
   /// given back to the workers by this call, so its views end here.
-  const ParsedChunk* next();
+  /// The consumer owns the chunk until then and may change its records.
+  ParsedChunk* next();
 
  private:
   struct Slot {

@@ -8,7 +8,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <cctype>
 #include <filesystem>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -181,6 +183,60 @@ TEST(TraceLineFast, EdgeValues) {
       "scav 0 KiB work (bg), 0 KiB work (eager), 0 KiB now, -1% util",
   };
   for (const std::string& line : lines) EXPECT_EQ(check_line(line), "");
+}
+
+// The fast path reads a number eight bytes at a time where the line has them:
+// every number of the common shapes, respelled with 1 to 20 digits (with and
+// without a leading zero, with fractions of 0 to 5 digits, and followed by
+// bytes whose nibbles look like digits), near and at the end of the line.
+TEST(TraceLineFast, NumbersOfEveryLength) {
+  std::vector<std::string> failures;
+  uint64_t accepted_count = 0;
+  std::mt19937_64 rng(7);
+  auto digits = [&](size_t n, bool leading_zero) {
+    std::string d;
+    for (size_t i = 0; i < n; ++i) d += static_cast<char>('0' + (i == 0 && !leading_zero ? 1 + rng() % 9 : rng() % 10));
+    if (leading_zero) d[0] = '0';
+    return d;
+  };
+  for (const std::string& base : {std::string(kGc118), std::string(kGc118) + " (forced)", std::string(kScav121)}) {
+    // Each maximal run of digits and dots is a number's spelling.
+    for (size_t i = 0; i < base.size();) {
+      if (!std::isdigit(static_cast<unsigned char>(base[i]))) {
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      while (j < base.size() && (std::isdigit(static_cast<unsigned char>(base[j])) || base[j] == '.')) ++j;
+      // Sizes, percentages and the cycle number: any 1 to 7 digits without a leading zero are valid.
+      const std::string_view next = std::string_view(base).substr(j);
+      const bool integer = (i >= 3 && base.compare(i - 3, 3, "gc ") == 0) || next.starts_with(" MB") ||
+                           next.starts_with("->") || next.starts_with(" KiB") || next.starts_with("%");
+      for (size_t n = 1; n <= 20; ++n) {
+        for (bool zero : {false, true}) {
+          for (size_t frac = 0; frac <= 5; ++frac) {
+            std::string number = digits(n, zero);
+            if (frac > 0) number += "." + digits(frac, true).substr(0, frac);
+            for (std::string_view after : {"", "\xfa", "\xff" "9", "/"}) {
+              std::string line = base.substr(0, i) + number + std::string(after) + base.substr(j);
+              for (const std::string& l : {line, line.substr(0, i + number.size())}) {
+                bool accepted = false;
+                const std::string d = check_line(l, &accepted);
+                if (!d.empty()) failures.push_back(d);
+                if (accepted) ++accepted_count;
+                if (integer && n <= 7 && !zero && frac == 0 && after.empty() && l == line && !accepted) {
+                  failures.push_back("declined `" + l + "`");
+                }
+              }
+            }
+          }
+        }
+      }
+      i = j;
+    }
+  }
+  EXPECT_GT(accepted_count, 500u);
+  for (size_t i = 0; i < failures.size() && i < 20; ++i) ADD_FAILURE() << failures[i];
 }
 
 TEST(TraceLineFast, EveryCutAndInsertion) {
