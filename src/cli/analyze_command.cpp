@@ -104,7 +104,8 @@ std::optional<Report> replay_recording(const std::string& path, const CycleSink&
 }
 
 // The inputs in the order to read them, a rotated set's files grouped oldest
-// first (each file is read once more for its first and last gc lines).
+// first (each file is read once more for its first and last gc lines: a large
+// plain file at its head and tail only, a compressed one whole).
 std::vector<std::vector<std::string>> input_chains(const std::vector<std::string>& inputs) {
   std::vector<std::vector<std::string>> out;
   const bool can_peek = inputs.size() > 1 && std::find(inputs.begin(), inputs.end(), "-") == inputs.end();

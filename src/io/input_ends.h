@@ -1,5 +1,7 @@
-// Reads an input once for its first and last gc lines (through log wrappers
-// and compression), so that a rotated set can be put in order by content.
+// Finds an input's first and last gc lines (through log wrappers and
+// compression), so that a rotated set can be put in order by content. A plain
+// file over 2 MiB is read at its ends: the first MiB, and a tail window that
+// doubles until it holds a gc line. A compressed or small file is read whole.
 #pragma once
 
 #include <string>
