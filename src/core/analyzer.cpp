@@ -112,13 +112,7 @@ Analyzer::RunState& Analyzer::run_for_gc(const GcCycle& c) {
       nr.stats.add_scav(e);
       nr.series.add_scav(e, 0, -1);
     }
-    for (const auto& [text, line] : pre_run_markers_) {
-      TraceEvent e;
-      e.kind = EventKind::kProgram;
-      e.text = text;
-      e.line = line;
-      add_marker(nr, e);
-    }
+    for (const auto& [text, line] : pre_run_markers_) add_marker(nr, text, line, 0);
     for (uint64_t i = 0; i < pre_run_gc_forced_; ++i) nr.stats.add_gc_forced();
     nr.facts.malformed_lines += pre_run_malformed_;
     if (!pre_run_scav_.empty()) nr.run.first_line = std::min(nr.run.first_line, pre_run_scav_.front().line);
@@ -131,30 +125,30 @@ Analyzer::RunState& Analyzer::run_for_gc(const GcCycle& c) {
   return nr;
 }
 
-void Analyzer::add_marker(RunState& r, const TraceEvent& e) {
-  const std::string_view text = e.text.substr(0, kMarkerTextMax);
-  r.stats.add_program_line(text, e.line);
+void Analyzer::add_marker(RunState& r, std::string_view full_text, uint64_t line, int64_t wall_ns) {
+  const std::string_view text = full_text.substr(0, kMarkerTextMax);
+  r.stats.add_program_line(text, line);
   ++r.run.markers_total;
-  Marker m;
-  m.line = e.line;
-  m.text.assign(text);
-  m.after_gc = r.stats.last_gc();
-  m.time_ns = r.stats.has_cycles() ? r.stats.last_start_ns() : -1;
-  m.wall_ns = e.wall_ns;
   const size_t head = opts_.max_markers / 2;
-  if (r.run.markers.size() < head) {
-    r.run.markers.push_back(std::move(m));
-    return;
-  }
   // Past the head, keep a ring of the latest ones; heap drops keep their own neighbours.
   const size_t tail_cap = opts_.max_markers - head;
-  if (tail_cap == 0) return;
-  if (r.tail.size() < tail_cap) {
-    r.tail.push_back(std::move(m));
+  Marker* m = nullptr;
+  if (r.run.markers.size() < head) {
+    m = &r.run.markers.emplace_back();
+  } else if (tail_cap == 0) {
+    return;
+  } else if (r.tail.size() < tail_cap) {
+    m = &r.tail.emplace_back();
   } else {
-    r.tail[r.tail_next] = std::move(m);
-    r.tail_next = (r.tail_next + 1) % tail_cap;
+    // Written over in place: the slot's text keeps its storage.
+    m = &r.tail[r.tail_next];
+    if (++r.tail_next == tail_cap) r.tail_next = 0;
   }
+  m->line = line;
+  m->text.assign(text);
+  m->after_gc = r.stats.last_gc();
+  m->time_ns = r.stats.has_cycles() ? r.stats.last_start_ns() : -1;
+  m->wall_ns = wall_ns;
 }
 
 void Analyzer::on_gc(const GcCycle& gc) {
@@ -194,6 +188,15 @@ void Analyzer::on_gc(const GcCycle& gc) {
   if (r.stats.last_was_periodic()) c.flags |= kGcPeriodic;
   r.series.add_cycle(c);
   if (cycles_) cycles_(r.run.index, c);
+}
+
+void Analyzer::on_program_line(std::string_view text, uint64_t line, int64_t wall_ns) {
+  ++report_.parse.program_lines;
+  if (current_ != nullptr) {
+    if (current_->in_range) add_marker(*current_, text, line, wall_ns);
+  } else if (pre_run_markers_.size() < opts_.max_markers) {
+    pre_run_markers_.emplace_back(std::string(text.substr(0, kMarkerTextMax)), line);
+  }
 }
 
 void Analyzer::on_scav(const ScavEvent& scav) {
@@ -236,12 +239,7 @@ void Analyzer::on_event(const TraceEvent& e) {
     case EventKind::kProgram:
       // Text before a runtime line (a progress bar, a log shipper's prefix) is not a line of its own.
       if (e.role == TextRole::kPrefix || (e.role == TextRole::kRemainder && e.text.empty())) break;
-      ++p.program_lines;
-      if (current_ != nullptr) {
-        if (current_->in_range) add_marker(*current_, e);
-      } else if (pre_run_markers_.size() < opts_.max_markers) {
-        pre_run_markers_.emplace_back(std::string(e.text.substr(0, kMarkerTextMax)), e.line);
-      }
+      on_program_line(e.text, e.line, e.wall_ns);
       break;
     case EventKind::kMalformed:
       ++p.malformed_lines;

@@ -54,6 +54,8 @@ class Analyzer {
   /// `wall_ns` set), as on_event would take it: the fast lane of whole lines.
   void on_gc(const GcCycle& gc);
   void on_scav(const ScavEvent& scav);
+  /// A whole line of program output (an event of TextRole::kLine), likewise.
+  void on_program_line(std::string_view text, uint64_t line, int64_t wall_ns);
   /// Ends the current input with what was read of it.
   void end_input(InputInfo info, const StitchStats& stitch, std::string wrapper);
   /// Computes statistics and findings of every run.
@@ -75,7 +77,7 @@ class Analyzer {
   RunState& run_for_gc(const GcCycle& c);
   [[nodiscard]] bool selected(const GcCycle& c) const;
   RunState* current();
-  void add_marker(RunState& r, const TraceEvent& e);
+  void add_marker(RunState& r, std::string_view text, uint64_t line, int64_t wall_ns);
 
   AnalyzeOptions opts_;
   CycleSink cycles_;

@@ -57,6 +57,18 @@ bool token_starts(const Token& t, std::string_view s) {
   }
 }
 
+
+// Whether `line` may be a whole program line written while a runtime line
+// waits for its last piece. A weak start of a runtime line (`gc31.x` inside
+// the program's text) may be: a runtime line that has surely begun may not,
+// as the runtime prints one line at a time.
+bool may_come_between(const InputLine& line, const LineParse& p) {
+  if (!line.terminated || looks_like_runtime_tail(line.text)) return false;
+  return p.kind == LineKind::kProgram || (p.kind == LineKind::kPartial && !p.strong);
+}
+
+}  // namespace
+
 uint64_t signature_of(std::string_view text) {
   uint64_t h = 1469598103934665603ull;
   size_t n = 0;
@@ -73,17 +85,6 @@ uint64_t signature_of(std::string_view text) {
   }
   return n < 6 ? 0 : h;  // too short to say anything
 }
-
-// Whether `line` may be a whole program line written while a runtime line
-// waits for its last piece. A weak start of a runtime line (`gc31.x` inside
-// the program's text) may be: a runtime line that has surely begun may not,
-// as the runtime prints one line at a time.
-bool may_come_between(const InputLine& line, const LineParse& p) {
-  if (!line.terminated || looks_like_runtime_tail(line.text)) return false;
-  return p.kind == LineKind::kProgram || (p.kind == LineKind::kPartial && !p.strong);
-}
-
-}  // namespace
 
 // One search over the held lines.
 struct StitchSearch {
@@ -291,8 +292,9 @@ void LineStitcher::note_gc(uint32_t gc) {
   recent_gc_next_ = (recent_gc_next_ + 1) % std::size(recent_gc_);
 }
 
-void LineStitcher::learn_signature(std::string_view text) {
-  const uint64_t sig = signature_of(text);
+void LineStitcher::learn_signature(std::string_view text) { learn_signature(signature_of(text)); }
+
+void LineStitcher::learn_signature(uint64_t sig) {
   if (sig == 0) return;
   for (auto& [h, hits] : signatures_) {
     if (h == sig) {

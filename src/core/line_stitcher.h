@@ -69,6 +69,11 @@ struct StitchStats {
   uint64_t truncated = 0;        ///< a runtime line cut off at the end of input
 };
 
+/// The shape of a program line's first 14 bytes (digits and letters folded),
+/// 0 when it is too short to say anything: how the stitcher learns which lines
+/// are the program's own.
+uint64_t signature_of(std::string_view text);
+
 /// Streams lines in and events out; holds back at most `max_lookahead` lines.
 class LineStitcher {
  public:
@@ -98,6 +103,12 @@ class LineStitcher {
   }
   /// Records that the gc line of cycle `gc` was handed on by the caller.
   void passed_on_gc(uint32_t gc) { note_gc(gc); }
+  /// Whether push() would pass a program line straight on as one line of
+  /// program output: nothing is held and it is no piece of a runtime line
+  /// (`runtime_tail` is looks_like_runtime_tail of its text). The caller may then
+  /// hand it on itself, after passed_on_program(signature_of(text)).
+  [[nodiscard]] bool passes_program(bool runtime_tail) const { return !runtime_tail && !holding(); }
+  void passed_on_program(uint64_t signature) { learn_signature(signature); }
 
  private:
   struct Held {
@@ -119,6 +130,7 @@ class LineStitcher {
   [[nodiscard]] bool ends_window(const LineParse& p) const;
   void note_gc(uint32_t gc);
   void learn_signature(std::string_view text);
+  void learn_signature(uint64_t signature);
   [[nodiscard]] int signature_score(std::string_view text) const;
 
   EventSink sink_;

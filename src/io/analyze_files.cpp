@@ -12,8 +12,10 @@
 #include <algorithm>
 #include <thread>
 
+#include "core/line_stitcher.h"
 #include "core/log_wrapper.h"
 #include "core/trace_line_fast.h"
+#include "core/trace_line_parser.h"
 #include "gcsight/version.h"
 
 namespace gcsight {
@@ -82,6 +84,16 @@ bool pass_whole(LineStitcher& stitcher, Analyzer& analyzer, const InputLine& in,
   return true;
 }
 
+// The same for a whole line of program output; `runtime_tail` and `signature`
+// are looks_like_runtime_tail and signature_of its text.
+bool pass_program(LineStitcher& stitcher, Analyzer& analyzer, const InputLine& in, bool runtime_tail,
+                  uint64_t signature) {
+  if (!stitcher.passes_program(runtime_tail)) return false;
+  stitcher.passed_on_program(signature);
+  analyzer.on_program_line(in.text, in.number, in.wall_ns);
+  return true;
+}
+
 bool analyze_chunked(ChunkedReader& chunks, const std::string& name, Analyzer& analyzer, int default_year,
                      std::string* error) {
   analyzer.begin_input(name);
@@ -112,6 +124,7 @@ bool analyze_chunked(ChunkedReader& chunks, const std::string& name, Analyzer& a
                                        gc ? &chunk->gcs[l.record] : nullptr, scav ? &chunk->scavs[l.record] : nullptr)) {
           continue;
         }
+        if (l.kind == LineKind::kProgram && pass_program(stitcher, analyzer, in, l.runtime_tail, l.signature)) continue;
         LineParse& parse = parses.slot(l.kind, l.begin, l.end);
         if (l.kind == LineKind::kGc || l.kind == LineKind::kGcLegacy) parse.gc = chunk->gcs[l.record];
         if (l.kind == LineKind::kScav) parse.scav = chunk->scavs[l.record];
@@ -152,6 +165,10 @@ bool analyze_reader(LineReader& reader, Analyzer& analyzer, int default_year, st
       const InputLine in{u.payload, u.first_line, u.has_time ? u.wall_ns : 0, line.terminated};
       if (LineParse* p = parses.common(u.payload)) {
         if (pass_whole(stitcher, analyzer, in, p->kind, p->begin, p->end, &p->gc, &p->scav)) continue;
+        if (p->kind == LineKind::kProgram && !stitcher.holding() &&
+            pass_program(stitcher, analyzer, in, looks_like_runtime_tail(in.text), signature_of(in.text))) {
+          continue;
+        }
         stitcher.push(in, *p);
       } else {
         stitcher.push(in);

@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/line_stitcher.h"
 #include "core/trace_line_fast.h"
 
 namespace gcsight {
@@ -76,6 +77,11 @@ void add_line(ParsedChunk& chunk, size_t offset, size_t length, bool terminated)
       chunk.next_scav() = p.scav;
       l.record = static_cast<uint32_t>(chunk.scav_count++);
     }
+  }
+  if (l.kind == LineKind::kProgram) {
+    // Worked out here, on a worker, for the consumer's fast lane.
+    l.runtime_tail = looks_like_runtime_tail(text);
+    l.signature = signature_of(text);
   }
   chunk.lines.push_back(l);
 }

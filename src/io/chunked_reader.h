@@ -37,6 +37,8 @@ struct ChunkLine {
   uint32_t record = 0;  ///< index into ParsedChunk::gcs (kGc, kGcLegacy) or ::scavs (kScav)
   LineKind kind = LineKind::kPartial;  ///< kPartial: not settled here; the consumer parses the line
   bool terminated = true;
+  bool runtime_tail = false;  ///< kProgram: looks_like_runtime_tail of the text
+  uint64_t signature = 0;     ///< kProgram: signature_of the text
 };
 
 /// The lines of one chunk, in order.
