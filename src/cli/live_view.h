@@ -38,6 +38,8 @@ class LiveTerminal {
   bool take_resize();
   /// Bytes typed since the last call (never blocks).
   std::string read_input();
+  /// The descriptor keys come from, to wait on (-1: none).
+  [[nodiscard]] int input_fd() const { return in_fd_; }
   /// Draws `lines` from the top-left corner, each line's rest cleared.
   void draw(const std::vector<std::string>& lines);
 

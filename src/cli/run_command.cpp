@@ -269,8 +269,14 @@ int run_run(const RunArgs& a) {
   SamplerOptions sopts;
   sopts.tree = a.tree;
   ChildCallbacks cb;
-  // The dashboard answers keys on the ticks: at least ten a second; samples keep --interval.
+  // The dashboard is redrawn on the ticks (at least ten a second; samples keep
+  // --interval) and answers a key as it is typed: the terminal is waited on with
+  // the program's pipes. Without --live nothing changes.
   cb.tick_ns = dashboard ? std::min<int64_t>(a.interval_ns, 100'000'000) : a.interval_ns;
+  if (dashboard) {
+    cb.wake_fd = terminal->input_fd();
+    cb.on_wake = poll_dashboard;
+  }
   int64_t next_sample = a.interval_ns;
   cb.on_stdout = [&](std::string_view d, int64_t t) {
     pass_through(STDOUT_FILENO, d);
