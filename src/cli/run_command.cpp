@@ -260,7 +260,13 @@ int run_run(const RunArgs& a) {
   };
   publish(0);
   auto snapshot = [&] { return session.live(); };
-  auto findings = [&] { return session.live_findings(); };
+  // The run's trace findings and the process's memory findings, as they stand.
+  auto findings = [&] {
+    std::vector<Finding> f = session.live_findings();
+    std::vector<Finding> m = session.live_memory_findings();
+    f.insert(f.end(), std::make_move_iterator(m.begin()), std::make_move_iterator(m.end()));
+    return f;
+  };
   int child_pid = -1;
   auto poll_dashboard = [&](int64_t t) {
     if (dashboard && dashboard->poll(t, snapshot, findings) && child_pid > 0) kill(child_pid, SIGTERM);
