@@ -73,7 +73,7 @@ constexpr int kFatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGINT, SIGT
 
 }  // namespace
 
-std::unique_ptr<LiveTerminal> LiveTerminal::open(std::string* err) {
+std::unique_ptr<LiveTerminal> LiveTerminal::open(std::string* err, bool keys_from_stdin) {
   if (isatty(STDOUT_FILENO) != 1) {
     *err = "standard output is not a terminal";
     return nullptr;
@@ -82,7 +82,7 @@ std::unique_ptr<LiveTerminal> LiveTerminal::open(std::string* err) {
   // Keys come from the controlling terminal, so standard input may be redirected.
   t->in_fd_ = ::open("/dev/tty", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   t->own_in_fd_ = t->in_fd_ >= 0;
-  if (t->in_fd_ < 0 && isatty(STDIN_FILENO) == 1) t->in_fd_ = STDIN_FILENO;
+  if (t->in_fd_ < 0 && keys_from_stdin && isatty(STDIN_FILENO) == 1) t->in_fd_ = STDIN_FILENO;
   g_tty = t->in_fd_ >= 0 ? t->in_fd_ : STDOUT_FILENO;
   if (tcgetattr(g_tty, &g_saved) != 0) {
     *err = std::string("cannot read the terminal's modes: ") + std::strerror(errno);
@@ -156,8 +156,21 @@ void LiveTerminal::draw(const std::vector<std::string>& lines) {
   write_all(STDOUT_FILENO, frame);
 }
 
-LiveDashboard::LiveDashboard(std::string title, LiveTerminal& terminal, ChartGlyphs glyphs)
-    : title_(std::move(title)), terminal_(terminal), glyphs_(glyphs) {}
+LiveDashboard::LiveDashboard(std::string title, LiveTerminal& terminal, ChartGlyphs glyphs, bool clock_from_cycles)
+    : title_(terminal_safe(title)), terminal_(terminal), glyphs_(glyphs), clock_from_cycles_(clock_from_cycles) {}
+
+void LiveDashboard::reset_history() {
+  cycles_.clear();
+  cycles_next_ = 0;
+  pauses_ = RecentPauses{};
+  latest_cycle_ns_ = 0;
+  dirty_ = true;
+}
+
+void LiveDashboard::set_notice(std::string text) {
+  notice_ = terminal_safe(text);
+  dirty_ = true;
+}
 
 void LiveDashboard::on_output(std::string_view bytes) {
   output_.feed(bytes);
@@ -174,6 +187,7 @@ void LiveDashboard::on_cycle(const GcCycle& c, int64_t t_ns) {
     cycles_[cycles_next_] = p;
     cycles_next_ = (cycles_next_ + 1) % kHistory;
   }
+  latest_cycle_ns_ = std::max(latest_cycle_ns_, t_ns);
   dirty_ = true;
 }
 
@@ -284,9 +298,13 @@ void LiveDashboard::redraw(int64_t t_ns, const std::function<LiveSnapshot()>& sn
   }
   f.findings = findings_;
 
-  // Windows over the cycles read in the last kWindowNs.
-  const int64_t window_from = std::max<int64_t>(0, t_ns - kWindowNs);
-  f.window_ns = t_ns - window_from;
+  // Windows over the cycles of the last kWindowNs, up to now or to the latest cycle.
+  const int64_t now = clock_from_cycles_ ? latest_cycle_ns_ : t_ns;
+  f.clock_from_cycles = clock_from_cycles_;
+  f.notice = notice_;
+  f.pane_title = pane_title_;
+  const int64_t window_from = std::max<int64_t>(0, now - kWindowNs);
+  f.window_ns = now - window_from;
   uint64_t in_window = 0, gc_cpu = 0, procs = 1;
   for (const CyclePoint& p : cycles_) {
     if (p.t_ns < window_from) continue;
@@ -302,8 +320,8 @@ void LiveDashboard::redraw(int64_t t_ns, const std::function<LiveSnapshot()>& sn
   }
 
   // Charts: the rings in time order.
-  f.chart_to_ns = t_ns;
-  f.chart_from_ns = std::max<int64_t>(0, t_ns - kChartSpanNs);
+  f.chart_to_ns = now;
+  f.chart_from_ns = std::max<int64_t>(0, now - kChartSpanNs);
   for (size_t i = 0; i < cycles_.size(); ++i) {
     const CyclePoint& p = cycles_[(cycles_next_ + i) % cycles_.size()];
     if (p.t_ns < f.chart_from_ns) continue;
@@ -316,7 +334,7 @@ void LiveDashboard::redraw(int64_t t_ns, const std::function<LiveSnapshot()>& sn
     if (p.first >= f.chart_from_ns) f.rss.points.push_back(p);
   }
   // Start the charts at the oldest point held, so a short history fills the width.
-  int64_t oldest = t_ns;
+  int64_t oldest = now;
   if (!f.heap_live.points.empty()) oldest = std::min(oldest, f.heap_live.points.front().first);
   if (!f.rss.points.empty()) oldest = std::min(oldest, f.rss.points.front().first);
   f.chart_from_ns = std::max(f.chart_from_ns, oldest);

@@ -1,8 +1,8 @@
-// The terminal side of `gcsight run --live`: the controlling terminal in
-// dashboard mode (alternate screen, hidden cursor, keys read without echo),
-// restored on every way out, and the dashboard's state (the program's output,
-// a bounded recent history, pause and scroll) turned into frames drawn by
-// render/render_live at most four times a second.
+// The terminal side of `gcsight run --live` and `gcsight watch --live`: the
+// controlling terminal in dashboard mode (alternate screen, hidden cursor,
+// keys read without echo), restored on every way out, and the dashboard's
+// state (the program's output, a bounded recent history, pause and scroll)
+// turned into frames drawn by render/render_live at most four times a second.
 #pragma once
 
 #include <cstdint>
@@ -25,7 +25,9 @@ namespace gcsight {
 class LiveTerminal {
  public:
   /// Enters dashboard mode; nullptr (and why in `err`) when standard output is not a terminal.
-  static std::unique_ptr<LiveTerminal> open(std::string* err);
+  /// Keys come from /dev/tty; only with `keys_from_stdin` may standard input stand in
+  /// for it (never when standard input is what is being read).
+  static std::unique_ptr<LiveTerminal> open(std::string* err, bool keys_from_stdin = true);
   ~LiveTerminal();
   LiveTerminal(const LiveTerminal&) = delete;
   LiveTerminal& operator=(const LiveTerminal&) = delete;
@@ -38,6 +40,8 @@ class LiveTerminal {
   bool take_resize();
   /// Bytes typed since the last call (never blocks).
   std::string read_input();
+  /// The descriptor keys come from, to wait on (-1: none).
+  [[nodiscard]] int input_fd() const { return in_fd_; }
   /// Draws `lines` from the top-left corner, each line's rest cleared.
   void draw(const std::vector<std::string>& lines);
 
@@ -51,12 +55,21 @@ class LiveTerminal {
 /// The dashboard's state between frames.
 class LiveDashboard {
  public:
-  LiveDashboard(std::string title, LiveTerminal& terminal, ChartGlyphs glyphs);
+  /// `clock_from_cycles`: the windows and charts end at the latest cycle's time
+  /// instead of the time of the frame (`watch`, whose cycles carry the trace's own
+  /// clock: a log read from its start must not look like all its cycles just happened).
+  LiveDashboard(std::string title, LiveTerminal& terminal, ChartGlyphs glyphs, bool clock_from_cycles = false);
 
   /// Output of the program (stdout, and stderr that is not the runtime's).
   void on_output(std::string_view bytes);
-  /// A gc cycle, read at `t_ns` since launch.
+  /// A gc cycle at `t_ns` (since launch, or on the trace's clock).
   void on_cycle(const GcCycle& c, int64_t t_ns);
+  /// Forgets the cycle history and the pause window (a new run began: its clock starts again).
+  void reset_history();
+  /// A message of gcsight's own (a rotation, a truncation), shown until the next one.
+  void set_notice(std::string text);
+  /// What the output pane holds ("program output" unless told otherwise).
+  void set_pane_title(std::string title) { pane_title_ = std::move(title); }
   /// A /proc sample at `t_ns` since launch.
   void on_sample(int64_t t_ns, std::optional<uint64_t> rss);
   /// Reads keys, follows resizes and redraws if one is due. Returns true the
@@ -79,6 +92,10 @@ class LiveDashboard {
   std::string title_;
   LiveTerminal& terminal_;
   ChartGlyphs glyphs_;
+  bool clock_from_cycles_ = false;
+  int64_t latest_cycle_ns_ = 0;
+  std::string notice_;
+  std::string pane_title_ = "program output";
   OutputPane output_;
   RecentPauses pauses_;
   std::vector<CyclePoint> cycles_;  // ring of the latest kHistory

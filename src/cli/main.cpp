@@ -240,6 +240,7 @@ int main(int argc, char** argv) {
 
   gcsight::WatchArgs wa;
   double watch_interval = 1.0, watch_poll = 0.1;
+  std::string watch_charts = "auto";
   auto* watch = app.add_subcommand("watch", "Follow a growing trace log (as tail -F: rotation and truncation "
                                             "handled) and report each cycle as it comes");
   watch->add_option("input", wa.input, "The trace log to follow, or - for stdin")->required();
@@ -251,6 +252,10 @@ int main(int argc, char** argv) {
   watch->add_flag("--from-end", wa.from_end, "Start at the file's current end instead of its start");
   watch->add_option("--metrics-listen", wa.metrics_listen,
                     "Serve Prometheus metrics at http://HOST:PORT/metrics (use 127.0.0.1 unless others must reach it)");
+  watch->add_flag("--live", wa.live, "Full-screen dashboard instead of status lines (needs a terminal; keys: "
+                                     "p pause, q quit, up/down or k/j scroll the log's other lines)");
+  watch->add_option("--charts", watch_charts, "The dashboard's charts: auto, unicode, ascii or off")
+      ->check(CLI::IsMember({"auto", "unicode", "ascii", "off"}));
   watch->add_option("--poll", watch_poll, "Seconds between checks of the file for growth")
       ->check(CLI::Range(0.001, 60.0))
       ->group("");
@@ -277,6 +282,7 @@ int main(int argc, char** argv) {
   if (watch->parsed()) {
     wa.interval_ns = static_cast<int64_t>(watch_interval * 1e9);
     wa.poll_ns = static_cast<int64_t>(watch_poll * 1e9);
+    wa.charts = *charts_mode(watch_charts);
     return gcsight::run_watch(wa);
   }
   if (compare->parsed()) {

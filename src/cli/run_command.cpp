@@ -260,7 +260,13 @@ int run_run(const RunArgs& a) {
   };
   publish(0);
   auto snapshot = [&] { return session.live(); };
-  auto findings = [&] { return session.live_findings(); };
+  // The run's trace findings and the process's memory findings, as they stand.
+  auto findings = [&] {
+    std::vector<Finding> f = session.live_findings();
+    std::vector<Finding> m = session.live_memory_findings();
+    f.insert(f.end(), std::make_move_iterator(m.begin()), std::make_move_iterator(m.end()));
+    return f;
+  };
   int child_pid = -1;
   auto poll_dashboard = [&](int64_t t) {
     if (dashboard && dashboard->poll(t, snapshot, findings) && child_pid > 0) kill(child_pid, SIGTERM);
@@ -269,8 +275,14 @@ int run_run(const RunArgs& a) {
   SamplerOptions sopts;
   sopts.tree = a.tree;
   ChildCallbacks cb;
-  // The dashboard answers keys on the ticks: at least ten a second; samples keep --interval.
+  // The dashboard is redrawn on the ticks (at least ten a second; samples keep
+  // --interval) and answers a key as it is typed: the terminal is waited on with
+  // the program's pipes. Without --live nothing changes.
   cb.tick_ns = dashboard ? std::min<int64_t>(a.interval_ns, 100'000'000) : a.interval_ns;
+  if (dashboard) {
+    cb.wake_fd = terminal->input_fd();
+    cb.on_wake = poll_dashboard;
+  }
   int64_t next_sample = a.interval_ns;
   cb.on_stdout = [&](std::string_view d, int64_t t) {
     pass_through(STDOUT_FILENO, d);

@@ -9,18 +9,30 @@
 // SIGINT and SIGTERM end the loop between two polls, so the line being
 // processed is finished; then held-back lines are flushed and a final status
 // or summary (final: true) is written.
+//
+// With --live the status lines give way to the dashboard of `run --live`
+// (cli/live_view): the cycles go to its history on the trace's own clock (the
+// `@` time plus the phases), so a log read from its start shows its real
+// rates, and the log's other lines (the program output interleaved in it) fill
+// the output pane. Keys come from /dev/tty, never from standard input, which
+// may be the log. The wait between polls includes the terminal, so a key is
+// answered at once; q ends watch as SIGINT does. gcsight's own notes (a
+// rotation) are shown in the dashboard and said again on stderr at the end.
 #include "cli/watch_command.h"
 
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <iostream>
 #include <memory>
+#include <vector>
 
 #include "cli/exit_codes.h"
+#include "cli/live_view.h"
 #include "core/analyzer.h"
 #include "core/log_wrapper.h"
 #include "core/recent_pauses.h"
@@ -62,6 +74,10 @@ int current_year() {
 
 int run_watch(const WatchArgs& a) {
   const bool json = a.format == "json";
+  if (a.live && json) {
+    std::cerr << "gcsight: watch: --live and --format json both write to standard output; choose one\n";
+    return kExitUsage;
+  }
   std::string err;
   auto follower = FileFollower::open(a.input, a.from_end, &err);
   if (!follower) {
@@ -77,17 +93,46 @@ int run_watch(const WatchArgs& a) {
       return kExitUsage;
     }
   }
+  std::unique_ptr<LiveTerminal> terminal;
+  std::unique_ptr<LiveDashboard> dashboard;
+  if (a.live) {
+    // Standard input may be the log itself: keys only from /dev/tty then.
+    terminal = LiveTerminal::open(&err, a.input != "-");
+    if (terminal) {
+      dashboard = std::make_unique<LiveDashboard>("watch " + (a.input == "-" ? std::string("<stdin>") : a.input),
+                                                  *terminal, chart_glyphs(a.charts), true);
+      dashboard->set_pane_title("the log's other lines");
+    } else {
+      std::cerr << "gcsight: --live: " << err << "; running as a plain watch\n";
+    }
+  }
+  // After the terminal's handlers: SIGINT and SIGTERM end watch as usual, and
+  // the dashboard's destructor restores the screen.
   g_stop = 0;
   install_stop_handlers();
 
+  const int64_t started = monotonic_ns();
   RecentPauses pauses;
   uint32_t last_run = 0;
+  uint32_t dashboard_run = UINT32_MAX;
   bool changed = true;
   Analyzer analyzer({}, [&](uint32_t run, const GcCycle& c) {
     last_run = run;
     pauses.add(c.stw_ns());
     changed = true;
     if (json) out(ndjson_cycle(run, c));
+    if (dashboard) {
+      if (run != dashboard_run) {
+        dashboard->reset_history();  // a restarted process: its clock starts again
+        dashboard_run = run;
+      }
+      // The trace's clock: the cycle's end since its process started (Go <= 1.4
+      // lines have no time: when they were read).
+      const int64_t t = c.has(kGcHasTime)
+                            ? c.start_ns + static_cast<int64_t>(c.clock_ns[0] + c.clock_ns[1] + c.clock_ns[2])
+                            : monotonic_ns() - started;
+      dashboard->on_cycle(c, t);
+    }
   });
   analyzer.begin_input(a.input == "-" ? "<stdin>" : a.input);
   UnwrapOptions uopts;
@@ -95,6 +140,13 @@ int run_watch(const WatchArgs& a) {
   LogUnwrapper unwrap(uopts);
   LineStitcher stitcher([&](const TraceEvent& e) {
     analyzer.on_event(e);
+    if (dashboard && (e.kind == EventKind::kProgram || e.kind == EventKind::kMalformed)) {
+      // The log's other lines, as `run` passes them through: text before a
+      // runtime line on the same line has no newline of its own.
+      dashboard->on_output(e.text);
+      const bool prefix = e.kind == EventKind::kProgram && e.role == TextRole::kPrefix;
+      if (!prefix && e.terminated) dashboard->on_output("\n");
+    }
     if (e.kind == EventKind::kScav) {
       changed = true;
       if (json) out(ndjson_scav(last_run, e.scav));
@@ -107,9 +159,17 @@ int run_watch(const WatchArgs& a) {
     last_terminated = terminated;
     if (unwrap.feed(text, number, u)) stitcher.push({u.payload, u.first_line, u.has_time ? u.wall_ns : 0, terminated});
   };
-  cb.note = [](const std::string& msg) { std::cerr << "gcsight: watch: " << msg << "\n"; };
+  std::vector<std::string> notes;  // said on the dashboard, and again on stderr once it is gone
+  cb.note = [&](const std::string& msg) {
+    if (!dashboard) {
+      std::cerr << "gcsight: watch: " << msg << "\n";
+      return;
+    }
+    dashboard->set_notice(msg);
+    if (notes.size() == 20) notes.erase(notes.begin());
+    notes.push_back(msg);
+  };
 
-  const int64_t started = monotonic_ns();
   auto status = [&](bool final) {
     WatchStatus s;
     s.live = analyzer.live();
@@ -128,44 +188,63 @@ int run_watch(const WatchArgs& a) {
     changed = false;
   };
 
+  auto snapshot = [&] {
+    LiveSnapshot l = analyzer.live();
+    l.lines = follower->lines();
+    return l;
+  };
+  auto findings = [&] { return analyzer.live_findings(); };
+
   int rc = kExitOk;
+  std::string read_error;
   int64_t next_status = started + a.interval_ns;
+  bool input_open = true;  // standard input has not ended
+  bool keys_open = dashboard != nullptr && terminal->input_fd() >= 0;
   publish(status(false));
   for (;;) {
-    const bool more = follower->poll(cb);
+    const bool more = !input_open || follower->poll(cb);
     const int64_t now = monotonic_ns();
     if (now >= next_status) {
       const WatchStatus s = status(false);
-      out(json ? ndjson_summary(s) : status_line(s));
+      if (!dashboard) out(json ? ndjson_summary(s) : status_line(s));
       publish(s);
       while (next_status <= now) next_status += a.interval_ns;
     } else if (changed && metrics) {
       publish(status(false));
     }
-    std::fflush(stdout);
-    if (!more) {
+    if (!dashboard) std::fflush(stdout);
+    if (!more && input_open) {
+      input_open = false;
       if (!follower->error().empty()) {
-        std::cerr << "gcsight: " << follower->error() << "\n";
+        read_error = follower->error();
         rc = kExitInput;
       }
-      break;
+      // The dashboard stays up, on what was read, until q or a signal.
+      if (!dashboard) break;
+      dashboard->set_notice(read_error.empty() ? "the input ended; q quits" : read_error + "; q quits");
     }
+    if (dashboard && dashboard->poll(now - started, snapshot, findings)) break;
     if (g_stop != 0) break;
-    const int64_t wait_ns = std::min(a.poll_ns, next_status - now);
-    if (follower->wait_fd() >= 0) {
-      pollfd p{follower->wait_fd(), POLLIN, 0};
-      ::poll(&p, 1, static_cast<int>(wait_ns / 1'000'000) + 1);
-    } else {
-      timespec ts{static_cast<time_t>(wait_ns / 1'000'000'000), static_cast<long>(wait_ns % 1'000'000'000)};
-      nanosleep(&ts, nullptr);
-    }
+    // Files are polled on a timer; standard input and the terminal are waited on.
+    int64_t wait_ns = std::min(a.poll_ns, next_status - now);
+    if (dashboard) wait_ns = std::min<int64_t>(wait_ns, 100'000'000);  // frames are due every 250 ms at most
+    pollfd fds[2] = {{input_open ? follower->wait_fd() : -1, POLLIN, 0}, {keys_open ? terminal->input_fd() : -1, POLLIN, 0}};
+    ::poll(fds, 2, static_cast<int>(std::max<int64_t>(wait_ns, 0) / 1'000'000) + 1);
+    if (fds[1].revents != 0 && (fds[1].revents & POLLIN) == 0) keys_open = false;  // hung up
     if (g_stop != 0) {
-      follower->poll(cb);  // what was written up to the signal
+      if (input_open) follower->poll(cb);  // what was written up to the signal
       break;
     }
   }
   while (unwrap.finish(u)) stitcher.push({u.payload, u.first_line, u.has_time ? u.wall_ns : 0, last_terminated});
   stitcher.finish();
+  if (dashboard) {
+    // The screen as it was; then what the dashboard said, and the final status.
+    dashboard.reset();
+    terminal.reset();
+    for (const std::string& n : notes) std::cerr << "gcsight: watch: " << n << "\n";
+  }
+  if (!read_error.empty()) std::cerr << "gcsight: " << read_error << "\n";
   const WatchStatus s = status(true);
   out(json ? ndjson_summary(s) : status_line(s));
   std::fflush(stdout);

@@ -361,9 +361,21 @@ void MemoryModel::finish(ProcessInfo& info) {
   info.samples = samples_;
   info.samples_missing = missing_;
   info.child_cpu_ns = cpu_ns_;
-  MemoryTimeline& m = info.memory;
-  m.points = points_;
-  m.step_ns = info.interval_ns * static_cast<int64_t>(thin_every_);
+  info.memory.points = points_;
+  info.memory.step_ns = info.interval_ns * static_cast<int64_t>(thin_every_);
+  fill_timeline(info.memory, info.gomemlimit);
+  if (have_peak_) {
+    info.rss_known = true;
+    info.rss_peak = peak_.rss;
+    info.rss_peak_ns = peak_.t_ns;
+    info.rss_last = last_.rss;
+    info.rss_last_ns = last_.t_ns;
+  }
+  add_findings(info, true);
+}
+
+// Everything of the timeline but its points (the caller's: they are large).
+void MemoryModel::fill_timeline(MemoryTimeline& m, const std::string& gomemlimit) const {
   m.have_peak = have_peak_;
   m.at_peak = peak_;
   m.at_end = last_;
@@ -375,19 +387,19 @@ void MemoryModel::finish(ProcessInfo& info) {
   m.cgroup_limit = cgroup_limit_;
   m.oom_kills = first_oom_kill_ && last_oom_kill_ ? clamp_sub(*last_oom_kill_, *first_oom_kill_) : 0;
   m.lazy_free_known = lazy_known_;
-  m.gomemlimit = parse_gomemlimit(info.gomemlimit).value_or(0);
+  m.gomemlimit = parse_gomemlimit(gomemlimit).value_or(0);
   m.trace_start_ns = first_offset_ns_ >= 0 ? first_offset_ns_ : have_offset_ ? offset_ns_ : -1;
-  if (have_peak_) {
-    info.rss_known = true;
-    info.rss_peak = peak_.rss;
-    info.rss_peak_ns = peak_.t_ns;
-    info.rss_last = last_.rss;
-    info.rss_last_ns = last_.t_ns;
-  }
-  add_findings(info);
 }
 
-void MemoryModel::add_findings(ProcessInfo& info) const {
+std::vector<Finding> MemoryModel::live_findings(const std::string& gomemlimit) const {
+  ProcessInfo info;
+  fill_timeline(info.memory, gomemlimit);
+  add_findings(info, false);
+  return std::move(info.findings);
+}
+
+// `ended`: the program has ended (the report); else it still runs (the live dashboard).
+void MemoryModel::add_findings(ProcessInfo& info, bool ended) const {
   const MemoryTimeline& m = info.memory;
   std::vector<Finding>& out = info.findings;
 
@@ -478,7 +490,9 @@ void MemoryModel::add_findings(ProcessInfo& info) const {
     if (c.reused || !c.have_r0 || c.r0 <= c.freed / 2) continue;
     if (best == nullptr || c.freed > best->freed) best = &c;
   }
-  const int64_t held_best = best == nullptr ? 0 : (best->fell ? best->fell_ns : last_sample_ns_) - best->t_ns;
+  // While the program runs, only the samples decomposed so far are known to have stayed up.
+  const int64_t known_until = ended ? last_sample_ns_ : last_.t_ns;
+  const int64_t held_best = best == nullptr ? 0 : (best->fell ? best->fell_ns : known_until) - best->t_ns;
   // Still held when the program ended, but too soon to say it was kept: nothing to report.
   if (best != nullptr && (best->fell || held_best >= opts_.retained_warn_ns)) {
     const Collection& c = *best;
@@ -500,8 +514,8 @@ void MemoryModel::add_findings(ProcessInfo& info) const {
       f.severity = Severity::kWarning;
       f.title = c.fell ? fmt::format("RSS stayed near {} for {} after {} collected the heap; not a leak",
                                      human_bytes(c.rss_max), human_duration(held), when)
-                       : fmt::format("RSS still {} at exit, {} after {} collected the heap; not a leak",
-                                     human_bytes(m.at_end.rss), human_duration(held), when);
+                       : fmt::format("RSS still {} {}, {} after {} collected the heap; not a leak",
+                                     human_bytes(m.at_end.rss), ended ? "at exit" : "now", human_duration(held), when);
       f.explanation = fmt::format(
           "{} found {} live of a {} heap: {} became free. RSS was {} at {} and stayed at or above half of that "
           "freed memory ({} at most) {}{}.{} Until then the runtime kept the freed pages for reuse rather than "
@@ -510,7 +524,7 @@ void MemoryModel::add_findings(ProcessInfo& info) const {
           human_duration(c.r0_ns), human_bytes(c.rss_max),
           c.fell ? fmt::format("until {}, when it fell to {} (and to {} by {})", human_duration(c.fell_ns),
                                human_bytes(c.rss_after), human_bytes(c.settled), human_duration(c.settled_ns))
-                 : "until the program ended",
+                 : ended ? "until the program ended" : "so far",
           fall_cause, scav);
       f.advice =
           "Nothing leaks: the memory is free inside the process and comes back on its own (Go 1.19-: within "

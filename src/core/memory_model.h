@@ -52,6 +52,10 @@ class MemoryModel {
   /// the latest decomposed point (decomposition waits for the cycle after a
   /// sample, so it lags), CPU time and sample counts.
   void live(LiveSnapshot& s) const;
+  /// The memory findings as they stand, while the program runs: those of finish()
+  /// from the samples decomposed so far (a sample waits for the next cycle), worded
+  /// for a program still running. `gomemlimit` is the program's GOMEMLIMIT setting.
+  [[nodiscard]] std::vector<Finding> live_findings(const std::string& gomemlimit) const;
 
  private:
   struct Cycle {
@@ -87,7 +91,8 @@ class MemoryModel {
   void finalize(const Pending& p, const Cycle* next);
   void keep(const RssBreakdown& b);
   void watch_collections(const RssBreakdown& b);
-  void add_findings(ProcessInfo& info) const;
+  void fill_timeline(MemoryTimeline& m, const std::string& gomemlimit) const;
+  void add_findings(ProcessInfo& info, bool ended) const;
 
   int64_t launch_wall_ns_;
   MemoryModelOptions opts_;

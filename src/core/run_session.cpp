@@ -197,6 +197,8 @@ LiveSnapshot RunSession::live() const {
 
 std::vector<Finding> RunSession::live_findings() const { return analyzer_.live_findings(); }
 
+std::vector<Finding> RunSession::live_memory_findings() const { return memory_.live_findings(info_.gomemlimit); }
+
 uint64_t RunSession::live_gc_lines() const { return analyzer_.gc_lines(); }
 
 Report RunSession::finish(const RunExit& exit) {

@@ -58,6 +58,9 @@ class RunSession {
   [[nodiscard]] LiveSnapshot live() const;
   /// The trace findings of the run begun last, so far (Analyzer::live_findings).
   [[nodiscard]] std::vector<Finding> live_findings() const;
+  /// The memory findings so far (MemoryModel::live_findings): RSS retained or
+  /// returned after a collection, growth outside the Go heap, a limit close by, the peak.
+  [[nodiscard]] std::vector<Finding> live_memory_findings() const;
   /// Gc lines read so far (cheap: tells whether live() has changed).
   [[nodiscard]] uint64_t live_gc_lines() const;
   /// The whole report, once the program has ended.

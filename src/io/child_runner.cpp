@@ -170,6 +170,7 @@ ChildExit run_child(const ChildSpec& spec, const ChildCallbacks& cb) {
 
   std::array<char, 1 << 16> buf{};
   bool out_open = true, err_open = true, reaped = false;
+  bool wake_open = cb.wake_fd >= 0;
   int wstatus = 0;
   rusage usage{};
   int64_t next_tick = cb.tick_ns > 0 ? cb.tick_ns : -1;
@@ -196,11 +197,17 @@ ChildExit run_child(const ChildSpec& spec, const ChildCallbacks& cb) {
     if (next_tick >= 0) timeout_ms = static_cast<int>(std::max<int64_t>(0, (next_tick - now + 999'999) / 1'000'000));
     // Once the child is gone, do not wait for pipes held open by its own children forever.
     if (reaped) timeout_ms = timeout_ms < 0 ? 200 : std::min(timeout_ms, 200);
-    pollfd fds[3] = {{out_open ? out[0] : -1, POLLIN, 0}, {err_open ? err[0] : -1, POLLIN, 0},
-                     {guard.pipe_fds[0], POLLIN, 0}};
-    const int r = poll(fds, 3, timeout_ms);
+    pollfd fds[4] = {{out_open ? out[0] : -1, POLLIN, 0}, {err_open ? err[0] : -1, POLLIN, 0},
+                     {guard.pipe_fds[0], POLLIN, 0}, {wake_open ? cb.wake_fd : -1, POLLIN, 0}};
+    const int r = poll(fds, 4, timeout_ms);
     if (r < 0 && errno != EINTR) break;
+    if (r < 0 && cb.on_wake && wake_open) cb.on_wake(monotonic_ns() - t0);  // a resize, say
     if (r > 0) {
+      if (fds[3].revents & POLLIN) {
+        if (cb.on_wake) cb.on_wake(monotonic_ns() - t0);
+      } else if (fds[3].revents != 0) {
+        wake_open = false;  // hung up: it would wake every poll
+      }
       // Read stderr first: the trace is there, and the order within each stream is what matters.
       if (fds[1].revents != 0) drain(err[0], err_open, cb.on_stderr);
       if (fds[0].revents != 0) drain(out[0], out_open, cb.on_stdout);

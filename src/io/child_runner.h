@@ -28,6 +28,11 @@ struct ChildCallbacks {
   std::function<void(int64_t t_ns)> on_tick;  ///< every tick_ns while the child runs
   int64_t tick_ns = 100'000'000;
   std::function<void(int pid)> on_start;      ///< once the child exists
+  /// Another descriptor to wait on (the live dashboard's terminal), or -1: on_wake
+  /// is called when it is readable, and when a signal (a resize) ends the wait. It
+  /// is no longer waited on once it hangs up.
+  int wake_fd = -1;
+  std::function<void(int64_t t_ns)> on_wake;
 };
 
 /// How the child ended.

@@ -50,15 +50,31 @@ std::unique_ptr<FileFollower> FileFollower::open(const std::string& path, bool f
   f->dev_ = st.st_dev;
   f->ino_ = st.st_ino;
   if (from_end && st.st_size > 0) {
-    // Start at the next line start: the byte before the end tells whether the end is one.
-    char last = '\n';
-    if (pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n') f->skip_to_newline_ = true;
-    f->offset_ = lseek(fd, 0, SEEK_END);
+    StreamDecoder probe;
+    char head[6];
+    const ssize_t n = pread(fd, head, sizeof head, 0);
+    std::string err;
+    bool compressed = false;
+    if (n > 0 && probe.feed(std::string_view(head, static_cast<size_t>(n)), [](std::string_view) {}, &err)) {
+      compressed = probe.kind() == StreamDecoder::Kind::kGzip || probe.kind() == StreamDecoder::Kind::kZstd;
+    }
+    if (compressed) {
+      // A compressed stream cannot be entered in the middle: what the file holds
+      // is decoded and dropped on the first poll, and lines start after it.
+      f->discarding_ = true;
+    } else {
+      // Start at the next line start: the byte before the end tells whether the end is one.
+      char last = '\n';
+      if (pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n') f->skip_to_newline_ = true;
+      f->offset_ = lseek(fd, 0, SEEK_END);
+      f->decoder_.assume_plain();  // its first bytes said so; the bytes from here are not a file's start
+    }
   }
   return f;
 }
 
 void FileFollower::emit(std::string_view line, const FollowCallbacks& cb, bool terminated) {
+  if (discarding_) return;
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   ++lines_;
   cb.line(line, lines_, terminated);
@@ -115,7 +131,12 @@ bool FileFollower::drain(const FollowCallbacks& cb, bool* eof) {
     }
     offset_ += n;
     bytes_ += static_cast<uint64_t>(n);
-    take(std::string_view(block_.get(), static_cast<size_t>(n)), cb);
+    std::string err;
+    if (!decoder_.feed(std::string_view(block_.get(), static_cast<size_t>(n)),
+                       [&](std::string_view d) { take(d, cb); }, &err)) {
+      error_ = "cannot read '" + path_ + "': " + err;
+      return false;
+    }
     // A pipe is read once per wakeup; a file to its end.
     if (is_stdin_) return true;
   }
@@ -124,8 +145,25 @@ bool FileFollower::drain(const FollowCallbacks& cb, bool* eof) {
 bool FileFollower::poll(const FollowCallbacks& cb) {
   bool eof = false;
   if (!drain(cb, &eof)) return false;
+  if (discarding_) {
+    // --from-end on a compressed file: lines start after what it held.
+    discarding_ = false;
+    if (!partial_.empty()) {
+      partial_.clear();
+      skip_to_newline_ = true;
+    }
+  }
   if (is_stdin_) {
-    if (eof) flush_partial(cb, false);
+    if (eof) {
+      // The end of a compressed stream must be the end of a member or frame.
+      std::string err;
+      const bool clean = decoder_.finish([&](std::string_view d) { take(d, cb); }, &err);
+      flush_partial(cb, false);
+      if (!clean) {
+        error_ = "cannot read '" + path_ + "': " + err;
+        return false;
+      }
+    }
     return !eof;
   }
   struct stat st {};
@@ -149,7 +187,12 @@ bool FileFollower::poll(const FollowCallbacks& cb) {
       close(nfd);
       return false;
     }
+    std::string cut;
+    if (!decoder_.finish([&](std::string_view d) { take(d, cb); }, &cut)) {
+      cb.note("'" + path_ + "': the replaced file ended inside its compressed data (" + cut + "); its last bytes were not read");
+    }
     flush_partial(cb);
+    decoder_.reset();
     close(fd_);
     fd_ = nfd;
     dev_ = nst.st_dev;
@@ -167,6 +210,7 @@ bool FileFollower::poll(const FollowCallbacks& cb) {
     if (!partial_.empty()) msg += " (an unfinished line of " + std::to_string(partial_.size()) + " bytes was dropped)";
     partial_.clear();
     skip_to_newline_ = skipping_long_ = false;
+    decoder_.reset();
     if (lseek(fd_, 0, SEEK_SET) < 0) {
       error_ = "cannot seek in '" + path_ + "': " + errno_text(errno);
       return false;

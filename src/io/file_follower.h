@@ -8,7 +8,14 @@
 // Lines are handed out whole (the bytes after the last newline wait for the
 // rest); a file's last unterminated line is handed out when the file is left
 // at a rotation. Memory is bounded: one read block and one partial line (cut
-// at 16 MiB, as LineReader does).
+// at 16 MiB, as LineReader does), and for a compressed file the decoder's
+// window and one output block.
+//
+// A gzip or zstd file (told by its first bytes, as everywhere in gcsight) is
+// decompressed as it is read, and followed all the same: a compressed stream
+// that is still being written is decoded as far as its bytes go. A file that
+// stops inside a gzip member or zstd frame is simply waited on; standard input
+// that ends there is an error ("truncated gzip stream"), as for `analyze`.
 #pragma once
 
 #include <sys/types.h>
@@ -18,6 +25,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+
+#include "io/stream_decoder.h"
 
 namespace gcsight {
 
@@ -48,6 +57,8 @@ class FileFollower {
   [[nodiscard]] uint64_t lines() const { return lines_; }
   /// Bytes read so far, over every file followed.
   [[nodiscard]] uint64_t bytes() const { return bytes_; }
+  /// The compression of the file being read (kUndecided until its first bytes arrive).
+  [[nodiscard]] StreamDecoder::Kind compression() const { return decoder_.kind(); }
   /// Rotations and truncations seen.
   [[nodiscard]] uint64_t rotations() const { return rotations_; }
   [[nodiscard]] uint64_t truncations() const { return truncations_; }
@@ -70,6 +81,8 @@ class FileFollower {
   bool skip_to_newline_ = false;  // --from-end started inside a line
   bool skipping_long_ = false;    // the rest of a line cut at the maximum
   bool missing_said_ = false;
+  StreamDecoder decoder_;
+  bool discarding_ = false;  // --from-end on a compressed file: decoding what it held, handing out nothing
   std::unique_ptr<char[]> block_;
   uint64_t lines_ = 0, bytes_ = 0, rotations_ = 0, truncations_ = 0;
   std::string error_;

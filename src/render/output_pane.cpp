@@ -6,6 +6,8 @@
 // UTF-8 (U+0080-U+009F), which some terminals obey, are dropped too.
 #include "render/output_pane.h"
 
+#include <algorithm>
+
 namespace gcsight {
 
 OutputPane::OutputPane(size_t max_lines) : max_lines_(max_lines == 0 ? 1 : max_lines) {
@@ -33,7 +35,7 @@ void OutputPane::put(char c) {
   }
   if (current_.size() >= kMaxLineBytes) return;
   current_.push_back(c);
-  if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++current_columns_;
+  ++current_columns_;  // only ASCII comes here
 }
 
 void OutputPane::feed(std::string_view bytes) {
@@ -73,10 +75,13 @@ void OutputPane::feed(std::string_view bytes) {
       if ((b & 0xC0) == 0x80) {
         utf8_.push_back(ch);
         if (--utf8_need_ == 0) {
-          // C1 controls (U+0080-U+009F, C2 80..C2 9F) are dropped.
-          const bool c1 = utf8_.size() == 2 && static_cast<unsigned char>(utf8_[0]) == 0xC2 &&
-                          static_cast<unsigned char>(utf8_[1]) < 0xA0;
-          if (!c1) {
+          // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
+          const Utf8Step step = decode_utf8(utf8_, 0);
+          if (!step.valid || step.length != utf8_.size()) {
+            put('?');
+          } else if (step.cp >= 0x80 && step.cp < 0xA0) {
+            // C1 controls (U+0080-U+009F) are dropped.
+          } else {
             if (restart_) {
               current_.clear();
               current_columns_ = 0;
@@ -84,7 +89,7 @@ void OutputPane::feed(std::string_view bytes) {
             }
             if (current_.size() + utf8_.size() <= kMaxLineBytes) {
               current_ += utf8_;
-              ++current_columns_;
+              current_columns_ += static_cast<size_t>(codepoint_columns(step.cp));
             }
           }
           utf8_.clear();
@@ -126,20 +131,11 @@ std::vector<std::string_view> OutputPane::lines() const {
   return out;
 }
 
-size_t display_columns(std::string_view text) {
-  size_t n = 0;
-  for (const char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-  return n;
-}
-
-std::string_view fit_columns(std::string_view text, size_t columns) {
-  size_t n = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
-    if (n == columns) return text.substr(0, i);
-    ++n;
-  }
-  return text;
+std::string terminal_safe(std::string_view text) {
+  OutputPane pane(1);
+  pane.feed(text);
+  const auto lines = pane.lines();
+  return lines.empty() ? std::string() : std::string(lines.back());
 }
 
 }  // namespace gcsight

@@ -3,7 +3,8 @@
 // DCS and the two-byte ones) and other control characters are dropped, so the
 // program cannot move the cursor, change colours or the title, or clear the
 // dashboard; a carriage return starts the line again (a progress bar shows its
-// latest state); a tab becomes spaces; bytes that are not UTF-8 become '?'.
+// latest state); a tab moves to the next multiple of 8 columns (wide
+// characters counted as two); bytes that are not UTF-8 become '?'.
 // Sequences split across writes are recognised all the same.
 #pragma once
 
@@ -12,6 +13,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "render/display_width.h"
 
 namespace gcsight {
 
@@ -47,9 +50,9 @@ class OutputPane {
   std::string utf8_;       ///< the code point being read
 };
 
-/// Display columns of `text` (UTF-8, one column per code point).
-size_t display_columns(std::string_view text);
-/// The longest prefix of `text` that fits `columns` display columns, whole code points only.
-std::string_view fit_columns(std::string_view text, size_t columns);
+/// `text` as one line the pane would show (controls and escape sequences dropped,
+/// bytes that are not UTF-8 as '?'): for text from outside, such as a command line
+/// or a file name, drawn in the dashboard's title.
+std::string terminal_safe(std::string_view text);
 
 }  // namespace gcsight

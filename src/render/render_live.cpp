@@ -10,7 +10,7 @@
 
 #include <algorithm>
 
-#include "render/output_pane.h"
+#include "render/display_width.h"
 #include "render/units_format.h"
 
 namespace gcsight {
@@ -18,7 +18,7 @@ namespace {
 
 constexpr size_t kMaxFindingRows = 4;
 constexpr size_t kChartLabel = 8;   // "live   " + space
-constexpr size_t kChartSuffix = 12; // " max 123 MiB"
+constexpr size_t kChartSuffix = 13; // " max 12.3 MiB"
 
 // Rows above the output pane's separator.
 std::vector<std::string> top_lines(const LiveFrame& f, size_t columns, ChartGlyphs glyphs) {
@@ -37,6 +37,7 @@ std::vector<std::string> top_lines(const LiveFrame& f, size_t columns, ChartGlyp
   const size_t used = display_columns(title);
   title += std::string(columns > used + right.size() ? columns - used - right.size() : 1, ' ') + right;
   out.push_back(std::move(title));
+  if (!f.notice.empty()) out.push_back("note: " + f.notice);
 
   if (l.have_run) {
     std::string heap = fmt::format("live heap {} | goal {} | cycles {}", format_bytes(r.heap_live.last),
@@ -49,7 +50,7 @@ std::vector<std::string> top_lines(const LiveFrame& f, size_t columns, ChartGlyp
                                     format_duration(static_cast<int64_t>(f.status.last_pause_ns)),
                                     format_duration(static_cast<int64_t>(f.status.window_p99_pause_ns)),
                                     f.status.window_cycles);
-    const std::string window = format_duration(f.window_ns);
+    const std::string window = format_duration(f.window_ns) + (f.clock_from_cycles ? " of the trace" : "");
     pause += " | GC CPU " + (f.window_gc_cpu >= 0 ? format_percent(f.window_gc_cpu) : std::string("-")) + " (last " + window + ")";
     if (r.gc_cpu_fraction >= 0) pause += ", " + format_percent(r.gc_cpu_fraction) + " whole run";
     out.push_back(std::move(pause));
@@ -59,7 +60,13 @@ std::vector<std::string> top_lines(const LiveFrame& f, size_t columns, ChartGlyp
   }
 
   if (!l.process) {
-    out.emplace_back();
+    // A followed log: what the trace says about memory; RSS is not in it.
+    std::string mem = "RSS unknown (not in the trace)";
+    if (r.stacks.present) mem += " | stacks " + format_bytes(r.stacks.last);
+    if (r.globals.present) mem += " | globals " + format_bytes(r.globals.last);
+    if (r.scavenger.released_now.present) mem += " | heap released " + format_bytes(r.scavenger.released_now.last);
+    if (r.scavenger.lines > 0) mem += " | scavenger returned " + format_bytes(r.scavenger.released_work_bytes);
+    out.push_back(std::move(mem));
   } else if (!l.rss) {
     out.push_back("RSS - (no sample yet)");
   } else if (l.parts_known) {
@@ -87,8 +94,9 @@ std::vector<std::string> top_lines(const LiveFrame& f, size_t columns, ChartGlyp
     chart("heap", f.heap_live, false);
     if (l.process) chart("RSS", f.rss, false);
     chart("pause", f.pauses, true);
-    out.push_back(fmt::format("{:<{}}last {} of history, one column per {}", "", kChartLabel,
+    out.push_back(fmt::format("{:<{}}last {} of {}, one column per {}", "", kChartLabel,
                               format_duration(f.chart_to_ns - f.chart_from_ns),
+                              f.clock_from_cycles ? "the trace" : "history",
                               format_duration((f.chart_to_ns - f.chart_from_ns) / static_cast<int64_t>(width))));
   }
 
@@ -148,7 +156,7 @@ std::vector<std::string> render_live(const LiveFrame& f, size_t columns, size_t 
   std::string sep;
   sep += rule;
   sep += rule;
-  sep += " program output ";
+  sep += " " + f.pane_title + " ";
   if (scroll > 0) sep += fmt::format("(lines {}-{} of {}, {} newer below) ", begin + 1, end, total, scroll);
   const size_t sep_cols = display_columns(sep);
   for (size_t c = sep_cols; c < columns; ++c) sep += rule;

@@ -1,4 +1,4 @@
-// The full-screen dashboard of `gcsight run --live` (and `watch --live`) as
+// The full-screen dashboard of `gcsight run --live` and `watch --live` as
 // plain lines: a LiveFrame (the figures, the recent history, the findings so
 // far and the program's output) and a terminal size in, exactly `rows` lines
 // out, none wider than `columns`. Pure, so it is tested at fixed sizes; the
@@ -33,6 +33,9 @@ struct LiveFrame {
   bool ended = false;                ///< the program has ended
   int exit_status = 0;
   bool quitting = false;             ///< q was pressed: waiting for the program to end
+  bool clock_from_cycles = false;    ///< windows and charts end at the latest cycle, on the trace's clock (watch)
+  std::string notice;                ///< gcsight's latest message (a rotation...), already made safe; "" none
+  std::string pane_title = "program output";  ///< what the output pane holds
 };
 
 /// Smallest size the dashboard draws at; below it one line says so.

@@ -1,7 +1,9 @@
-// End-to-end tests of `gcsight run --live` in a real terminal: tmux runs the
-// dashboard around a real Go program (tests/e2e/programs/gcprog) at a fixed
-// size, and the tests read the screen with `tmux capture-pane` and type keys
-// with `tmux send-keys`. Each test has its own tmux server (-L), so a user's
+// End-to-end tests of `gcsight run --live` and `gcsight watch --live` in a
+// real terminal: tmux runs the dashboard around a real Go program
+// (tests/e2e/programs/gcprog) or a log the test writes, at a fixed size, and
+// the tests read the screen with `tmux capture-pane`, type keys with
+// `tmux send-keys`, and ask whether the alternate screen is still on
+// (`#{alternate_on}`). Each test has its own tmux server (-L), so a user's
 // sessions are never touched. Skipped when tmux or the Go programs are missing.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -13,6 +15,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <csignal>
 #include <functional>
 #include <regex>
 #include <sstream>
@@ -80,9 +83,48 @@ class LiveE2E : public ::testing::Test {
   }
   // Starts `env gcsight run --live ARGS -- gcprog` in a 120x40 tmux session; its status goes to dir_/exit.
   void start(const std::string& env, const std::string& args) {
-    const std::string inner = "env " + env + " " + q(kBin) + " run --live " + args + " -- " + q(prog_.string()) +
-                              "; echo EXIT=$? > " + q((dir_ / "exit").string()) + "; sleep 30";
+    start_shell("env " + env + " " + q(kBin) + " run --live " + args + " -- " + q(prog_.string()));
+  }
+  // Runs `command` (a shell command line, with gcsight's pid in dir_/pid when it
+  // is started through exec_gcsight()) in the session; then its status goes to
+  // dir_/exit and the terminal's modes to dir_/stty.
+  void start_shell(const std::string& command) {
+    const std::string inner = command + "; echo EXIT=$? > " + q((dir_ / "exit").string()) + "; stty -a > " +
+                              q((dir_ / "stty").string()) + "; sleep 30";
     ASSERT_EQ(sh("tmux -L " + socket_ + " -f /dev/null new-session -d -x 120 -y 40 " + q(inner)), 0);
+  }
+  // `sh -c` that writes its pid and becomes gcsight with `args`.
+  std::string exec_gcsight(const std::string& args) {
+    // \$\$: expanded by `sh -c` itself (its pid, which exec hands to gcsight), not by the outer shell.
+    return "sh -c " + q_inner("echo \\$\\$ > " + (dir_ / "pid").string() + "; exec " + kBin + " " + args);
+  }
+  static std::string q_inner(const std::string& s) { return "\"" + s + "\""; }
+  pid_t gcsight_pid() {
+    const auto until = std::chrono::steady_clock::now() + 5s;
+    while (std::chrono::steady_clock::now() < until) {
+      const std::string p = slurp(dir_ / "pid");
+      if (!p.empty()) return static_cast<pid_t>(std::stol(p));
+      std::this_thread::sleep_for(50ms);
+    }
+    return -1;
+  }
+  std::string alternate_on() {
+    std::string a = capture("tmux -L " + socket_ + " display -p -t 0 '#{alternate_on}' 2>/dev/null");
+    while (!a.empty() && a.back() == '\n') a.pop_back();
+    return a;
+  }
+  // The terminal's modes after gcsight ended: canonical input and echo are back.
+  void expect_modes_restored() {
+    std::string modes;
+    const auto until = std::chrono::steady_clock::now() + 3s;
+    while (modes.empty() && std::chrono::steady_clock::now() < until) {
+      modes = slurp(dir_ / "stty");
+      std::this_thread::sleep_for(50ms);
+    }
+    ASSERT_FALSE(modes.empty());
+    EXPECT_EQ(modes.find("-icanon"), std::string::npos) << modes;
+    EXPECT_EQ(modes.find("-echo "), std::string::npos) << modes;
+    EXPECT_NE(modes.find("susp = ^Z"), std::string::npos) << modes;
   }
   std::string screen() { return capture("tmux -L " + socket_ + " capture-pane -p -t 0 2>/dev/null"); }
   void keys(const std::string& k) { sh("tmux -L " + socket_ + " send-keys -t 0 " + k); }
@@ -173,6 +215,113 @@ TEST_F(LiveE2E, WithoutATerminalItSaysSoAndRunsPlain) {
   const std::string e = slurp(err);
   EXPECT_NE(e.find("--live: standard output is not a terminal"), std::string::npos) << e;
   EXPECT_EQ(slurp(out).rfind("out 000001 ", 0), 0u);
+}
+
+// A log for `watch`: the first `lines` lines of a real capture (gc lines with
+// the program's own lines between them).
+std::string capture_lines(size_t from, size_t to) {
+  std::ifstream f(fs::path(GCSIGHT_TEST_DATA) / "corpus/go1.23.5/churn-gogc100/combined.log");
+  std::string out, line;
+  for (size_t i = 0; std::getline(f, line) && i < to; ++i) {
+    if (i >= from) out += line + "\n";
+  }
+  return out;
+}
+
+void append_to(const fs::path& p, const std::string& data) { std::ofstream(p, std::ios::app) << data; }
+
+TEST_F(LiveE2E, WatchShowsTheFollowedLogAndItsOtherLinesAndQQuits) {
+  const fs::path log = dir_ / "app.log";
+  append_to(log, capture_lines(0, 200) + "wide \xe4\xb8\xad\xe6\x96\x87 marker one\n");
+  start_shell("env LANG=C.UTF-8 " + q(kBin) + " watch --live --poll 0.05 " + q(log.string()));
+  std::string s = wait_screen([](const std::string& x) { return cycles_on(x) > 0 && x.find("marker one") != std::string::npos; });
+  ASSERT_GT(cycles_on(s), 0) << s;
+  EXPECT_NE(s.find("gcsight live | watch " + log.string()), std::string::npos) << s;
+  EXPECT_NE(s.find("the log's other lines"), std::string::npos) << s;
+  EXPECT_NE(s.find("INFO worker="), std::string::npos) << s;  // the program's lines in the log
+  EXPECT_NE(s.find("RSS unknown (not in the trace)"), std::string::npos) << s;
+  EXPECT_EQ(s.find("RSS 0"), std::string::npos) << s;
+  EXPECT_NE(s.find("of the trace)"), std::string::npos) << s;
+  EXPECT_EQ(alternate_on(), "1");
+  const long first = cycles_on(s);
+  append_to(log, capture_lines(200, 100000) + "marker two\n");
+  s = wait_screen([&](const std::string& x) { return cycles_on(x) > first && x.find("marker two") != std::string::npos; });
+  EXPECT_EQ(cycles_on(s), 188) << s;
+  // The keys are answered at once (the wait includes the terminal), not at the next poll.
+  keys("p");
+  s = wait_screen([](const std::string& x) { return x.find("[PAUSED") != std::string::npos; }, 3s);
+  EXPECT_NE(s.find("[PAUSED"), std::string::npos) << s;
+  keys("q");
+  EXPECT_EQ(wait_exit(5s), "EXIT=0\n");
+  s = wait_screen([](const std::string& x) { return x.find("| final") != std::string::npos; }, 3s);
+  EXPECT_NE(s.find("188 cycles | gc 188"), std::string::npos) << s;  // the final status, on the main screen
+  EXPECT_EQ(alternate_on(), "0");
+  expect_modes_restored();
+}
+
+TEST_F(LiveE2E, WatchOfStandardInputTakesItsKeysFromTheTerminal) {
+  const fs::path log = dir_ / "app.log";
+  append_to(log, capture_lines(0, 100000));
+  // Standard input is the log and ends: the dashboard stays until q, which comes from /dev/tty.
+  start_shell("cat " + q(log.string()) + " | " + q(kBin) + " watch --live -");
+  std::string s = wait_screen([](const std::string& x) { return x.find("the input ended; q quits") != std::string::npos; });
+  EXPECT_NE(s.find("the input ended; q quits"), std::string::npos) << s;
+  EXPECT_EQ(cycles_on(s), 188) << s;
+  EXPECT_NE(s.find("watch <stdin>"), std::string::npos) << s;
+  keys("q");
+  EXPECT_EQ(wait_exit(5s), "EXIT=0\n");
+  EXPECT_EQ(alternate_on(), "0");
+}
+
+TEST_F(LiveE2E, WatchWithoutATerminalSaysSoAndRunsPlain) {
+  const fs::path log = dir_ / "app.log", out = dir_ / "out.txt", err = dir_ / "err.txt";
+  append_to(log, capture_lines(0, 100000));
+  EXPECT_EQ(sh(q(kBin) + " watch --live - < " + q(log.string()) + " > " + q(out.string()) + " 2> " + q(err.string())), 0);
+  EXPECT_EQ(slurp(err), "gcsight: --live: standard output is not a terminal; running as a plain watch\n");
+  EXPECT_NE(slurp(out).find("188 cycles | gc 188"), std::string::npos) << slurp(out);
+  EXPECT_NE(slurp(out).find("| final"), std::string::npos) << slurp(out);
+  EXPECT_EQ(sh(q(kBin) + " watch --live --format json - < " + q(log.string()) + " > /dev/null 2> " + q(err.string())), 2);
+  EXPECT_NE(slurp(err).find("--live and --format json"), std::string::npos) << slurp(err);
+}
+
+// The terminal is restored when gcsight gets a signal, on each path: under
+// `run --live` the signal is forwarded to the program and gcsight ends with
+// its status; `watch --live` ends cleanly on SIGTERM (0) and is killed by
+// SIGHUP (129) after its handler has restored the screen and the modes.
+TEST_F(LiveE2E, SigtermDuringRunRestoresTheTerminalAndPassesTheStatusOn) {
+  start_shell("env ALLOC_MB_PER_S=100 DURATION_MS=20000 " + exec_gcsight("run --live -- " + prog_.string()));
+  std::string s = wait_screen([](const std::string& x) { return cycles_on(x) > 0; });
+  ASSERT_GT(cycles_on(s), 0) << s;
+  EXPECT_EQ(alternate_on(), "1");
+  const pid_t pid = gcsight_pid();
+  ASSERT_GT(pid, 0);
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  EXPECT_EQ(wait_exit(10s), "EXIT=143\n");  // the program died of the forwarded SIGTERM: 128 + 15
+  EXPECT_EQ(alternate_on(), "0");
+  s = wait_screen([](const std::string& x) { return x.find("EXIT") == std::string::npos && x.find("gc ") != std::string::npos; }, 3s);
+  EXPECT_EQ(s.find("q quit | p pause"), std::string::npos) << s;  // the report, not the dashboard
+  expect_modes_restored();
+}
+
+TEST_F(LiveE2E, SigtermAndSighupDuringWatchRestoreTheTerminal) {
+  const fs::path log = dir_ / "app.log";
+  append_to(log, capture_lines(0, 300));
+  for (const int sig : {SIGTERM, SIGHUP}) {
+    fs::remove(dir_ / "exit");
+    fs::remove(dir_ / "pid");
+    fs::remove(dir_ / "stty");
+    sh("tmux -L " + socket_ + " kill-server >/dev/null 2>&1");
+    start_shell(exec_gcsight("watch --live " + log.string()));
+    const std::string s = wait_screen([](const std::string& x) { return cycles_on(x) > 0; });
+    ASSERT_GT(cycles_on(s), 0) << s;
+    EXPECT_EQ(alternate_on(), "1");
+    const pid_t pid = gcsight_pid();
+    ASSERT_GT(pid, 0);
+    ASSERT_EQ(kill(pid, sig), 0);
+    EXPECT_EQ(wait_exit(5s), sig == SIGTERM ? "EXIT=0\n" : "EXIT=129\n") << sig;
+    EXPECT_EQ(alternate_on(), "0") << sig;
+    expect_modes_restored();
+  }
 }
 
 }  // namespace

@@ -364,3 +364,58 @@ TEST(MemoryModel, HeldBrieflyAtExitIsNeitherRetainedNorReturned) {
 
 }  // namespace
 }  // namespace gcsight
+
+namespace gcsight {
+namespace {
+
+// The live dashboard's memory findings: what finish() would say of the samples
+// decomposed so far, worded for a program still running, without disturbing
+// the model (the report at the end is the same).
+TEST(MemoryModel, LiveFindingsWhileTheProgramRuns) {
+  Sim s;
+  EXPECT_TRUE(s.model.live_findings("").empty());  // nothing known yet: nothing said
+  s.gc(1, 2 * kMs, 3, 4, 3);
+  s.hold(0, 600 * kMs, 120);
+  s.gc(11, 824 * kMs, 459, 481, 404);
+  s.hold(600 * kMs, 1200 * kMs, 500);
+  s.gc(12, 1246 * kMs, 717, 810, 689);
+  s.hold(1200 * kMs, 1900 * kMs, 900);
+  s.gc(13, 1937 * kMs, 985, 985, 0, /*forced=*/true);
+  s.hold(1900 * kMs, 122 * kS, 1020);
+  // The samples after gc 13 are decomposed when the next cycle arrives.
+  std::vector<Finding> live = s.model.live_findings("");
+  auto find = [&](const std::string& code) -> const Finding* {
+    for (const Finding& f : live) {
+      if (f.code == code) return &f;
+    }
+    return nullptr;
+  };
+  ASSERT_NE(find("rss-peak"), nullptr);
+  EXPECT_EQ(find("rss-retained-after-collection"), nullptr);
+  s.gc_forced_line();
+  s.gc(14, 122'017 * kMs, 0, 0, 0);
+  s.hold(122 * kS, 124 * kS, 1020);
+  live = s.model.live_findings("1000MiB");
+  const Finding* kept = find("rss-retained-after-collection");
+  ASSERT_NE(kept, nullptr);
+  EXPECT_EQ(kept->severity, Severity::kWarning);
+  EXPECT_NE(kept->title.find("RSS still 1020 MiB now"), std::string::npos) << kept->title;
+  EXPECT_EQ(kept->title.find("exit"), std::string::npos) << kept->title;
+  EXPECT_NE(kept->explanation.find("so far"), std::string::npos) << kept->explanation;
+  EXPECT_NE(find("near-memory-limit"), nullptr);  // 1020 MiB against a GOMEMLIMIT of 1000 MiB
+  EXPECT_EQ(live.front().severity, Severity::kWarning);  // most severe first
+
+  // The rest of the run, and the report: as if nothing had been asked before.
+  s.scav(0);
+  s.hold(124 * kS, 126'500 * kMs, 1020);
+  s.hold(126'500 * kMs, 150 * kS, 26);
+  s.done();
+  const Finding* f = s.find("rss-retained-after-collection");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(evidence_i64(*f, "fell"), 1);
+  EXPECT_EQ(evidence_i64(*f, "fell_at_ns"), 126'500 * kMs);
+  EXPECT_EQ(s.info.rss_last, 26 * kMiB);
+}
+
+}  // namespace
+}  // namespace gcsight

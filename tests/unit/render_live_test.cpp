@@ -144,6 +144,30 @@ TEST(RenderLive, WaitingBeforeTheFirstCycle) {
   EXPECT_NE(all.find("waiting for the first gc line (7 lines read)"), std::string::npos) << all;
 }
 
+TEST(RenderLive, AFollowedLogShowsWhatTheTraceGivesAndMarksRssUnknown) {
+  OutputPane pane;
+  LiveFrame f = sample_frame(pane);
+  LiveSnapshot& l = f.status.live;
+  l.process = false;  // watch: no /proc
+  l.rss.reset();
+  l.parts_known = false;
+  l.run.stacks.add(3ull << 20, 1);
+  l.run.globals.add(1ull << 20, 1);
+  f.rss.points.clear();
+  f.clock_from_cycles = true;
+  f.notice = "'app.log' was replaced (rotated); reading the new file from its start";
+  f.pane_title = "the log's other lines";
+  const auto all = joined(render_live(f, 120, 40, ChartGlyphs::kAscii));
+  EXPECT_NE(all.find("RSS unknown (not in the trace) | stacks 3.0 MiB | globals 1.0 MiB"), std::string::npos) << all;
+  EXPECT_EQ(all.find("RSS 0"), std::string::npos) << all;
+  EXPECT_EQ(all.find("\nRSS     "), std::string::npos) << "no RSS chart:\n" << all;
+  EXPECT_NE(all.find("(last 10.0 s of the trace)"), std::string::npos) << all;
+  EXPECT_NE(all.find("of the trace, one column per"), std::string::npos) << all;
+  EXPECT_NE(all.find("note: 'app.log' was replaced"), std::string::npos) << all;
+  EXPECT_NE(all.find("-- the log's other lines --"), std::string::npos) << all;
+  EXPECT_EQ(all.find("program output"), std::string::npos) << all;
+}
+
 TEST(OutputPane, DropsControlSequencesEvenWhenSplit) {
   OutputPane pane;
   const std::string text = "a\x1b[1;31mb\x1b]2;title\x1b\\c\x1b(Bd\x07\x08" "e\xc2\x9b" "f\x1bPdcs\x1b\\g\n";

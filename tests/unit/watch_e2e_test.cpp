@@ -20,6 +20,9 @@
 #include <thread>
 #include <vector>
 
+#include <zlib.h>
+#include <zstd.h>
+
 #include "core/analyzer.h"
 #include "core/recent_pauses.h"
 #include "support/analyze_text.h"
@@ -214,6 +217,116 @@ TEST_F(WatchE2E, StandardInputEndsWithAFinalTextStatus) {
   ASSERT_FALSE(out.empty());
   EXPECT_EQ(out.back().rfind("188 cycles | gc 188 | pause last ", 0), 0u) << out.back();
   EXPECT_NE(out.back().find("| final"), std::string::npos) << out.back();
+}
+
+// A gzip member written in pieces, each flushed (Z_SYNC_FLUSH) so that what
+// was written so far can be decoded, as a writer piping through gzip does.
+class GzipWriter {
+ public:
+  GzipWriter() { deflateInit2(&zs_, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY); }
+  ~GzipWriter() { deflateEnd(&zs_); }
+  std::string piece(const std::string& text, bool last) {
+    std::string out(deflateBound(&zs_, text.size()) + 1024, '\0');
+    zs_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+    zs_.avail_in = static_cast<uInt>(text.size());
+    zs_.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs_.avail_out = static_cast<uInt>(out.size());
+    deflate(&zs_, last ? Z_FINISH : Z_SYNC_FLUSH);
+    out.resize(out.size() - zs_.avail_out);
+    return out;
+  }
+
+ private:
+  z_stream zs_{};
+};
+
+std::string zstd_frame(const std::string& text) {
+  std::string out(ZSTD_compressBound(text.size()), '\0');
+  out.resize(ZSTD_compress(out.data(), out.size(), text.data(), text.size(), 3));
+  return out;
+}
+
+// Every cycle of the capture reported once, in one run.
+void expect_each_cycle_once(const Ndjson& out, int64_t num_gc) {
+  ASSERT_EQ(out.gc.size(), static_cast<size_t>(num_gc));
+  std::set<int64_t> numbers;
+  for (const auto& g : out.gc) numbers.insert(g["gc"].get<int64_t>());
+  EXPECT_EQ(numbers.size(), static_cast<size_t>(num_gc));
+  ASSERT_FALSE(out.summaries.empty());
+  EXPECT_EQ(out.summaries.back()["malformed_lines"], 0);
+  EXPECT_EQ(out.summaries.back()["runs"], 1);
+}
+
+TEST_F(WatchE2E, FollowsAGzipFileThatGrowsAndAMemberAppended) {
+  const std::vector<std::string> lines = lines_of(slurp(kCapture / "stderr.log"));
+  const int64_t num_gc = nlohmann::json::parse(slurp(kCapture / "truth.json"))["NumGC"];
+  const size_t a = 100, b = 250, n = lines.size();
+  const fs::path log = dir_ / "app.log.gz";
+  GzipWriter w;
+  append(log, w.piece(join(lines, 0, a), false));
+  start({"--format", "json", "--interval", "0.2", "--poll", "0.02", log.string()});
+  ASSERT_EQ(wait_for_cycles(gc_lines_in(lines, 0, a)), gc_lines_in(lines, 0, a));
+  // The member grows, then ends; another member follows (gzip -c more >> app.log.gz).
+  append(log, w.piece(join(lines, a, b), true));
+  ASSERT_EQ(wait_for_cycles(gc_lines_in(lines, 0, b)), gc_lines_in(lines, 0, b));
+  GzipWriter second;
+  const std::string rest = second.piece(join(lines, b, n), true);
+  append(log, rest.substr(0, rest.size() / 2));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // stopped inside the member: waited on
+  append(log, rest.substr(rest.size() / 2));
+  ASSERT_EQ(wait_for_cycles(static_cast<size_t>(num_gc)), static_cast<size_t>(num_gc));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(stop(), 0);
+  const Ndjson out = read_ndjson(dir_ / "out.ndjson");
+  expect_each_cycle_once(out, num_gc);
+  EXPECT_EQ(out.summaries.back()["lines"], n);
+  EXPECT_EQ(slurp(dir_ / "err.txt"), "");
+}
+
+TEST_F(WatchE2E, FollowsZstdFramesAndStartsAfterWhatACompressedFileHeldWithFromEnd) {
+  const std::vector<std::string> lines = lines_of(slurp(kCapture / "stderr.log"));
+  const size_t a = 200, n = lines.size();
+  const fs::path log = dir_ / "app.log.zst";
+  // What the file holds, ending inside a line: --from-end starts at the next line.
+  append(log, zstd_frame(join(lines, 0, a) + "gc 999 @1.0s 1%: 0.01"));
+  start({"--format", "json", "--interval", "0.2", "--poll", "0.02", "--from-end", log.string()});
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const std::string more = zstd_frame("+0.1+0.01 ms clock\n" + join(lines, a, n));
+  append(log, more.substr(0, more.size() / 3));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  append(log, more.substr(more.size() / 3));
+  const size_t want = gc_lines_in(lines, a, n);
+  EXPECT_EQ(wait_for_cycles(want), want);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(stop(), 0);
+  const Ndjson out = read_ndjson(dir_ / "out.ndjson");
+  EXPECT_EQ(out.gc.size(), want);
+  size_t first = a;
+  while (lines[first].rfind("gc ", 0) != 0) ++first;
+  ASSERT_FALSE(out.gc.empty());
+  EXPECT_EQ(out.gc.front()["gc"], std::stoll(lines[first].substr(3)));  // nothing of what the file held
+  EXPECT_EQ(out.summaries.back()["malformed_lines"], 0) << "the cut line's tail was read";
+}
+
+TEST_F(WatchE2E, StandardInputThatEndsInsideAGzipMemberIsAnInputError) {
+  const std::string text = slurp(kCapture / "stderr.log");
+  GzipWriter w;
+  const std::string gz = w.piece(text, true);
+  const fs::path cut = dir_ / "cut.gz", whole = dir_ / "whole.gz";
+  append(cut, gz.substr(0, gz.size() - 40));
+  append(whole, gz);
+  auto run = [&](const fs::path& in) {
+    const std::string cmd = "'" + kBin + "' watch - < '" + in.string() + "' > '" + (dir_ / "out.txt").string() +
+                            "' 2> '" + (dir_ / "err.txt").string() + "'";
+    const int st = std::system(cmd.c_str());
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  };
+  EXPECT_EQ(run(whole), 0);
+  EXPECT_NE(slurp(dir_ / "out.txt").find("188 cycles | gc 188"), std::string::npos) << slurp(dir_ / "out.txt");
+  EXPECT_EQ(run(cut), 3);
+  EXPECT_NE(slurp(dir_ / "err.txt").find("cannot read '<stdin>': truncated gzip stream"), std::string::npos)
+      << slurp(dir_ / "err.txt");
+  EXPECT_NE(slurp(dir_ / "out.txt").find("| final"), std::string::npos);  // what was read is still summed up
 }
 
 TEST(WatchMetrics, AnAddressThatCannotBeBoundIsAUsageError) {
