@@ -40,6 +40,29 @@ void merge_into(SeriesPoint& m, const SeriesPoint& b) {
   merge_interval(m.interval_min_ns, m.interval_max_ns, b.interval_min_ns, b.interval_max_ns);
 }
 
+// The point of one cycle; `interval` is -1 when the time since the previous cycle is unknown.
+SeriesPoint point_of(const GcCycle& c, int64_t interval, double capacity) {
+  SeriesPoint p;
+  p.gc_first = p.gc_last = c.gc;
+  p.cycles = 1;
+  p.flags = c.flags;
+  p.t_first_ns = p.t_last_ns = c.start_ns;
+  p.heap_start_max = c.heap_start;
+  p.heap_end_max = c.heap_end;
+  p.live_min = p.live_max = p.live_last = c.heap_live;
+  p.goal_max = p.goal_last = c.goal;
+  p.stacks_globals_max = c.stacks + c.globals;
+  p.pause_min_ns = p.pause_max_ns = c.stw_ns();
+  p.pause_max_gc = c.gc;
+  for (size_t i = 0; i < 5; ++i) p.cpu_ns[i] = c.cpu_ns[i];
+  p.util_pct_last = c.util_pct;
+  if (interval >= 0) {
+    p.interval_min_ns = p.interval_max_ns = interval;
+    p.capacity_ns = capacity;
+  }
+  return p;
+}
+
 void merge_into(ScavPoint& m, const ScavPoint& b) {
   m.lines += b.lines;
   m.released_work += b.released_work;
@@ -93,59 +116,19 @@ void CycleSeries::close_open_point() {
 }
 
 void CycleSeries::add_cycle(const GcCycle& c) {
-  // The previous cycles are the newest entries of the ring of the last ones.
+  // The time since the previous cycle started, and the CPU capacity in it.
   int64_t interval = -1;
   double capacity = 0;
   if (have_prev_ && c.has(kGcHasTime) && prev_has_time_ && c.start_ns >= prev_start_ns_) {
     interval = c.start_ns - prev_start_ns_;
     capacity = static_cast<double>(interval) * std::max<int32_t>(1, c.procs);
   }
+  const SeriesPoint p = point_of(c, interval, capacity);
   if (per_point_ > 1 && open_.cycles > 0) {
-    // A long run: fold the cycle into the open point, as merge_into would merge
-    // the cycle's own point, without building that point first.
-    SeriesPoint& m = open_;
-    const uint64_t stw = c.stw_ns();
-    m.gc_last = c.gc;
-    m.cycles += 1;
-    m.flags = static_cast<uint8_t>(m.flags | c.flags);
-    m.t_last_ns = c.start_ns;
-    m.heap_start_max = std::max(m.heap_start_max, c.heap_start);
-    m.heap_end_max = std::max(m.heap_end_max, c.heap_end);
-    m.live_min = std::min(m.live_min, c.heap_live);
-    m.live_max = std::max(m.live_max, c.heap_live);
-    m.live_last = c.heap_live;
-    m.goal_max = std::max(m.goal_max, c.goal);
-    m.goal_last = c.goal;
-    m.stacks_globals_max = std::max(m.stacks_globals_max, c.stacks + c.globals);
-    m.pause_min_ns = std::min(m.pause_min_ns, stw);
-    if (stw > m.pause_max_ns) {
-      m.pause_max_ns = stw;
-      m.pause_max_gc = c.gc;
-    }
-    for (size_t i = 0; i < 5; ++i) m.cpu_ns[i] += c.cpu_ns[i];
-    m.capacity_ns += capacity;
-    m.util_pct_last = c.util_pct;
-    merge_interval(m.interval_min_ns, m.interval_max_ns, interval, interval);
+    // A long run: the cycle is folded into the open point.
+    merge_into(open_, p);
     close_open_point();
   } else {
-    SeriesPoint p;
-    p.gc_first = p.gc_last = c.gc;
-    p.cycles = 1;
-    p.flags = c.flags;
-    p.t_first_ns = p.t_last_ns = c.start_ns;
-    p.heap_start_max = c.heap_start;
-    p.heap_end_max = c.heap_end;
-    p.live_min = p.live_max = p.live_last = c.heap_live;
-    p.goal_max = p.goal_last = c.goal;
-    p.stacks_globals_max = c.stacks + c.globals;
-    p.pause_min_ns = p.pause_max_ns = c.stw_ns();
-    p.pause_max_gc = c.gc;
-    for (size_t i = 0; i < 5; ++i) p.cpu_ns[i] = c.cpu_ns[i];
-    p.util_pct_last = c.util_pct;
-    if (interval >= 0) {
-      p.interval_min_ns = p.interval_max_ns = interval;
-      p.capacity_ns = capacity;
-    }
     add_point(p);
   }
 

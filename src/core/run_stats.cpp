@@ -85,6 +85,30 @@ int64_t round_positive(double x) {
 
 }  // namespace
 
+bool RunStats::large_drop(const GcCycle& c) const {
+  return prev_.heap_live >= c.heap_live + kLargeDrop && c.heap_live * 2 <= prev_.heap_live;
+}
+
+void RunStats::add_drop(const GcCycle& c, bool timed, bool forced) {
+  HeapDrop d;
+  d.gc = c.gc;
+  d.line = c.line;
+  if (timed) {
+    d.start_ns = c.start_ns;
+    d.heap_start = c.heap_start;
+  }
+  d.before = prev_.heap_live;
+  d.after = c.heap_live;
+  d.forced = forced;
+  d.marker_before = last_marker_;
+  d.marker_before_line = last_marker_line_;
+  drops_.push_back(std::move(d));
+  std::sort(drops_.begin(), drops_.end(),
+            [](const HeapDrop& a, const HeapDrop& b) { return a.before - a.after > b.before - b.after; });
+  if (drops_.size() > 5) drops_.pop_back();
+  awaiting_gc_ = c.gc;
+}
+
 void RunStats::add_to_bucket(const GcCycle& c, uint64_t gc_cpu, double capacity, bool tight) {
   if (buckets_.empty()) origin_ns_ = c.start_ns;
   auto index = static_cast<size_t>(std::max<int64_t>(0, c.start_ns - origin_ns_) / bucket_width_ns_);
@@ -235,37 +259,10 @@ void RunStats::add_cycle(const GcCycle& c) {
       if (tight_cycles_++ == 0) first_tight_gc_ = c.gc;
     }
     // Heap collected: a large drop of the live heap.
-    if (prev_.heap_live >= c.heap_live + kLargeDrop && c.heap_live * 2 <= prev_.heap_live) {
-      HeapDrop d;
-      d.gc = c.gc;
-      d.line = c.line;
-      d.start_ns = c.start_ns;
-      d.before = prev_.heap_live;
-      d.after = c.heap_live;
-      d.heap_start = c.heap_start;
-      d.forced = has(kGcUserForced);
-      d.marker_before = last_marker_;
-      d.marker_before_line = last_marker_line_;
-      drops_.push_back(std::move(d));
-      std::sort(drops_.begin(), drops_.end(),
-                [](const HeapDrop& a, const HeapDrop& b) { return a.before - a.after > b.before - b.after; });
-      if (drops_.size() > 5) drops_.pop_back();
-      awaiting_gc_ = c.gc;
-    }
-  } else if (have_prev_ && c.heap_live + kLargeDrop <= prev_.heap_live && c.heap_live * 2 <= prev_.heap_live) {
+    if (large_drop(c)) add_drop(c, /*timed=*/true, has(kGcUserForced));
+  } else if (have_prev_ && large_drop(c)) {
     // Legacy lines without time still show collections.
-    HeapDrop d;
-    d.gc = c.gc;
-    d.line = c.line;
-    d.before = prev_.heap_live;
-    d.after = c.heap_live;
-    d.marker_before = last_marker_;
-    d.marker_before_line = last_marker_line_;
-    drops_.push_back(std::move(d));
-    std::sort(drops_.begin(), drops_.end(),
-              [](const HeapDrop& a, const HeapDrop& b) { return a.before - a.after > b.before - b.after; });
-    if (drops_.size() > 5) drops_.pop_back();
-    awaiting_gc_ = c.gc;
+    add_drop(c, /*timed=*/false, false);
   }
   if (has(kGcHasTime)) add_to_bucket(c, gc_cpu, capacity, tight);
 

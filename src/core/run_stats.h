@@ -101,6 +101,9 @@ class RunStats {
 
  private:
   void add_to_bucket(const GcCycle& c, uint64_t gc_cpu, double capacity, bool tight);
+  // A large drop of the live heap from the previous cycle to `c`, and keeping it among the largest.
+  [[nodiscard]] bool large_drop(const GcCycle& c) const;
+  void add_drop(const GcCycle& c, bool timed, bool forced);
   static Distribution distribution(const ValueCounts& counts, uint32_t max_gc);
 
   RunSummary summary_;
