@@ -35,7 +35,6 @@ constexpr size_t kHistory = 4096;
 constexpr int64_t kMinFrameNs = 250'000'000;
 constexpr int64_t kMaxFrameNs = 1'000'000'000;
 constexpr int64_t kWindowNs = 10'000'000'000;
-constexpr int64_t kChartSpanNs = 300'000'000'000;  // the charts show up to the last 5 minutes
 constexpr int64_t kFindingsEveryNs = 1'000'000'000;
 
 volatile std::sig_atomic_t g_resized = 0;
@@ -226,7 +225,9 @@ void LiveDashboard::handle_keys(const std::string& typed, bool* quit) {
         else if (seq == "B" && scroll_ > 0) --scroll_;
         else if (seq == "5~") scroll_ += 10;
         else if (seq == "6~") scroll_ = scroll_ > 10 ? scroll_ - 10 : 0;
-        else if (seq == "F" || seq == "4~") scroll_ = 0;
+        else if (seq == "D") chart_older();
+        else if (seq == "C") chart_newer();
+        else if (seq == "F" || seq == "4~") newest();
         i = j;
       }
       dirty_ = true;
@@ -251,7 +252,20 @@ void LiveDashboard::handle_keys(const std::string& typed, bool* quit) {
         if (scroll_ > 0) --scroll_;
         break;
       case 'G':
-        scroll_ = 0;
+        newest();
+        break;
+      case 'h':
+        chart_older();
+        break;
+      case 'l':
+        chart_newer();
+        break;
+      case '+':
+      case '=':
+        if (chart_span_ > 0) --chart_span_;
+        break;
+      case '-':
+        if (chart_span_ + 1 < std::size(kChartSpans)) ++chart_span_;
         break;
       default:
         continue;
@@ -259,6 +273,15 @@ void LiveDashboard::handle_keys(const std::string& typed, bool* quit) {
     dirty_ = true;
     last_draw_ = -1;  // a key is answered at once
   }
+}
+
+void LiveDashboard::chart_older() { chart_back_ns_ += kChartSpans[chart_span_] / 2; }
+
+void LiveDashboard::chart_newer() { chart_back_ns_ = std::max<int64_t>(0, chart_back_ns_ - kChartSpans[chart_span_] / 2); }
+
+void LiveDashboard::newest() {
+  scroll_ = 0;
+  chart_back_ns_ = 0;
 }
 
 bool LiveDashboard::poll(int64_t t_ns, const std::function<LiveSnapshot()>& snapshot,
@@ -319,25 +342,29 @@ void LiveDashboard::redraw(int64_t t_ns, const std::function<LiveSnapshot()>& sn
                                     : 0.0;
   }
 
-  // Charts: the rings in time order.
-  f.chart_to_ns = now;
-  f.chart_from_ns = std::max<int64_t>(0, now - kChartSpanNs);
+  // Charts: the rings in time order, over the window chosen with the history
+  // and zoom keys. It ends no earlier than one span after the oldest point held.
+  const int64_t span = kChartSpans[chart_span_];
+  int64_t oldest = now;  // the rings' next slot is their oldest entry
+  if (!cycles_.empty()) oldest = std::min(oldest, cycles_[cycles_next_].t_ns);
+  if (!rss_.empty()) oldest = std::min(oldest, rss_[rss_next_].first);
+  chart_back_ns_ = std::clamp<int64_t>(chart_back_ns_, 0, std::max<int64_t>(0, now - oldest - span));
+  f.chart_back_ns = chart_back_ns_;
+  f.chart_to_ns = now - chart_back_ns_;
+  f.chart_from_ns = std::max<int64_t>(0, f.chart_to_ns - span);
   for (size_t i = 0; i < cycles_.size(); ++i) {
     const CyclePoint& p = cycles_[(cycles_next_ + i) % cycles_.size()];
-    if (p.t_ns < f.chart_from_ns) continue;
+    if (p.t_ns < f.chart_from_ns || p.t_ns > f.chart_to_ns) continue;
     f.heap_live.points.emplace_back(p.t_ns, p.heap_live);
     f.pauses.points.emplace_back(p.t_ns, p.pause_ns);
   }
   f.pauses.holds = false;
   for (size_t i = 0; i < rss_.size(); ++i) {
     const auto& p = rss_[(rss_next_ + i) % rss_.size()];
-    if (p.first >= f.chart_from_ns) f.rss.points.push_back(p);
+    if (p.first >= f.chart_from_ns && p.first <= f.chart_to_ns) f.rss.points.push_back(p);
   }
   // Start the charts at the oldest point held, so a short history fills the width.
-  int64_t oldest = now;
-  if (!f.heap_live.points.empty()) oldest = std::min(oldest, f.heap_live.points.front().first);
-  if (!f.rss.points.empty()) oldest = std::min(oldest, f.rss.points.front().first);
-  f.chart_from_ns = std::max(f.chart_from_ns, oldest);
+  f.chart_from_ns = std::max(f.chart_from_ns, std::min(oldest, f.chart_to_ns));
   if (f.chart_to_ns <= f.chart_from_ns) f.chart_to_ns = f.chart_from_ns + 1;
 
   f.output = output_.lines();

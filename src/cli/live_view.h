@@ -82,6 +82,9 @@ class LiveDashboard {
 
  private:
   void handle_keys(const std::string& keys, bool* quit);
+  void chart_older();  // the charts' window half a span back in time
+  void chart_newer();
+  void newest();       // the newest output and the charts up to now
   void redraw(int64_t t_ns, const std::function<LiveSnapshot()>& snapshot,
               const std::function<std::vector<Finding>()>& findings);
 
@@ -111,6 +114,12 @@ class LiveDashboard {
   bool ended_ = false;
   int exit_status_ = 0;
   size_t scroll_ = 0;
+  // The charts' window: how far its end lies before the newest time (history
+  // keys), and its span (+ and - step through kChartSpans; 5 minutes at first).
+  static constexpr int64_t kChartSpans[] = {10'000'000'000,  30'000'000'000,  60'000'000'000,
+                                            300'000'000'000, 900'000'000'000, 3'600'000'000'000};
+  int64_t chart_back_ns_ = 0;
+  size_t chart_span_ = 3;
   std::string pending_keys_;  // an escape sequence cut between reads
 };
 

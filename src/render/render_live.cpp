@@ -94,10 +94,15 @@ std::vector<std::string> top_lines(const LiveFrame& f, size_t columns, ChartGlyp
     chart("heap", f.heap_live, false);
     if (l.process) chart("RSS", f.rss, false);
     chart("pause", f.pauses, true);
-    out.push_back(fmt::format("{:<{}}last {} of {}, one column per {}", "", kChartLabel,
-                              format_duration(f.chart_to_ns - f.chart_from_ns),
-                              f.clock_from_cycles ? "the trace" : "history",
-                              format_duration((f.chart_to_ns - f.chart_from_ns) / static_cast<int64_t>(width))));
+    const std::string span = format_duration(f.chart_to_ns - f.chart_from_ns);
+    const std::string column = format_duration((f.chart_to_ns - f.chart_from_ns) / static_cast<int64_t>(width));
+    const char* clock = f.clock_from_cycles ? "the trace" : "history";
+    const std::string caption =
+        f.chart_back_ns > 0
+            ? fmt::format("{:<{}}{} of {} ending {} before the newest, one column per {} (End: newest)", "",
+                          kChartLabel, span, clock, format_duration(f.chart_back_ns), column)
+            : fmt::format("{:<{}}last {} of {}, one column per {}", "", kChartLabel, span, clock, column);
+    out.emplace_back(fit_columns(caption, columns));
   }
 
   if (f.findings.empty()) {
@@ -163,8 +168,8 @@ std::vector<std::string> render_live(const LiveFrame& f, size_t columns, size_t 
   out.emplace_back(fit_columns(sep, columns));
   for (size_t i = begin; i < end; ++i) out.emplace_back(fit_columns(f.output[i], columns));
   while (out.size() < rows - 1) out.emplace_back();
-  out.emplace_back(fit_columns(f.paused ? "q quit | p resume | up/k down/j scroll output | End newest"
-                                        : "q quit | p pause | up/k down/j scroll output | End newest",
+  out.emplace_back(fit_columns(f.paused ? "q quit | p resume | up/k down/j output | left/h right/l history | +/- zoom | End newest"
+                                        : "q quit | p pause | up/k down/j output | left/h right/l history | +/- zoom | End newest",
                                columns));
   return out;
 }

@@ -26,6 +26,7 @@ struct LiveFrame {
   int64_t window_ns = 0;             ///< that window's length
   ChartSeries heap_live, goal, rss, pauses;  ///< recent history, times since launch
   int64_t chart_from_ns = 0, chart_to_ns = 0;
+  int64_t chart_back_ns = 0;         ///< how far chart_to_ns lies before the newest time (history keys)
   std::vector<Finding> findings;     ///< so far, most severe first
   std::vector<std::string_view> output;  ///< the program's output lines (already made safe), oldest first
   size_t scroll = 0;                 ///< lines scrolled up from the newest

@@ -259,6 +259,33 @@ TEST_F(LiveE2E, WatchShowsTheFollowedLogAndItsOtherLinesAndQQuits) {
   expect_modes_restored();
 }
 
+TEST_F(LiveE2E, HistoryAndZoomKeysMoveTheCharts) {
+  // 188 cycles over 20 s of the trace's clock: zoomed in to 10 s, the charts
+  // can go back in time, and End brings them to the newest again.
+  const fs::path log = dir_ / "app.log";
+  append_to(log, capture_lines(0, 100000));
+  start_shell("env LANG=C.UTF-8 " + q(kBin) + " watch --live --poll 0.05 " + q(log.string()));
+  std::string s = wait_screen([](const std::string& x) { return cycles_on(x) == 188; });
+  ASSERT_EQ(cycles_on(s), 188) << s;
+  EXPECT_NE(s.find("last 20"), std::string::npos) << s;  // the whole trace: shorter than the 5 minutes shown at first
+  keys("+ + +");
+  s = wait_screen([](const std::string& x) { return x.find("last 10.0 s of the trace") != std::string::npos; }, 3s);
+  EXPECT_NE(s.find("last 10.0 s of the trace"), std::string::npos) << s;
+  keys("h");
+  s = wait_screen([](const std::string& x) { return x.find("before the newest") != std::string::npos; }, 3s);
+  EXPECT_NE(s.find("10.0 s of the trace ending 5.0 s before the newest"), std::string::npos) << s;
+  keys("h h h");  // no further back than the oldest cycle held allows: under 10 s back
+  s = wait_screen([](const std::string& x) { return x.find("ending 5.0 s") == std::string::npos; }, 3s);
+  EXPECT_TRUE(s.find("of the trace ending 9.") != std::string::npos ||
+              s.find("of the trace ending 10.0 s") != std::string::npos) << s;
+  EXPECT_EQ(s.find("ending 15"), std::string::npos) << s;
+  keys("End");
+  s = wait_screen([](const std::string& x) { return x.find("before the newest") == std::string::npos; }, 3s);
+  EXPECT_NE(s.find("last 10.0 s of the trace"), std::string::npos) << s;
+  keys("q");
+  EXPECT_EQ(wait_exit(5s), "EXIT=0\n");
+}
+
 TEST_F(LiveE2E, WatchOfStandardInputTakesItsKeysFromTheTerminal) {
   const fs::path log = dir_ / "app.log";
   append_to(log, capture_lines(0, 100000));

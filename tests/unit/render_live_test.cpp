@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "render/display_width.h"
 #include "render/output_pane.h"
 #include "render/render_live.h"
 
@@ -134,6 +135,23 @@ TEST(RenderLive, PausedScrolledAndEndedAreShown) {
   f.exit_status = 3;
   all = joined(render_live(f, 100, 30, ChartGlyphs::kAscii));
   EXPECT_NE(all.find("[program ended: status 3]"), std::string::npos) << all;
+}
+
+TEST(RenderLive, ChartsMovedBackInHistorySaySo) {
+  OutputPane pane;
+  LiveFrame f = sample_frame(pane);
+  auto all = joined(render_live(f, 120, 30, ChartGlyphs::kAscii));
+  EXPECT_NE(all.find("last "), std::string::npos) << all;
+  EXPECT_EQ(all.find("before the newest"), std::string::npos) << all;
+  EXPECT_NE(all.find("left/h right/l history | +/- zoom"), std::string::npos) << all;
+  f.chart_back_ns = 30'000'000'000;
+  all = joined(render_live(f, 120, 30, ChartGlyphs::kAscii));
+  EXPECT_NE(all.find("ending 30.0 s before the newest"), std::string::npos) << all;
+  for (size_t columns : {size_t{40}, size_t{60}, size_t{80}}) {
+    for (const std::string& line : render_live(f, columns, 20, ChartGlyphs::kAscii)) {
+      EXPECT_LE(display_columns(line), columns) << line;
+    }
+  }
 }
 
 TEST(RenderLive, WaitingBeforeTheFirstCycle) {
