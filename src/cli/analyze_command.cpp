@@ -170,7 +170,7 @@ std::optional<Report> build_report(const std::vector<std::string>& inputs, const
       std::string name;
       for (const std::string& p : chain) name += (name.empty() ? "" : " + ") + p;
       auto reader = LineReader::open_chain(chain, name);
-      if (!analyze_reader(*reader, analyzer, current_year(), &err)) {
+      if (!analyze_input("", *reader, analyzer, current_year(), &err, read)) {
         std::cerr << err << "\n";
         *status = kExitInput;
       }

@@ -193,17 +193,23 @@ bool analyze_input(const std::string& path, LineReader& reader, Analyzer& analyz
   ChunkOptions chunks = read.chunks;
   if (chunks.workers == 0) chunks.workers = std::min(4u, std::thread::hardware_concurrency());
   if (chunks.in_flight == 0) chunks.in_flight = chunks.workers + 2;
-  if (!read.parallel || path == "-" || reader.compression() != Compression::kNone || chunks.workers < 2) {
-    return analyze_reader(reader, analyzer, default_year, error);
-  }
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return analyze_reader(reader, analyzer, default_year, error);
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || static_cast<uint64_t>(st.st_size) < read.parallel_min_bytes) {
+  if (!read.parallel || chunks.workers < 2) return analyze_reader(reader, analyzer, default_year, error);
+  if (!path.empty() && path != "-" && reader.compression() == Compression::kNone) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return analyze_reader(reader, analyzer, default_year, error);
+    struct stat st {};
+    const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    if (regular && static_cast<uint64_t>(st.st_size) >= read.parallel_min_bytes) {
+      // A large plain file: its chunks are read and parsed in parallel.
+      ChunkedReader chunked(fd, static_cast<uint64_t>(st.st_size), reader.name(), chunks);
+      return analyze_chunked(chunked, reader.name(), analyzer, default_year, error);
+    }
     ::close(fd);
-    return analyze_reader(reader, analyzer, default_year, error);
+    if (regular) return analyze_reader(reader, analyzer, default_year, error);
   }
-  ChunkedReader chunked(fd, static_cast<uint64_t>(st.st_size), reader.name(), chunks);
+  // A stream (a pipe, a compressed file, a rotated set): the reader is read one
+  // chunk at a time, and the chunks are parsed in parallel.
+  ChunkedReader chunked(reader, chunks);
   return analyze_chunked(chunked, reader.name(), analyzer, default_year, error);
 }
 

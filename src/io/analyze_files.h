@@ -26,8 +26,11 @@ struct ReadOptions {
 /// (the error is recorded in the report's inputs and in *error).
 bool analyze_reader(LineReader& reader, Analyzer& analyzer, int default_year, std::string* error);
 
-/// Like analyze_reader, for the input `path` already opened as `reader`: a large
-/// regular uncompressed file is read again in parallel chunks when `read` allows.
+/// Like analyze_reader, for the input `path` already opened as `reader`, in
+/// parallel when `read` allows: a large regular uncompressed file is read again
+/// in chunks; a stream (standard input, a pipe, a compressed file, or a rotated
+/// set given with an empty `path`) is read by `reader` one chunk at a time while
+/// other chunks are parsed. A small plain file is read sequentially.
 bool analyze_input(const std::string& path, LineReader& reader, Analyzer& analyzer, int default_year,
                    std::string* error, const ReadOptions& read = {});
 

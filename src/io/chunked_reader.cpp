@@ -11,6 +11,10 @@
 //    order through the log unwrapper and the stitcher as before, and hands the
 //    stitcher the worker's parse only when the unwrapper passed the line through
 //    unchanged, i.e. when the stitcher would have parsed that very text.
+//  - In the stream mode a chunk is the next lines the stream's LineReader gives,
+//    copied out by one worker at a time under the stream's lock (so in order),
+//    about chunk_bytes of the stream each; they are the sequential reader's lines
+//    because they are that reader's.
 // Memory is bounded: at most `in_flight` chunks exist (being read, waiting, or
 // being consumed), each about chunk_bytes of text plus its line index and
 // records; a chunk's buffers are reused for the chunk in_flight places later.
@@ -31,15 +35,11 @@ namespace gcsight {
 
 namespace {
 
-// Settles one line: keeps the outcome of parse_trace_line unless it is a partial start.
-void add_line(ParsedChunk& chunk, size_t offset, size_t length, bool terminated) {
-  ChunkLine l;
-  l.offset = static_cast<uint32_t>(offset);
-  l.length = static_cast<uint32_t>(length);
-  l.terminated = terminated;
-  const std::string_view text(chunk.text.get() + offset, length);
-  // The fast path first (trace_line_fast), its record written in place; it is
-  // kept only when the line is accepted.
+// Settles the line `l` of `chunk` (its text in place): the outcome of
+// parse_trace_line, kept in the line unless it is a partial start.
+void parse_line(ParsedChunk& chunk, ChunkLine& l) {
+  const std::string_view text = chunk.line(l);
+  const size_t length = text.size();
   size_t end = 0;
   bool fast = false;
   const char c0 = text.empty() ? '\0' : text[0];
@@ -83,7 +83,15 @@ void add_line(ParsedChunk& chunk, size_t offset, size_t length, bool terminated)
     l.runtime_tail = looks_like_runtime_tail(text);
     l.signature = signature_of(text);
   }
-  chunk.lines.push_back(l);
+}
+
+// Adds the line at [offset, offset + length) of the chunk's text, parsed.
+void add_line(ParsedChunk& chunk, size_t offset, size_t length, bool terminated) {
+  ChunkLine& l = chunk.lines.emplace_back();
+  l.offset = static_cast<uint32_t>(offset);
+  l.length = static_cast<uint32_t>(length);
+  l.terminated = terminated;
+  parse_line(chunk, l);
 }
 
 }  // namespace
@@ -126,6 +134,16 @@ ChunkedReader::ChunkedReader(int fd, uint64_t size, std::string name, const Chun
   for (unsigned i = 0; i < opts_.workers; ++i) threads_.emplace_back([this] { work(); });
 }
 
+ChunkedReader::ChunkedReader(LineReader& reader, const ChunkOptions& options)
+    : stream_(&reader), name_(reader.name()), opts_(options) {
+  opts_.chunk_bytes = std::clamp<size_t>(opts_.chunk_bytes, 1, size_t{1} << 30);
+  opts_.workers = std::max(1u, opts_.workers);
+  opts_.in_flight = std::max<size_t>(opts_.in_flight, 1);
+  slots_.resize(opts_.in_flight);
+  threads_.reserve(opts_.workers);
+  for (unsigned i = 0; i < opts_.workers; ++i) threads_.emplace_back([this] { work_stream(); });
+}
+
 ChunkedReader::~ChunkedReader() {
   {
     std::lock_guard<std::mutex> lk(mu_);
@@ -133,7 +151,7 @@ ChunkedReader::~ChunkedReader() {
   }
   work_cv_.notify_all();
   for (std::thread& t : threads_) t.join();
-  ::close(fd_);
+  if (fd_ >= 0) ::close(fd_);
 }
 
 uint64_t ChunkedReader::chunk_end(uint64_t begin) const {
@@ -240,6 +258,69 @@ void ChunkedReader::work() {
     if (end >= size_) work_cv_.notify_all();  // the other workers can stop
     Slot& slot = slots_[index % slots_.size()];
     fill(slot.chunk, begin, end);
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      slot.index = index;
+      slot.ready = true;
+    }
+    ready_cv_.notify_all();
+  }
+}
+
+bool ChunkedReader::copy_from_stream(ParsedChunk& chunk) {
+  chunk.reset();
+  const uint64_t bytes_before = stream_->bytes_read();
+  Line line;
+  size_t used = 0;
+  bool more = true;
+  // Counted in the stream's bytes, terminators included, so empty lines count too.
+  while (stream_->bytes_read() - bytes_before < opts_.chunk_bytes && (more = stream_->next(line))) {
+    if (used + line.text.size() > chunk.text_capacity) {
+      const size_t cap = std::max({chunk.text_capacity * 2, used + line.text.size(), opts_.chunk_bytes + 4096});
+      std::unique_ptr<char[]> bigger(new char[cap]);
+      if (used > 0) std::memcpy(bigger.get(), chunk.text.get(), used);
+      chunk.text = std::move(bigger);
+      chunk.text_capacity = cap;
+    }
+    if (!line.text.empty()) std::memcpy(chunk.text.get() + used, line.text.data(), line.text.size());
+    ChunkLine& l = chunk.lines.emplace_back();
+    l.offset = static_cast<uint32_t>(used);
+    l.length = static_cast<uint32_t>(line.text.size());
+    l.terminated = line.terminated;
+    used += line.text.size();
+  }
+  chunk.bytes = stream_->bytes_read() - bytes_before;
+  if (stream_->failed()) {
+    chunk.failed = true;
+    chunk.error = stream_->error();
+    return true;
+  }
+  return !more;
+}
+
+void ChunkedReader::work_stream() {
+  for (;;) {
+    std::unique_lock<std::mutex> source(stream_mu_);
+    uint64_t index = 0;
+    {
+      std::unique_lock<std::mutex> lk(mu_);
+      work_cv_.wait(lk, [&] { return stop_ || stream_done_ || next_claim_ < consumed_ + slots_.size(); });
+      if (stop_ || stream_done_) return;
+      index = next_claim_++;
+    }
+    Slot& slot = slots_[index % slots_.size()];
+    const bool ended = copy_from_stream(slot.chunk);
+    if (ended) {
+      {
+        std::lock_guard<std::mutex> lk(mu_);
+        stream_done_ = true;
+        total_ = index + 1;
+      }
+      work_cv_.notify_all();  // the other workers can stop
+    }
+    source.unlock();
+    // The next worker reads on while this one parses.
+    for (ChunkLine& l : slot.chunk.lines) parse_line(slot.chunk, l);
     {
       std::lock_guard<std::mutex> lk(mu_);
       slot.index = index;

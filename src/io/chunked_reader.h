@@ -1,5 +1,6 @@
 // Parallel reading of a regular, uncompressed file: the file is cut into
-// chunks that end just after a "\n", worker threads read and parse each chunk
+// chunks that end just after a "\n" (or, for a stream, a LineReader's next
+// lines are taken by one worker at a time), worker threads read and parse each chunk
 // into a compact list of lines (text, and the LineParse when it is a whole
 // line the fast path or the grammar settles), and the chunks are handed back
 // in file order to one consumer, which runs the stitcher and the analyzer as
@@ -68,11 +69,17 @@ struct ParsedChunk {
   void reset();
 };
 
-/// Reads `fd` (a regular file of `size` bytes, not compressed) on worker threads.
+/// Reads `fd` (a regular file of `size` bytes, not compressed) on worker threads;
+/// or a stream (a compressed file, a pipe, a rotated set) through a LineReader,
+/// whose lines the workers take in turn and parse in parallel.
 class ChunkedReader {
  public:
   /// Takes ownership of `fd`; `name` is used in error messages, as by LineReader.
   ChunkedReader(int fd, uint64_t size, std::string name, const ChunkOptions& options);
+  /// Reads `reader` (which must outlive this) to its end: each chunk is the next
+  /// lines of about chunk_bytes, copied out one worker at a time (the reader
+  /// decompresses as it goes), then parsed while the next worker reads on.
+  ChunkedReader(LineReader& reader, const ChunkOptions& options);
   /// Stops and joins the workers, closes the file.
   ~ChunkedReader();
   ChunkedReader(const ChunkedReader&) = delete;
@@ -94,9 +101,15 @@ class ChunkedReader {
   void fill(ParsedChunk& chunk, uint64_t begin, uint64_t end) const;
   bool fill_whole(ParsedChunk& chunk, uint64_t begin, uint64_t end) const;
   void fill_by_lines(ParsedChunk& chunk, uint64_t begin, uint64_t end) const;
+  void work_stream();
+  // The next lines of the stream into `chunk` (not parsed); true at the stream's end.
+  bool copy_from_stream(ParsedChunk& chunk);
 
-  int fd_;
-  uint64_t size_;
+  int fd_ = -1;
+  uint64_t size_ = 0;
+  LineReader* stream_ = nullptr;  // the stream mode's source
+  std::mutex stream_mu_;          // one worker reads the stream at a time; taken before mu_
+  bool stream_done_ = false;      // the stream ended (under mu_)
   std::string name_;
   ChunkOptions opts_;
   std::vector<Slot> slots_;

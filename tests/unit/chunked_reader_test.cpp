@@ -18,6 +18,7 @@
 #include "io/chunked_reader.h"
 #include "io/line_reader.h"
 #include "render/render_json.h"
+#include "support/compress.h"
 
 #ifdef GCSIGHT_HAVE_TRACEGEN
 #include "trace_model.h"
@@ -135,6 +136,28 @@ TEST(ChunkedReader, GeneratedTracesWithSplitLines) {
   }
 }
 
+TEST(ChunkedReader, CompressedTracesGiveTheSequentialReport) {
+  // Compressed inputs are read in the stream mode: one worker decompresses the
+  // next lines while the others parse theirs.
+  using tracegen::TraceFormat;
+  TempDir dir;
+  for (TraceFormat format : {TraceFormat::kModern, TraceFormat::kLegacy}) {
+    const std::string text = generated(format, 11, 1u << 20);
+    for (const fs::path& p : {dir.write("trace.log.gz", testing_support::gzip(text)),
+                              dir.write("trace.log.zst", testing_support::zstd(text))}) {
+      uint64_t seq_cycles = 0;
+      uint64_t par_cycles = 0;
+      const std::string expected = report_json(p, sequential(), &seq_cycles);
+      EXPECT_GT(seq_cycles, 300u);
+      for (size_t chunk : {size_t{1}, size_t{4093}, size_t{65536}}) {
+        ReadOptions read = chunked(chunk);
+        EXPECT_EQ(report_json(p, read, &par_cycles), expected) << p << " " << chunk;
+        EXPECT_EQ(par_cycles, seq_cycles);
+      }
+    }
+  }
+}
+
 TEST(ChunkedReader, WrappedAndCrlfTraces) {
   // A docker json-file log (the unwrapper joins and strips records) and a CRLF one.
   const std::string text = generated(tracegen::TraceFormat::kModern, 5, 1u << 20);
@@ -193,6 +216,20 @@ std::vector<ReadLine> chunked_lines(const fs::path& p, const ChunkOptions& o, ui
   return out;
 }
 
+// The same through the stream mode: the workers take the reader's lines in turn.
+std::vector<ReadLine> stream_lines(const fs::path& p, const ChunkOptions& o, uint64_t* bytes) {
+  std::string err;
+  auto source = LineReader::open(p.string(), &err, o.reader);
+  ChunkedReader reader(*source, o);
+  std::vector<ReadLine> out;
+  *bytes = 0;
+  while (const ParsedChunk* c = reader.next()) {
+    for (const ChunkLine& l : c->lines) out.push_back({std::string(c->line(l)), l.terminated});
+    *bytes += c->bytes;
+  }
+  return out;
+}
+
 TEST(ChunkedReader, LinesAreTheLineReaders) {
   TempDir dir;
   std::string overlong(300, 'x');
@@ -221,6 +258,13 @@ TEST(ChunkedReader, LinesAreTheLineReaders) {
       uint64_t par_bytes = 0;
       EXPECT_EQ(chunked_lines(p, co, &par_bytes), expected) << "input " << i << " chunk " << chunk;
       EXPECT_EQ(par_bytes, seq_bytes) << "input " << i << " chunk " << chunk;
+      // The stream mode, on the file and on its gzip and zstd forms.
+      for (const fs::path& s : {p, dir.write("lines.gz", testing_support::gzip(inputs[i])),
+                                dir.write("lines.zst", testing_support::zstd(inputs[i]))}) {
+        uint64_t stream_bytes = 0;
+        EXPECT_EQ(stream_lines(s, co, &stream_bytes), expected) << s << " input " << i << " chunk " << chunk;
+        EXPECT_EQ(stream_bytes, seq_bytes) << s << " input " << i << " chunk " << chunk;
+      }
     }
   }
 }
@@ -235,10 +279,18 @@ TEST(ChunkedReader, StopsEarlyWithoutHanging) {
   co.chunk_bytes = 100;
   co.workers = 3;
   co.in_flight = 2;
-  ChunkedReader reader(fd, fs::file_size(p), p.string(), co);
-  ASSERT_NE(reader.next(), nullptr);
-  ASSERT_NE(reader.next(), nullptr);
-  // The destructor stops workers blocked on a full pipeline.
+  {
+    ChunkedReader reader(fd, fs::file_size(p), p.string(), co);
+    ASSERT_NE(reader.next(), nullptr);
+    ASSERT_NE(reader.next(), nullptr);
+    // The destructor stops workers blocked on a full pipeline.
+  }
+  // The same in the stream mode, where a blocked worker holds the stream.
+  std::string err;
+  auto source = LineReader::open(dir.write("early.gz", testing_support::gzip(data)).string(), &err);
+  ChunkedReader stream(*source, co);
+  ASSERT_NE(stream.next(), nullptr);
+  ASSERT_NE(stream.next(), nullptr);
 }
 
 }  // namespace

@@ -347,6 +347,20 @@ nlohmann::json without_names(const std::string& json) {
 // A log cut into three files (the oldest zstd'd, the middle one gzip'd),
 // given newest first under shuffled names, reads as the one log it was; an
 // unrelated log given with them stays its own run.
+TEST(Cli, APipeAndACompressedFileGiveTheSequentialReport) {
+  // Streams are parsed on worker threads; GCSIGHT_READ_THREADS=1 reads them in one.
+  const std::string f = "'" + (fs::path(GCSIGHT_TEST_DATA) / "corpus/go1.22.12/churn-gogc100-stderrlog/combined.log").string() + "'";
+  const auto piped = sh("cat " + f + " | " + kBin + " analyze --format json -");
+  const auto one = sh("GCSIGHT_READ_THREADS=1 " + kBin + " analyze --format json - < " + f);
+  ASSERT_EQ(piped.status, 0);
+  ASSERT_EQ(one.status, 0);
+  EXPECT_EQ(piped.out, one.out);
+  EXPECT_NE(piped.out.find("\"gc_lines\""), std::string::npos);
+  const auto zst = sh("zstd -q -c " + f + " | " + kBin + " analyze --format json -");
+  ASSERT_EQ(zst.status, 0);
+  EXPECT_EQ(zst.out, one.out);
+}
+
 TEST(RotatedLogs, ASetReadsAsTheConcatenatedFile) {
   const fs::path dir = fs::temp_directory_path() / ("gcsight-rotated-" + std::to_string(getpid()));
   fs::create_directories(dir);
