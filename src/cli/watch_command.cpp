@@ -46,6 +46,9 @@
 namespace gcsight {
 namespace {
 
+// Runs of a followed log kept in memory (the current one and those before it).
+constexpr size_t kRunsKept = 8;
+
 volatile std::sig_atomic_t g_stop = 0;
 extern "C" void on_stop_signal(int) { g_stop = 1; }
 
@@ -116,7 +119,11 @@ int run_watch(const WatchArgs& a) {
   uint32_t last_run = 0;
   uint32_t dashboard_run = UINT32_MAX;
   bool changed = true;
-  Analyzer analyzer({}, [&](uint32_t run, const GcCycle& c) {
+  // A log followed for days may hold many restarts of its process: the runs
+  // before the last few are dropped, so memory stays bounded.
+  AnalyzeOptions analyze_options;
+  analyze_options.max_runs = kRunsKept;
+  Analyzer analyzer(analyze_options, [&](uint32_t run, const GcCycle& c) {
     last_run = run;
     pauses.add(c.stw_ns());
     changed = true;

@@ -100,12 +100,19 @@ Analyzer::RunState& Analyzer::run_for_gc(const GcCycle& c) {
 
   // A new run.
   auto r = std::make_unique<RunState>();
-  r->run.index = static_cast<uint32_t>(runs_.size() + 1);
+  r->run.index = ++runs_begun_;
   r->run.inputs.push_back(input_);
   r->run.first_line = c.line;
   const bool first_of_input = input_runs_.empty();
   input_runs_.push_back(runs_.size());
   runs_.push_back(std::move(r));
+  if (opts_.max_runs > 0 && runs_.size() > opts_.max_runs) {
+    // The oldest run goes (never this new one); the current input's indices shift.
+    runs_.erase(runs_.begin());
+    ++runs_dropped_;
+    std::erase(input_runs_, size_t{0});
+    for (size_t& i : input_runs_) --i;
+  }
   RunState& nr = *runs_.back();
   if (first_of_input) {
     for (const ScavEvent& e : pre_run_scav_) {
@@ -317,13 +324,17 @@ std::vector<Finding> Analyzer::live_findings() const {
 
 Report Analyzer::finish(std::string tool_version) {
   report_.tool_version = std::move(tool_version);
-  const size_t run_count = runs_.size();
+  const size_t run_count = runs_.size() + runs_dropped_;
   const bool ranged = opts_.since || opts_.until;
   for (auto& rp : runs_) {
     RunState& r = *rp;
     // A run with no cycle in --since/--until is left out of the report.
     if (ranged && !r.stats.has_cycles()) continue;
     Run run = std::move(r.run);
+    if (runs_dropped_ > 0 && &rp == &runs_.front()) {
+      run.notes.push_back(fmt::format("{} earlier {} not kept (the process restarted; only the last {} runs are kept).",
+                                      runs_dropped_, runs_dropped_ == 1 ? "run was" : "runs were", opts_.max_runs));
+    }
     if (ranged) {
       std::string note = fmt::format("--since/--until selected {} of the run's {} cycles", r.cycles_seen - r.cycles_left_out,
                                      r.cycles_seen);

@@ -31,6 +31,10 @@ struct AnalyzeOptions {
   bool rss_sampled = false;       ///< `gcsight run`: RSS findings come from samples, not the trace
   std::optional<TimeBound> since; ///< only cycles that started at or after this
   std::optional<TimeBound> until; ///< only cycles that started before this
+  /// Runs kept, 0 = all. Past it the oldest run is dropped when a new one
+  /// begins, and counted in a note: `watch` follows a log for days, and a
+  /// service that keeps restarting adds a run each time.
+  size_t max_runs = 0;
 };
 
 /// Called for every gc cycle once it is assigned to a run (for CSV streaming).
@@ -83,6 +87,8 @@ class Analyzer {
   CycleSink cycles_;
   Report report_;
   std::vector<std::unique_ptr<RunState>> runs_;
+  uint32_t runs_begun_ = 0;    ///< runs created so far (each run's index)
+  uint64_t runs_dropped_ = 0;  ///< the oldest runs dropped past opts_.max_runs
   std::vector<size_t> input_runs_;  ///< runs of the current input
   std::string input_;
   RunState* current_ = nullptr;
