@@ -333,11 +333,15 @@ TEST_F(LiveE2E, SigtermDuringRunRestoresTheTerminalAndPassesTheStatusOn) {
 TEST_F(LiveE2E, SigtermAndSighupDuringWatchRestoreTheTerminal) {
   const fs::path log = dir_ / "app.log";
   append_to(log, capture_lines(0, 300));
+  const std::string first_socket = socket_;
   for (const int sig : {SIGTERM, SIGHUP}) {
     fs::remove(dir_ / "exit");
     fs::remove(dir_ / "pid");
     fs::remove(dir_ / "stty");
+    // A server of its own each time: a new session on a socket whose server is
+    // still shutting down fails ("server exited unexpectedly").
     sh("tmux -L " + socket_ + " kill-server >/dev/null 2>&1");
+    socket_ = first_socket + "-" + std::to_string(sig);
     start_shell(exec_gcsight("watch --live " + log.string()));
     const std::string s = wait_screen([](const std::string& x) { return cycles_on(x) > 0; });
     ASSERT_GT(cycles_on(s), 0) << s;
