@@ -191,10 +191,16 @@ void Analyzer::on_gc(const GcCycle& gc) {
   }
   r.stats.add_cycle(gc);
   r.run.last_line = std::max(r.run.last_line, gc.line);
-  GcCycle c = gc;
-  if (r.stats.last_was_periodic()) c.flags |= kGcPeriodic;
-  r.series.add_cycle(c);
-  if (cycles_) cycles_(r.run.index, c);
+  // The series and the sink see the periodic flag a `GC forced` line gave (a copy only then).
+  if (r.stats.last_was_periodic()) {
+    GcCycle c = gc;
+    c.flags |= kGcPeriodic;
+    r.series.add_cycle(c);
+    if (cycles_) cycles_(r.run.index, c);
+  } else {
+    r.series.add_cycle(gc);
+    if (cycles_) cycles_(r.run.index, gc);
+  }
 }
 
 void Analyzer::on_program_line(std::string_view text, uint64_t line, int64_t wall_ns) {
