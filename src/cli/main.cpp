@@ -75,6 +75,9 @@ int run_usage(const std::string& msg) {
   return 125;
 }
 
+// `run`'s options end at the program's name: what follows is the program's. They
+// are read here rather than by CLI11, whose prefix_command() (2.1, Debian 12's)
+// would take a misspelt option for the start of the program's command line.
 int run_main(int argc, char** argv) {
   gcsight::RunArgs ra;
   int i = 2;
