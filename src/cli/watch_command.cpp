@@ -20,6 +20,7 @@
 // rotation) are shown in the dashboard and said again on stderr at the end.
 #include "cli/watch_command.h"
 
+#include <fmt/format.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -41,6 +42,7 @@
 #include "io/file_follower.h"
 #include "io/metrics_server.h"
 #include "render/render_prometheus.h"
+#include "render/units_format.h"
 #include "render/render_watch.h"
 
 namespace gcsight {
@@ -208,9 +210,15 @@ int run_watch(const WatchArgs& a) {
   bool input_open = true;  // standard input has not ended
   bool keys_open = dashboard != nullptr && terminal->input_fd() >= 0;
   publish(status(false));
+  bool catching_up = false;  // the dashboard says how much of a large log is read
   for (;;) {
     const bool more = !input_open || follower->poll(cb);
     const int64_t now = monotonic_ns();
+    if (dashboard && (follower->behind() || catching_up)) {
+      catching_up = follower->behind();
+      dashboard->set_notice(catching_up ? fmt::format("reading what the log holds: {} so far", format_bytes(follower->bytes()))
+                                        : std::string());
+    }
     if (now >= next_status) {
       const WatchStatus s = status(false);
       if (!dashboard) out(json ? ndjson_summary(s) : status_line(s));
@@ -235,6 +243,7 @@ int run_watch(const WatchArgs& a) {
     // Files are polled on a timer; standard input and the terminal are waited on.
     int64_t wait_ns = std::min(a.poll_ns, next_status - now);
     if (dashboard) wait_ns = std::min<int64_t>(wait_ns, 100'000'000);  // frames are due every 250 ms at most
+    if (input_open && follower->behind()) wait_ns = 0;  // more of the file is there already
     pollfd fds[2] = {{input_open ? follower->wait_fd() : -1, POLLIN, 0}, {keys_open ? terminal->input_fd() : -1, POLLIN, 0}};
     ::poll(fds, 2, static_cast<int>(std::max<int64_t>(wait_ns, 0) / 1'000'000) + 1);
     if (fds[1].revents != 0 && (fds[1].revents & POLLIN) == 0) keys_open = false;  // hung up

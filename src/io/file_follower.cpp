@@ -21,6 +21,9 @@
 namespace gcsight {
 namespace {
 constexpr size_t kBlock = size_t{1} << 20;
+// Bytes of a file read per poll: a few milliseconds of work, so a large log is
+// caught up with while the dashboard still draws and answers keys.
+constexpr uint64_t kPollBudget = uint64_t{4} << 20;
 constexpr size_t kMaxLine = size_t{16} << 20;
 
 std::string errno_text(int e) { return std::strerror(e); }
@@ -116,7 +119,9 @@ void FileFollower::flush_partial(const FollowCallbacks& cb, bool terminated) {
   partial_.clear();
 }
 
-bool FileFollower::drain(const FollowCallbacks& cb, bool* eof) {
+bool FileFollower::drain(const FollowCallbacks& cb, bool* eof, uint64_t budget) {
+  behind_ = false;
+  uint64_t taken = 0;
   for (;;) {
     const ssize_t n = read(fd_, block_.get(), kBlock);
     if (n < 0) {
@@ -129,6 +134,7 @@ bool FileFollower::drain(const FollowCallbacks& cb, bool* eof) {
       if (is_stdin_) *eof = true;
       return true;
     }
+    taken += static_cast<uint64_t>(n);
     offset_ += n;
     bytes_ += static_cast<uint64_t>(n);
     std::string err;
@@ -137,14 +143,20 @@ bool FileFollower::drain(const FollowCallbacks& cb, bool* eof) {
       error_ = "cannot read '" + path_ + "': " + err;
       return false;
     }
-    // A pipe is read once per wakeup; a file to its end.
+    // A pipe is read once per wakeup; a file to its end, or to the budget.
     if (is_stdin_) return true;
+    if (taken >= budget) {
+      behind_ = true;
+      return true;
+    }
   }
 }
 
 bool FileFollower::poll(const FollowCallbacks& cb) {
   bool eof = false;
-  if (!drain(cb, &eof)) return false;
+  if (!drain(cb, &eof, kPollBudget)) return false;
+  // The rest of the file, and the checks for rotation and truncation, at the next poll.
+  if (behind_) return true;
   if (discarding_) {
     // --from-end on a compressed file: lines start after what it held.
     discarding_ = false;
@@ -201,7 +213,7 @@ bool FileFollower::poll(const FollowCallbacks& cb) {
     skip_to_newline_ = skipping_long_ = false;
     ++rotations_;
     cb.note("'" + path_ + "' was replaced (rotated); reading the new file from its start");
-    return drain(cb, &eof);
+    return drain(cb, &eof, kPollBudget);
   }
   struct stat cur {};
   if (fstat(fd_, &cur) == 0 && cur.st_size < offset_) {
@@ -217,7 +229,7 @@ bool FileFollower::poll(const FollowCallbacks& cb) {
     }
     offset_ = 0;
     cb.note(msg);
-    return drain(cb, &eof);
+    return drain(cb, &eof, kPollBudget);
   }
   return true;
 }

@@ -46,10 +46,14 @@ class FileFollower {
   FileFollower(const FileFollower&) = delete;
   FileFollower& operator=(const FileFollower&) = delete;
 
-  /// Reads everything there is now and checks for rotation and truncation.
-  /// Returns false once the input has ended for good (standard input closed) or
-  /// a read failed (error() says why).
+  /// Reads what there is now, at most 4 MiB of a file (see behind()), and checks
+  /// for rotation and truncation. Returns false once the input has ended for good
+  /// (standard input closed) or a read failed (error() says why).
   bool poll(const FollowCallbacks& cb);
+  /// Whether the last poll left more of the file to read (a large log is read
+  /// from its start a few MiB a poll, so the caller can draw and answer keys
+  /// meanwhile): poll again without waiting.
+  [[nodiscard]] bool behind() const { return behind_; }
   /// The file descriptor to wait on (standard input), or -1 for a file (poll it on a timer).
   [[nodiscard]] int wait_fd() const { return is_stdin_ ? fd_ : -1; }
   [[nodiscard]] const std::string& error() const { return error_; }
@@ -65,8 +69,9 @@ class FileFollower {
 
  private:
   FileFollower(std::string path, int fd, bool is_stdin);
-  // Reads fd_ to its current end; false on a read error; *eof set when a pipe closed.
-  bool drain(const FollowCallbacks& cb, bool* eof);
+  // Reads fd_ to its current end, or a file up to `budget` bytes (behind_ then
+  // says whether more is left); false on a read error; *eof set when a pipe closed.
+  bool drain(const FollowCallbacks& cb, bool* eof, uint64_t budget = UINT64_MAX);
   void take(std::string_view data, const FollowCallbacks& cb);
   void emit(std::string_view line, const FollowCallbacks& cb, bool terminated = true);
   void flush_partial(const FollowCallbacks& cb, bool terminated = true);
@@ -82,7 +87,8 @@ class FileFollower {
   bool skipping_long_ = false;    // the rest of a line cut at the maximum
   bool missing_said_ = false;
   StreamDecoder decoder_;
-  bool discarding_ = false;  // --from-end on a compressed file: decoding what it held, handing out nothing
+  bool discarding_ = false;
+  bool behind_ = false;  // the last drain stopped at its budget  // --from-end on a compressed file: decoding what it held, handing out nothing
   std::unique_ptr<char[]> block_;
   uint64_t lines_ = 0, bytes_ = 0, rotations_ = 0, truncations_ = 0;
   std::string error_;

@@ -26,6 +26,9 @@
 #include "core/analyzer.h"
 #include "core/recent_pauses.h"
 #include "support/analyze_text.h"
+#ifdef GCSIGHT_HAVE_TRACEGEN
+#include "trace_model.h"
+#endif
 
 namespace {
 
@@ -191,6 +194,32 @@ TEST_F(WatchE2E, FollowsAppendsRotationAndTruncationWithoutLosingOrRepeatingACyc
   EXPECT_EQ(last["run_p99_pause_ns"], whole.runs[0].summary.stw_pause_ns.p99);
   EXPECT_EQ(last["live_heap_bytes"], whole.runs[0].summary.heap_live.last);
 }
+
+#ifdef GCSIGHT_HAVE_TRACEGEN
+TEST_F(WatchE2E, ALargeLogIsReadAFewMiBAPollWithStatusesMeanwhile) {
+  // 12 MiB already in the file: read 4 MiB a poll, so summaries (and the
+  // dashboard's frames) come while it is read, and every cycle still once.
+  gcsight::tracegen::GenOptions o;
+  o.size_bytes = 12u << 20;
+  o.seed = 9;
+  std::string text;
+  const gcsight::tracegen::GenTruth truth = gcsight::tracegen::generate_trace(o, text);
+  const fs::path log = dir_ / "big.log";
+  append(log, text);
+  start({"--format", "json", "--interval", "0.01", log.string()});
+  EXPECT_EQ(wait_for_cycles(truth.cycles), truth.cycles);
+  EXPECT_EQ(stop(), 0);
+  const Ndjson out = read_ndjson(dir_ / "out.ndjson");
+  ASSERT_EQ(out.gc.size(), truth.cycles);
+  size_t partial = 0;
+  for (const auto& j : out.summaries) {
+    const auto n = j["cycles"].get<uint64_t>();
+    if (n > 0 && n < truth.cycles) ++partial;
+  }
+  EXPECT_GE(partial, 1u) << "no status while the log was read";
+  EXPECT_EQ(out.summaries.back()["cycles"], truth.cycles);
+}
+#endif
 
 TEST_F(WatchE2E, FromEndSkipsWhatTheFileHolds) {
   const std::vector<std::string> lines = lines_of(slurp(kCapture / "stderr.log"));
