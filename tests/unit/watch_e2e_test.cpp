@@ -21,11 +21,11 @@
 #include <vector>
 
 #include <zlib.h>
-#include <zstd.h>
 
 #include "core/analyzer.h"
 #include "core/recent_pauses.h"
 #include "support/analyze_text.h"
+#include "support/compress.h"
 #ifdef GCSIGHT_HAVE_TRACEGEN
 #include "trace_model.h"
 #endif
@@ -269,11 +269,6 @@ class GzipWriter {
   z_stream zs_{};
 };
 
-std::string zstd_frame(const std::string& text) {
-  std::string out(ZSTD_compressBound(text.size()), '\0');
-  out.resize(ZSTD_compress(out.data(), out.size(), text.data(), text.size(), 3));
-  return out;
-}
 
 // Every cycle of the capture reported once, in one run.
 void expect_each_cycle_once(const Ndjson& out, int64_t num_gc) {
@@ -317,10 +312,10 @@ TEST_F(WatchE2E, FollowsZstdFramesAndStartsAfterWhatACompressedFileHeldWithFromE
   const size_t a = 200, n = lines.size();
   const fs::path log = dir_ / "app.log.zst";
   // What the file holds, ending inside a line: --from-end starts at the next line.
-  append(log, zstd_frame(join(lines, 0, a) + "gc 999 @1.0s 1%: 0.01"));
+  append(log, gcsight::testing_support::zstd(join(lines, 0, a) + "gc 999 @1.0s 1%: 0.01"));
   start({"--format", "json", "--interval", "0.2", "--poll", "0.02", "--from-end", log.string()});
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  const std::string more = zstd_frame("+0.1+0.01 ms clock\n" + join(lines, a, n));
+  const std::string more = gcsight::testing_support::zstd("+0.1+0.01 ms clock\n" + join(lines, a, n));
   append(log, more.substr(0, more.size() / 3));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   append(log, more.substr(more.size() / 3));
