@@ -14,6 +14,8 @@
 #include <sstream>
 #include <string>
 
+#include "support/e2e.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -157,12 +159,7 @@ std::string text_env(const char* name) {
   return std::string("env -u LC_ALL -u LC_CTYPE LANG=C.UTF-8 COLUMNS=") + (narrow ? "60" : "100") + " ";
 }
 
-std::string read_file(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using gcsight::testing_support::slurp;
 
 TEST(Golden, TextAndJsonReports) {
   const fs::path dir = fs::path(GCSIGHT_TEST_DATA).parent_path() / "golden";
@@ -173,10 +170,10 @@ TEST(Golden, TextAndJsonReports) {
     const auto text = sh(text_env(g.name) + "bash -c \"" + kBin + command + "--color never " + g.args + "\"");
     // compare exits 1 when a threshold is crossed; that is tested on its own.
     EXPECT_TRUE(text.status == 0 || (compare && text.status == 1)) << text.status;
-    EXPECT_EQ(text.out, read_file(dir / (std::string(g.name) + ".txt")));
+    EXPECT_EQ(text.out, slurp(dir / (std::string(g.name) + ".txt")));
     const auto json = sh("bash -c \"" + kBin + command + "--format json " + g.args + "\"");
     EXPECT_TRUE(json.status == 0 || (compare && json.status == 1)) << json.status;
-    EXPECT_EQ(json.out, read_file(dir / (std::string(g.name) + ".json")));
+    EXPECT_EQ(json.out, slurp(dir / (std::string(g.name) + ".json")));
   }
 }
 

@@ -12,6 +12,7 @@
 #include "render/render_json.h"
 #include "render/report_metrics.h"
 #include "support/analyze_text.h"
+#include "support/e2e.h"
 
 namespace gcsight {
 namespace {
@@ -92,12 +93,7 @@ TEST(Compare, DeltasFindingsAndUnknownMetrics) {
   EXPECT_FALSE(c.metrics[static_cast<size_t>(Metric::kPeakRss)].delta.has_value());
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using gcsight::testing_support::slurp;
 
 TEST(ReportMetrics, FiguresFromTheJsonAreTheAnalysisOwn) {
   const std::string dir = std::string(GCSIGHT_TEST_DATA) + "/corpus/go1.22.12/forced/";

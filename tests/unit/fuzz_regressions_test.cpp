@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "support/parser_checks.h"
+#include "support/e2e.h"
 
 namespace gcsight {
 namespace {
@@ -32,12 +33,7 @@ std::vector<fs::path> inputs_in(const fs::path& dir) {
   return out;
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using gcsight::testing_support::slurp;
 
 void replay(const fs::path& dir) {
   for (const fs::path& p : inputs_in(dir)) {

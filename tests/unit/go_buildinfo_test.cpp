@@ -6,6 +6,7 @@
 // (pointers to the version), 32-bit and big-endian files, malformed headers, and
 // random damage to the headers (no crash, no read outside the image).
 #include "io/go_buildinfo.h"
+#include "support/e2e.h"
 
 #include <elf.h>
 #include <gtest/gtest.h>
@@ -42,12 +43,7 @@ int run(const std::string& command, std::string* out) {
   return ::pclose(p);
 }
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using gcsight::testing_support::slurp;
 
 void write_file(const fs::path& p, std::string_view data) {
   std::ofstream(p, std::ios::binary).write(data.data(), static_cast<std::streamsize>(data.size()));
@@ -146,7 +142,7 @@ TEST_F(GoBuildinfoTest, VersionMatchesGoVersionOfEachToolchain) {
 TEST_F(GoBuildinfoTest, FindsVersionWithoutSectionHeaders) {
   for (const GoBinary& b : binaries_) {
     SCOPED_TRACE(b.go);
-    std::string image = read_file(b.path);
+    std::string image = slurp(b.path);
     ASSERT_GE(image.size(), sizeof(Elf64_Ehdr));
     Elf64_Ehdr eh;
     std::memcpy(&eh, image.data(), sizeof eh);
@@ -167,7 +163,7 @@ TEST_F(GoBuildinfoTest, FindsVersionWithoutSectionHeaders) {
 
 TEST_F(GoBuildinfoTest, TruncatedBinaryIsAnErrorAtEveryLength) {
   const GoBinary& b = binaries_.front();
-  const std::string image = read_file(b.path);
+  const std::string image = slurp(b.path);
   ASSERT_GT(image.size(), 4096u);
 
   std::vector<size_t> lengths = {0, 1, 3, 4, 15, 16, 17, 52, 63, 64, 65, 100, 456, 1000, 4095};
@@ -192,7 +188,7 @@ TEST_F(GoBuildinfoTest, TruncatedBinaryIsAnErrorAtEveryLength) {
 
 TEST_F(GoBuildinfoTest, DamagedHeadersDoNotCrash) {
   const GoBinary& b = binaries_.front();
-  const std::string image = read_file(b.path);
+  const std::string image = slurp(b.path);
   std::string damaged = image;
   std::mt19937 rng(7);
   // The file header and the program and section header tables (Go puts them first).

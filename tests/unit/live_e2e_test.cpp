@@ -22,6 +22,8 @@
 #include <string>
 #include <thread>
 
+#include "support/e2e.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -41,10 +43,7 @@ fs::path first_gcprog() {
   return out.empty() ? fs::path() : out.back();
 }
 
-int sh(const std::string& cmd) {
-  const int st = std::system(cmd.c_str());
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
+using gcsight::testing_support::sh;
 
 std::string capture(const std::string& cmd) {
   std::string out;
@@ -57,12 +56,7 @@ std::string capture(const std::string& cmd) {
   return out;
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using gcsight::testing_support::slurp;
 
 std::string q(const std::string& s) { return "'" + s + "'"; }
 

@@ -26,6 +26,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/e2e.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -33,12 +35,7 @@ using Clock = std::chrono::steady_clock;
 constexpr int64_t kMiB = 1 << 20;
 constexpr int64_t kS = 1'000'000'000;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using gcsight::testing_support::slurp;
 
 std::optional<int> first_child(pid_t pid) {
   const std::string text = slurp("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");

@@ -30,6 +30,7 @@
 #include "core/live_snapshot.h"
 #include "render/render_prometheus.h"
 #include "support/analyze_text.h"
+#include "support/e2e.h"
 
 namespace {
 
@@ -40,12 +41,7 @@ const std::string kBin = GCSIGHT_BINARY;
 const char* const kPrometheus = "/usr/bin/prometheus";
 const char* const kPromtool = "/usr/bin/promtool";
 
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using gcsight::testing_support::slurp;
 
 // A port that was free a moment ago (the kernel's choice for port 0).
 int free_port() {
@@ -102,11 +98,9 @@ class Child {
   Child& operator=(const Child&) = delete;
   /// SIGTERM, then its exit status (128+N when a signal N ended it).
   int stop() {
-    kill(pid_, SIGTERM);
-    int st = 0;
-    waitpid(pid_, &st, 0);
+    const int status = gcsight::testing_support::terminate_and_wait(pid_);
     pid_ = -1;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return status;
   }
 
  private:

@@ -20,6 +20,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/e2e.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -38,17 +40,9 @@ std::vector<fs::path> gcprogs() {
   return out;
 }
 
-int sh(const std::string& cmd) {
-  const int st = std::system(cmd.c_str());
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
+using gcsight::testing_support::sh;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using gcsight::testing_support::slurp;
 
 class RunE2E : public ::testing::Test {
  protected:

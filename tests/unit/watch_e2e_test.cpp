@@ -28,6 +28,7 @@
 #include "support/compress.h"
 #ifdef GCSIGHT_HAVE_TRACEGEN
 #include "trace_model.h"
+#include "support/e2e.h"
 #endif
 
 namespace {
@@ -38,12 +39,7 @@ using Clock = std::chrono::steady_clock;
 const std::string kBin = GCSIGHT_BINARY;
 const fs::path kCapture = fs::path(GCSIGHT_TEST_DATA) / "corpus/go1.23.5/churn-gogc100";
 
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using gcsight::testing_support::slurp;
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;
@@ -116,11 +112,9 @@ class WatchE2E : public ::testing::Test {
     return got;
   }
   int stop() {
-    kill(pid_, SIGTERM);
-    int st = 0;
-    waitpid(pid_, &st, 0);
+    const int status = gcsight::testing_support::terminate_and_wait(pid_);
     pid_ = -1;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return status;
   }
   fs::path dir_;
   pid_t pid_ = -1;

@@ -1,0 +1,19 @@
+// Small things the end-to-end tests share: a file's bytes, a shell command's
+// exit status, and stopping a child process gcsight runs as.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <string>
+
+namespace gcsight::testing_support {
+
+/// The whole file, byte for byte; empty when it cannot be read (not written yet).
+std::string slurp(const std::filesystem::path& p);
+/// The exit status of `sh -c cmd`, or -1 when it did not exit normally.
+int sh(const std::string& cmd);
+/// Sends SIGTERM to `pid` and waits for it: its exit status, 128+N when signal N ended it.
+int terminate_and_wait(pid_t pid);
+
+}  // namespace gcsight::testing_support
