@@ -89,7 +89,8 @@ int64_t evidence_i64(const Finding& f, const std::string& key) {
 
 // go1.22.12/memtest: 985->985->0 MB forced at 1.937 s, RSS ~1,020 MiB until the
 // periodic GC at 122 s, ~26 MiB from ~126.5 s.
-void seed_like_go122(Sim& s) {
+// Its first two minutes: up to the periodic GC, RSS held after the forced one.
+void seed_like_go122_until_periodic(Sim& s) {
   s.gc(1, 2 * kMs, 3, 4, 3);
   s.hold(0, 600 * kMs, 120);
   s.gc(11, 824 * kMs, 459, 481, 404);
@@ -98,6 +99,10 @@ void seed_like_go122(Sim& s) {
   s.hold(1200 * kMs, 1900 * kMs, 900);
   s.gc(13, 1937 * kMs, 985, 985, 0, /*forced=*/true);
   s.hold(1900 * kMs, 122 * kS, 1020);
+}
+
+void seed_like_go122(Sim& s) {
+  seed_like_go122_until_periodic(s);
   s.gc_forced_line();
   s.gc(14, 122'017 * kMs, 0, 0, 0);
   s.scav(0);
@@ -374,14 +379,7 @@ namespace {
 TEST(MemoryModel, LiveFindingsWhileTheProgramRuns) {
   Sim s;
   EXPECT_TRUE(s.model.live_findings("").empty());  // nothing known yet: nothing said
-  s.gc(1, 2 * kMs, 3, 4, 3);
-  s.hold(0, 600 * kMs, 120);
-  s.gc(11, 824 * kMs, 459, 481, 404);
-  s.hold(600 * kMs, 1200 * kMs, 500);
-  s.gc(12, 1246 * kMs, 717, 810, 689);
-  s.hold(1200 * kMs, 1900 * kMs, 900);
-  s.gc(13, 1937 * kMs, 985, 985, 0, /*forced=*/true);
-  s.hold(1900 * kMs, 122 * kS, 1020);
+  seed_like_go122_until_periodic(s);
   // The samples after gc 13 are decomposed when the next cycle arrives.
   std::vector<Finding> live = s.model.live_findings("");
   auto find = [&](const std::string& code) -> const Finding* {
