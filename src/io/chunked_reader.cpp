@@ -125,23 +125,24 @@ char* ParsedChunk::reserve(size_t n) {
 
 ChunkedReader::ChunkedReader(int fd, uint64_t size, std::string name, const ChunkOptions& options)
     : fd_(fd), size_(size), name_(std::move(name)), opts_(options) {
-  opts_.chunk_bytes = std::clamp<size_t>(opts_.chunk_bytes, 1, size_t{1} << 30);
-  opts_.workers = std::max(1u, opts_.workers);
-  opts_.in_flight = std::max<size_t>(opts_.in_flight, 1);
-  slots_.resize(opts_.in_flight);
   if (size_ == 0) total_ = 0;
-  threads_.reserve(opts_.workers);
-  for (unsigned i = 0; i < opts_.workers; ++i) threads_.emplace_back([this] { work(); });
+  start();
 }
 
 ChunkedReader::ChunkedReader(LineReader& reader, const ChunkOptions& options)
     : stream_(&reader), name_(reader.name()), opts_(options) {
+  start();
+}
+
+void ChunkedReader::start() {
   opts_.chunk_bytes = std::clamp<size_t>(opts_.chunk_bytes, 1, size_t{1} << 30);
   opts_.workers = std::max(1u, opts_.workers);
   opts_.in_flight = std::max<size_t>(opts_.in_flight, 1);
   slots_.resize(opts_.in_flight);
   threads_.reserve(opts_.workers);
-  for (unsigned i = 0; i < opts_.workers; ++i) threads_.emplace_back([this] { work_stream(); });
+  for (unsigned i = 0; i < opts_.workers; ++i) {
+    threads_.emplace_back([this] { stream_ != nullptr ? work_stream() : work(); });
+  }
 }
 
 ChunkedReader::~ChunkedReader() {

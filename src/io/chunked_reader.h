@@ -96,6 +96,7 @@ class ChunkedReader {
     uint64_t index = 0;
     bool ready = false;
   };
+  void start();  // the options made valid, the slots, the workers
   void work();
   [[nodiscard]] uint64_t chunk_end(uint64_t begin) const;
   void fill(ParsedChunk& chunk, uint64_t begin, uint64_t end) const;
