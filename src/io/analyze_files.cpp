@@ -1,6 +1,7 @@
 // The read loop shared by `gcsight analyze` and the tests: one pass over each
 // input, lines handed on as views (no copy unless the stitcher holds one). A
-// large regular file that is not compressed is read and parsed by worker
+// large regular file that is not compressed, and a stream (standard input, a
+// pipe, a compressed file, a rotated set), are read and parsed by worker
 // threads in chunks (io/chunked_reader), and consumed here in order through
 // the same unwrapper, stitcher and analyzer, so the report is the same.
 #include "io/analyze_files.h"
