@@ -179,10 +179,14 @@ int run_watch(const WatchArgs& a) {
     notes.push_back(msg);
   };
 
+  auto snapshot = [&] {
+    LiveSnapshot l = analyzer.live();
+    l.lines = follower->lines();
+    return l;
+  };
   auto status = [&](bool final) {
     WatchStatus s;
-    s.live = analyzer.live();
-    s.live.lines = follower->lines();
+    s.live = snapshot();
     s.window_cycles = pauses.count();
     s.last_pause_ns = pauses.last();
     s.window_p99_pause_ns = pauses.percentile(99);
@@ -197,11 +201,6 @@ int run_watch(const WatchArgs& a) {
     changed = false;
   };
 
-  auto snapshot = [&] {
-    LiveSnapshot l = analyzer.live();
-    l.lines = follower->lines();
-    return l;
-  };
   auto findings = [&] { return analyzer.live_findings(); };
 
   int rc = kExitOk;
