@@ -71,7 +71,12 @@ bool same(const char* a, const char* b) {
 }
 
 // A cursor over one line; every reader returns false (and may have moved) when
-// the text is not what the fast path accepts.
+// the text is not what the fast path accepts. With `Padded`, the caller
+// guarantees what read_padded_gc documents: the byte after the line is "\n",
+// "\r" or "\0" (not a digit, a dot, nor in any literal) and kLinePadding bytes
+// after the line can be read. Every scan then stops at that byte by itself, and
+// the reader checks no bounds.
+template <bool Padded>
 class Cursor {
  public:
   explicit Cursor(std::string_view s) : p_(s.data()), b_(s.data()), e_(s.data() + s.size()) {}
@@ -81,7 +86,10 @@ class Cursor {
   template <size_t N>
   [[gnu::always_inline]] bool lit(const char (&s)[N]) {
     constexpr size_t n = N - 1;
-    if (static_cast<size_t>(e_ - p_) < n || !same<n>(p_, s)) return false;
+    if constexpr (!Padded) {
+      if (static_cast<size_t>(e_ - p_) < n) return false;
+    }
+    if (!same<n>(p_, s)) return false;
     p_ += n;
     return true;
   }
@@ -90,7 +98,7 @@ class Cursor {
   [[gnu::always_inline]] bool uint(uint64_t& v) {
     const char* q = p_;
     uint64_t x = 0;
-    while (q != e_ && is_digit(*q)) {
+    while (more(q) && is_digit(*q)) {
       x = x * 10 + static_cast<uint64_t>(*q - '0');
       ++q;
     }
@@ -104,58 +112,65 @@ class Cursor {
   // kDur, as fmtNSAsMS prints it: "0", "0.0dd", "0.dd", "d.d" or an integer >= 10.
   [[gnu::always_inline]] bool dur(uint64_t& ns) {
     const char* q = p_;
-    size_t ip = 0;
-    while (q + ip != e_ && is_digit(q[ip])) ++ip;
+    const char* dot = q;
+    uint64_t v = 0;
+    while (more(dot) && is_digit(*dot)) {
+      v = v * 10 + static_cast<uint64_t>(*dot - '0');
+      ++dot;
+    }
+    const auto ip = static_cast<size_t>(dot - q);
     if (ip == 0) return false;
-    const char* dot = q + ip;
-    if (dot == e_ || *dot != '.') {
+    if (!more(dot) || *dot != '.') {
       if (*q == '0') {
         if (ip != 1) return false;
         ns = 0;
       } else {
-        if (ip < 2 || ip > 14) return false;
-        uint64_t v = 0;
-        for (size_t i = 0; i < ip; ++i) v = v * 10 + static_cast<uint64_t>(q[i] - '0');
-        if (v > 18446744073709ull) return false;
+        // At most 14 digits, so that v has not wrapped.
+        if (ip < 2 || ip > 14 || v > 18446744073709ull) return false;
         ns = v * 1000000ull;
       }
       p_ = dot;
       return true;
     }
+    // A fraction: one digit before the dot.
+    if (ip != 1) return false;
     const char* f = dot + 1;
-    size_t fp = 0;
-    while (f + fp != e_ && is_digit(f[fp])) ++fp;
-    if (ip != 1 || fp == 0) return false;
     const auto d = [](char c) { return static_cast<uint64_t>(c - '0'); };
     if (*q == '0') {
-      if (fp == 3 && f[0] == '0') {
+      // "0.0dd" or "0.dd", and no further digit.
+      if (more(f) && *f == '0') {
+        if (!more(f + 2) || !is_digit(f[1]) || !is_digit(f[2]) || (more(f + 3) && is_digit(f[3]))) return false;
         const uint64_t frac = d(f[1]) * 10 + d(f[2]);
         if (frac == 0) return false;
         ns = frac * 1000;
-      } else if (fp == 2 && f[0] != '0') {
-        ns = (d(f[0]) * 10 + d(f[1])) * 10000;
-      } else {
-        return false;
+        p_ = f + 3;
+        return true;
       }
-    } else {
-      if (fp != 1) return false;
-      ns = d(q[0]) * 1000000ull + d(f[0]) * 100000ull;
+      if (!more(f + 1) || !is_digit(f[0]) || !is_digit(f[1]) || (more(f + 2) && is_digit(f[2]))) return false;
+      ns = (d(f[0]) * 10 + d(f[1])) * 10000;
+      p_ = f + 2;
+      return true;
     }
-    p_ = f + fp;
+    // "d.d", and no further digit.
+    if (!more(f) || !is_digit(f[0]) || (more(f + 1) && is_digit(f[1]))) return false;
+    ns = d(q[0]) * 1000000ull + d(f[0]) * 100000ull;
+    p_ = f + 1;
     return true;
   }
 
   // kSecs: seconds with exactly three decimals.
   bool secs(int64_t& ns) {
     const char* q = p_;
-    size_t ip = 0;
-    while (q + ip != e_ && is_digit(q[ip])) ++ip;
-    if (ip == 0 || ip > 10 || (ip > 1 && *q == '0')) return false;
-    const char* f = q + ip;
-    if (e_ - f < 4 || f[0] != '.' || !is_digit(f[1]) || !is_digit(f[2]) || !is_digit(f[3])) return false;
-    if (e_ - f > 4 && is_digit(f[4])) return false;
+    const char* f = q;
     uint64_t whole = 0;
-    for (size_t i = 0; i < ip; ++i) whole = whole * 10 + static_cast<uint64_t>(q[i] - '0');
+    while (more(f) && is_digit(*f)) {
+      whole = whole * 10 + static_cast<uint64_t>(*f - '0');
+      ++f;
+    }
+    const auto ip = static_cast<size_t>(f - q);
+    if (ip == 0 || ip > 10 || (ip > 1 && *q == '0')) return false;
+    if (!more(f + 3) || f[0] != '.' || !is_digit(f[1]) || !is_digit(f[2]) || !is_digit(f[3])) return false;
+    if (more(f + 4) && is_digit(f[4])) return false;
     if (whole > 9223372036ull) return false;
     const uint64_t ms = static_cast<uint64_t>(f[1] - '0') * 100 + static_cast<uint64_t>(f[2] - '0') * 10 +
                         static_cast<uint64_t>(f[3] - '0');
@@ -167,6 +182,16 @@ class Cursor {
   }
 
  private:
+  // Whether `q` is inside the line. Padded, the byte after the line stops every
+  // scan, so reading it is always allowed.
+  [[gnu::always_inline]] bool more(const char* q) const {
+    if constexpr (Padded) {
+      return true;
+    } else {
+      return q < e_;
+    }
+  }
+
   const char* p_;
   const char* b_;
   const char* e_;
@@ -176,8 +201,9 @@ bool add_fits(uint64_t a, uint64_t b) { return a <= std::numeric_limits<uint64_t
 
 // gc N @S.sss s U%[ (checking for goroutine leaks)]: c+c+c ms clock, p+p/p/p+p ms cpu,
 // H->H->H MB, G MB goal, S MB stacks, G MB globals, P P[ (forced)]
+template <bool Padded>
 bool read_gc118(std::string_view line, GcCycle& c, size_t* end) {
-  Cursor s(line);
+  Cursor<Padded> s(line);
   uint64_t gc = 0, util = 0, procs = 0;
   int64_t start = 0;
   uint64_t clock[3], cpu[5], h0 = 0, h1 = 0, h2 = 0, goal = 0, stacks = 0, globals = 0;
@@ -229,8 +255,9 @@ bool read_gc118(std::string_view line, GcCycle& c, size_t* end) {
 }
 
 // scav # KiB work (bg), # KiB work (eager), # KiB now, #% util[ (forced)][ [controller reset]]
+template <bool Padded>
 bool read_scav121(std::string_view line, ScavEvent& e, size_t* end) {
-  Cursor s(line);
+  Cursor<Padded> s(line);
   uint64_t work = 0, eager = 0, now = 0, util = 0;
   if (!s.lit("scav ") || !s.uint(work) || !s.lit(" KiB work (bg), ") || !s.uint(eager) ||
       !s.lit(" KiB work (eager), ") || !s.uint(now) || !s.lit(" KiB now, ") || !s.uint(util) ||
@@ -277,25 +304,33 @@ bool plain_program_line(std::string_view line) {
 }
 
 bool read_common_gc(std::string_view line, GcCycle& out, size_t* end) {
-  return line.starts_with("gc ") && read_gc118(line, out, end);
+  return line.starts_with("gc ") && read_gc118<false>(line, out, end);
 }
 
 bool read_common_scav(std::string_view line, ScavEvent& out, size_t* end) {
-  return line.starts_with("scav ") && read_scav121(line, out, end);
+  return line.starts_with("scav ") && read_scav121<false>(line, out, end);
+}
+
+bool read_padded_gc(std::string_view line, GcCycle& out, size_t* end) {
+  return read_gc118<true>(line, out, end);
+}
+
+bool read_padded_scav(std::string_view line, ScavEvent& out, size_t* end) {
+  return read_scav121<true>(line, out, end);
 }
 
 bool parse_common_line(std::string_view line, LineParse& out) {
   if (!line.empty()) {
     size_t end = 0;
     if (line[0] == 'g' && line.starts_with("gc ")) {
-      if (!read_gc118(line, out.gc, &end)) return false;
+      if (!read_gc118<false>(line, out.gc, &end)) return false;
       out.kind = LineKind::kGc;
       out.begin = 0;
       out.end = end;
       return true;
     }
     if (line[0] == 's' && line.starts_with("scav ")) {
-      if (!read_scav121(line, out.scav, &end)) return false;
+      if (!read_scav121<false>(line, out.scav, &end)) return false;
       out.kind = LineKind::kScav;
       out.begin = 0;
       out.end = end;

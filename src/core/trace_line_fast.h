@@ -5,6 +5,7 @@
 // reads the line; it never decides anything the grammar would decide otherwise.
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 
 #include "core/trace_line_parser.h"
@@ -25,6 +26,15 @@ bool parse_common_line(std::string_view line, LineParse& out);
 bool read_common_gc(std::string_view line, GcCycle& out, size_t* end);
 /// A whole Go 1.21+ scav line from offset 0 (kScav); `*end` is LineParse::end.
 bool read_common_scav(std::string_view line, ScavEvent& out, size_t* end);
+
+/// Bytes that read_padded_gc and read_padded_scav may read after a line.
+inline constexpr size_t kLinePadding = 64;
+/// read_common_gc and read_common_scav for a line whose storage goes on: the
+/// byte just after it is "\n", "\r" or "\0", and kLinePadding bytes after
+/// the line can be read. Same results, with no bounds checks while reading.
+bool read_padded_gc(std::string_view line, GcCycle& out, size_t* end);
+bool read_padded_scav(std::string_view line, ScavEvent& out, size_t* end);
+
 /// Program output that cannot hold runtime text anywhere (kProgram, begin 0, end = size).
 bool plain_program_line(std::string_view line);
 

@@ -45,14 +45,14 @@ void parse_line(ParsedChunk& chunk, ChunkLine& l) {
   const char c0 = text.empty() ? '\0' : text[0];
   if (c0 == 'g') {
     GcCycle& g = chunk.next_gc();
-    fast = read_common_gc(text, g, &end);
+    fast = read_padded_gc(text, g, &end);
     if (fast) {
       l.kind = LineKind::kGc;
       l.record = static_cast<uint32_t>(chunk.gc_count++);
     }
   } else if (c0 == 's') {
     ScavEvent& e = chunk.next_scav();
-    fast = read_common_scav(text, e, &end);
+    fast = read_padded_scav(text, e, &end);
     if (fast) {
       l.kind = LineKind::kScav;
       l.record = static_cast<uint32_t>(chunk.scav_count++);
@@ -108,6 +108,7 @@ ScavEvent& ParsedChunk::next_scav() {
 
 void ParsedChunk::reset() {
   lines.clear();
+  text_size = 0;
   gc_count = 0;
   scav_count = 0;
   failed = false;
@@ -117,10 +118,32 @@ void ParsedChunk::reset() {
 
 char* ParsedChunk::reserve(size_t n) {
   if (n > text_capacity) {
-    text.reset(new char[n]);
+    text.reset(new char[n + kLinePadding]);
     text_capacity = n;
   }
+  text_size = n;
   return text.get();
+}
+
+size_t ParsedChunk::append(std::string_view line) {
+  const size_t at = text_size;
+  const size_t need = at + line.size() + 1;
+  if (need > text_capacity) {
+    const size_t cap = std::max(text_capacity * 2, need);
+    std::unique_ptr<char[]> bigger(new char[cap + kLinePadding]);
+    if (at > 0) std::memcpy(bigger.get(), text.get(), at);
+    text = std::move(bigger);
+    text_capacity = cap;
+  }
+  if (!line.empty()) std::memcpy(text.get() + at, line.data(), line.size());
+  text[at + line.size()] = '\n';
+  text_size = need;
+  return at;
+}
+
+void ParsedChunk::pad() {
+  if (!text) reserve(0);
+  std::memset(text.get() + text_size, 0, kLinePadding);
 }
 
 ChunkedReader::ChunkedReader(int fd, uint64_t size, std::string name, const ChunkOptions& options)
@@ -197,6 +220,7 @@ bool ChunkedReader::fill_whole(ParsedChunk& chunk, uint64_t begin, uint64_t end)
     if (n <= 0) return false;
     got += static_cast<size_t>(n);
   }
+  chunk.pad();  // a last line without "\n" ends at a "\0"
   size_t pos = 0;
   while (pos < len) {
     const void* nl = std::memchr(buf + pos, '\n', len - pos);
@@ -221,19 +245,11 @@ bool ChunkedReader::fill_whole(ParsedChunk& chunk, uint64_t begin, uint64_t end)
 void ChunkedReader::fill_by_lines(ParsedChunk& chunk, uint64_t begin, uint64_t end) const {
   auto reader = LineReader::open_range(fd_, begin, end, name_, opts_.reader);
   Line line;
-  size_t used = 0;
   while (reader->next(line)) {
-    if (used + line.text.size() > chunk.text_capacity) {
-      const size_t cap = std::max(chunk.text_capacity * 2, used + line.text.size());
-      std::unique_ptr<char[]> bigger(new char[cap]);
-      if (used > 0) std::memcpy(bigger.get(), chunk.text.get(), used);
-      chunk.text = std::move(bigger);
-      chunk.text_capacity = cap;
-    }
-    if (!line.text.empty()) std::memcpy(chunk.text.get() + used, line.text.data(), line.text.size());
-    add_line(chunk, used, line.text.size(), line.terminated);
-    used += line.text.size();
+    const size_t at = chunk.append(line.text);
+    add_line(chunk, at, line.text.size(), line.terminated);
   }
+  chunk.pad();
   chunk.bytes = reader->bytes_read();
   if (reader->failed()) {
     chunk.failed = true;
@@ -272,24 +288,17 @@ bool ChunkedReader::copy_from_stream(ParsedChunk& chunk) {
   chunk.reset();
   const uint64_t bytes_before = stream_->bytes_read();
   Line line;
-  size_t used = 0;
   bool more = true;
+  if (chunk.text_capacity < opts_.chunk_bytes + 4096) chunk.reserve(opts_.chunk_bytes + 4096);
+  chunk.text_size = 0;
   // Counted in the stream's bytes, terminators included, so empty lines count too.
   while (stream_->bytes_read() - bytes_before < opts_.chunk_bytes && (more = stream_->next(line))) {
-    if (used + line.text.size() > chunk.text_capacity) {
-      const size_t cap = std::max({chunk.text_capacity * 2, used + line.text.size(), opts_.chunk_bytes + 4096});
-      std::unique_ptr<char[]> bigger(new char[cap]);
-      if (used > 0) std::memcpy(bigger.get(), chunk.text.get(), used);
-      chunk.text = std::move(bigger);
-      chunk.text_capacity = cap;
-    }
-    if (!line.text.empty()) std::memcpy(chunk.text.get() + used, line.text.data(), line.text.size());
     ChunkLine& l = chunk.lines.emplace_back();
-    l.offset = static_cast<uint32_t>(used);
+    l.offset = static_cast<uint32_t>(chunk.append(line.text));
     l.length = static_cast<uint32_t>(line.text.size());
     l.terminated = line.terminated;
-    used += line.text.size();
   }
+  chunk.pad();
   chunk.bytes = stream_->bytes_read() - bytes_before;
   if (stream_->failed()) {
     chunk.failed = true;

@@ -44,8 +44,12 @@ struct ChunkLine {
 
 /// The lines of one chunk, in order.
 struct ParsedChunk {
-  std::unique_ptr<char[]> text;  ///< the chunk's bytes; lines are views into it
-  size_t text_capacity = 0;
+  /// The chunk's bytes; lines are views into it. Each line is followed by
+  /// "\n", "\r" or "\0" and, after the last, kLinePadding zeros: what
+  /// read_padded_gc needs.
+  std::unique_ptr<char[]> text;
+  size_t text_size = 0;
+  size_t text_capacity = 0;  ///< not counting the padding
   std::vector<ChunkLine> lines;
   // Records of gc and scav lines. The vectors only grow and are reused chunk
   // after chunk (their first *_count entries are this chunk's): a record is
@@ -60,8 +64,12 @@ struct ParsedChunk {
 
   /// The text of line `l`.
   [[nodiscard]] std::string_view line(const ChunkLine& l) const { return {text.get() + l.offset, l.length}; }
-  /// Room for `n` bytes of text (the contents are not kept).
+  /// Room for `n` bytes of text (the contents are not kept), which become the text.
   char* reserve(size_t n);
+  /// Appends a line and a "\n" after it; returns the line's offset.
+  size_t append(std::string_view line);
+  /// Writes the padding after the text, once it is complete.
+  void pad();
   /// The next gc / scav record's storage (its index is gc_count / scav_count before the call).
   GcCycle& next_gc();
   ScavEvent& next_scav();

@@ -3,7 +3,8 @@
 // field. Checked on every line of every fixture under tests/data, on generated
 // traces of every format with many split lines, and on systematic mutations of
 // each common shape (every cut, and a digit, a zero, a sign, a dot, a space
-// put in at every offset), plus values at the edges of what fits.
+// put in at every offset), plus values at the edges of what fits. The padded
+// readers, which read past a line's end, must agree with the plain ones.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -86,11 +87,37 @@ std::string diff_parse(const LineParse& a, const LineParse& b) {
 }
 #undef GCSIGHT_SAME
 
+// Empty when read_padded_gc and read_padded_scav give what read_common_gc and
+// read_common_scav give for `line`, followed by each byte they allow after it
+// and then by `rest` (say, the rest of a line that `line` cuts short).
+std::string check_padded(std::string_view line, std::string_view rest = {}) {
+  for (char after : {'\n', '\r', '\0'}) {
+    std::vector<char> storage(line.size() + 1 + rest.size() + kLinePadding, '\0');
+    std::memcpy(storage.data(), line.data(), line.size());
+    storage[line.size()] = after;
+    if (!rest.empty()) std::memcpy(storage.data() + line.size() + 1, rest.data(), rest.size());
+    const std::string_view padded(storage.data(), line.size());
+    GcCycle g1, g2;
+    ScavEvent e1, e2;
+    size_t end1 = 0, end2 = 0;
+    const bool gc = read_common_gc(line, g1, &end1);
+    if (gc != read_padded_gc(padded, g2, &end2)) return "read_padded_gc differs on `" + std::string(line) + "`";
+    if (gc && (end1 != end2 || !diff_gc(g1, g2).empty())) return "read_padded_gc: " + diff_gc(g1, g2) + " in `" + std::string(line) + "`";
+    const bool scav = read_common_scav(line, e1, &end1);
+    if (scav != read_padded_scav(padded, e2, &end2)) return "read_padded_scav differs on `" + std::string(line) + "`";
+    if (scav && (end1 != end2 || !diff_scav(e1, e2).empty())) {
+      return "read_padded_scav: " + diff_scav(e1, e2) + " in `" + std::string(line) + "`";
+    }
+  }
+  return {};
+}
+
 // Empty when the fast path declines or agrees; else what differs.
 std::string check_line(std::string_view line, bool* accepted = nullptr) {
   LineParse fast;
   const bool ok = parse_common_line(line, fast);
   if (accepted != nullptr) *accepted = ok;
+  if (std::string d = check_padded(line); !d.empty()) return d;
   if (!ok) return {};
   const LineParse slow = parse_trace_line_grammar(line);
   std::string d = diff_parse(fast, slow);
@@ -253,6 +280,11 @@ TEST(TraceLineFast, EveryCutAndInsertion) {
         std::string(kScav121) + " [controller reset]"}) {
     for (size_t i = 0; i <= base.size(); ++i) {
       check(base.substr(0, i));
+      // The padded readers stop at the byte after the line, whatever follows it.
+      for (size_t skip : {size_t{0}, size_t{1}}) {
+        if (i + skip > base.size()) continue;
+        if (std::string d = check_padded(base.substr(0, i), base.substr(i + skip)); !d.empty()) failures.push_back(d);
+      }
       check(base.substr(i));
       for (char c : {'0', '7', '-', '.', ' ', 'g', 'c', '%'}) {
         std::string ins = base;
