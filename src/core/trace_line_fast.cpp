@@ -72,7 +72,7 @@ bool same(const char* a, const char* b) {
 
 // A cursor over one line; every reader returns false (and may have moved) when
 // the text is not what the fast path accepts. With `Padded`, the caller
-// guarantees what read_padded_gc documents: the byte after the line is "\n",
+// guarantees what read_common_line<true> documents: the byte after the line is "\n",
 // "\r" or "\0" (not a digit, a dot, nor in any literal) and kLinePadding bytes
 // after the line can be read. Every scan then stops at that byte by itself, and
 // the reader checks no bounds.
@@ -303,44 +303,30 @@ bool plain_program_line(std::string_view line) {
   return !line.starts_with("pacer: ") && !line.starts_with("GC forced") && !line.ends_with("GC forced");
 }
 
-bool read_common_gc(std::string_view line, GcCycle& out, size_t* end) {
-  return line.starts_with("gc ") && read_gc118<false>(line, out, end);
+template <bool Padded>
+LineKind read_common_line(std::string_view line, GcCycle& gc, ScavEvent& scav, size_t* end) {
+  const char c0 = line.empty() ? '\0' : line[0];
+  if (c0 == 'g') {
+    if (read_gc118<Padded>(line, gc, end)) return LineKind::kGc;
+  } else if (c0 == 's') {
+    if (read_scav121<Padded>(line, scav, end)) return LineKind::kScav;
+  }
+  // A line starting "gc" or "sc" is never plain: no need to return early above.
+  if (!plain_program_line(line)) return LineKind::kPartial;
+  *end = line.size();
+  return LineKind::kProgram;
 }
 
-bool read_common_scav(std::string_view line, ScavEvent& out, size_t* end) {
-  return line.starts_with("scav ") && read_scav121<false>(line, out, end);
-}
-
-bool read_padded_gc(std::string_view line, GcCycle& out, size_t* end) {
-  return read_gc118<true>(line, out, end);
-}
-
-bool read_padded_scav(std::string_view line, ScavEvent& out, size_t* end) {
-  return read_scav121<true>(line, out, end);
-}
+template LineKind read_common_line<false>(std::string_view, GcCycle&, ScavEvent&, size_t*);
+template LineKind read_common_line<true>(std::string_view, GcCycle&, ScavEvent&, size_t*);
 
 bool parse_common_line(std::string_view line, LineParse& out) {
-  if (!line.empty()) {
-    size_t end = 0;
-    if (line[0] == 'g' && line.starts_with("gc ")) {
-      if (!read_gc118<false>(line, out.gc, &end)) return false;
-      out.kind = LineKind::kGc;
-      out.begin = 0;
-      out.end = end;
-      return true;
-    }
-    if (line[0] == 's' && line.starts_with("scav ")) {
-      if (!read_scav121<false>(line, out.scav, &end)) return false;
-      out.kind = LineKind::kScav;
-      out.begin = 0;
-      out.end = end;
-      return true;
-    }
-  }
-  if (!plain_program_line(line)) return false;
-  out.kind = LineKind::kProgram;
+  size_t end = 0;
+  const LineKind kind = read_common_line<false>(line, out.gc, out.scav, &end);
+  if (kind == LineKind::kPartial) return false;
+  out.kind = kind;
   out.begin = 0;
-  out.end = line.size();
+  out.end = end;
   return true;
 }
 

@@ -18,22 +18,20 @@ namespace gcsight {
 /// unusual number spellings, values near the limits.
 bool parse_common_line(std::string_view line, LineParse& out);
 
-// The three parts of parse_common_line, for a caller that keeps records in its
-// own storage. Each writes its record only when it accepts the line, and then
-// sets every field of it (no zeroing first: it runs on most lines of a trace).
-
-/// A whole Go 1.18+ gc line from offset 0 (kGc); `*end` is LineParse::end.
-bool read_common_gc(std::string_view line, GcCycle& out, size_t* end);
-/// A whole Go 1.21+ scav line from offset 0 (kScav); `*end` is LineParse::end.
-bool read_common_scav(std::string_view line, ScavEvent& out, size_t* end);
-
-/// Bytes that read_padded_gc and read_padded_scav may read after a line.
+/// Bytes that a padded read may read after a line.
 inline constexpr size_t kLinePadding = 64;
-/// read_common_gc and read_common_scav for a line whose storage goes on: the
-/// byte just after it is "\n", "\r" or "\0", and kLinePadding bytes after
-/// the line can be read. Same results, with no bounds checks while reading.
-bool read_padded_gc(std::string_view line, GcCycle& out, size_t* end);
-bool read_padded_scav(std::string_view line, ScavEvent& out, size_t* end);
+
+/// parse_common_line for a caller that keeps records in its own storage: a
+/// whole gc line is read into `gc` (kGc), a whole scav line into `scav`
+/// (kScav), program output is kProgram, and kPartial means the fast path
+/// declines. `*end` is LineParse::end. A record is written only when its kind
+/// is returned, and then every field of it (no zeroing first: this runs on
+/// most lines of a trace).
+/// With Padded, the line's storage goes on: the byte just after it is "\n",
+/// "\r" or "\0", and kLinePadding bytes after the line can be read. The
+/// results are the same; the readers then check no bounds.
+template <bool Padded>
+LineKind read_common_line(std::string_view line, GcCycle& gc, ScavEvent& scav, size_t* end);
 
 /// Program output that cannot hold runtime text anywhere (kProgram, begin 0, end = size).
 bool plain_program_line(std::string_view line);

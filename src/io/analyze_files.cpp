@@ -51,15 +51,9 @@ class ParseSlots {
   /// parse_trace_line(text) when the fast path settles it, else nullptr.
   LineParse* common(std::string_view text) {
     size_t end = 0;
-    if (!text.empty() && text[0] == 'g') {
-      if (read_common_gc(text, slots_[static_cast<size_t>(LineKind::kGc)].gc, &end)) return &slot(LineKind::kGc, 0, end);
-    } else if (!text.empty() && text[0] == 's') {
-      if (read_common_scav(text, slots_[static_cast<size_t>(LineKind::kScav)].scav, &end)) {
-        return &slot(LineKind::kScav, 0, end);
-      }
-    }
-    if (plain_program_line(text)) return &slot(LineKind::kProgram, 0, text.size());
-    return nullptr;
+    const LineKind kind = read_common_line<false>(text, slots_[static_cast<size_t>(LineKind::kGc)].gc,
+                                                  slots_[static_cast<size_t>(LineKind::kScav)].scav, &end);
+    return kind == LineKind::kPartial ? nullptr : &slot(kind, 0, end);
   }
 
  private:

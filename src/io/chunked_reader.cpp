@@ -39,32 +39,13 @@ namespace {
 // parse_trace_line, kept in the line unless it is a partial start.
 void parse_line(ParsedChunk& chunk, ChunkLine& l) {
   const std::string_view text = chunk.line(l);
-  const size_t length = text.size();
   size_t end = 0;
-  bool fast = false;
-  const char c0 = text.empty() ? '\0' : text[0];
-  if (c0 == 'g') {
-    GcCycle& g = chunk.next_gc();
-    fast = read_padded_gc(text, g, &end);
-    if (fast) {
-      l.kind = LineKind::kGc;
-      l.record = static_cast<uint32_t>(chunk.gc_count++);
-    }
-  } else if (c0 == 's') {
-    ScavEvent& e = chunk.next_scav();
-    fast = read_padded_scav(text, e, &end);
-    if (fast) {
-      l.kind = LineKind::kScav;
-      l.record = static_cast<uint32_t>(chunk.scav_count++);
-    }
-  }
-  if (!fast && plain_program_line(text)) {
-    fast = true;
-    l.kind = LineKind::kProgram;
-    end = length;
-  }
-  if (fast) {
+  const LineKind kind = read_common_line<true>(text, chunk.next_gc(), chunk.next_scav(), &end);
+  if (kind != LineKind::kPartial) {
+    l.kind = kind;
     l.end = static_cast<uint32_t>(end);
+    if (kind == LineKind::kGc) l.record = static_cast<uint32_t>(chunk.gc_count++);
+    if (kind == LineKind::kScav) l.record = static_cast<uint32_t>(chunk.scav_count++);
   } else {
     const LineParse p = parse_trace_line_grammar(text);
     l.kind = p.kind;

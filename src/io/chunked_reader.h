@@ -46,7 +46,7 @@ struct ChunkLine {
 struct ParsedChunk {
   /// The chunk's bytes; lines are views into it. Each line is followed by
   /// "\n", "\r" or "\0" and, after the last, kLinePadding zeros: what
-  /// read_padded_gc needs.
+  /// read_common_line<true> needs.
   std::unique_ptr<char[]> text;
   size_t text_size = 0;
   size_t text_capacity = 0;  ///< not counting the padding

@@ -87,9 +87,9 @@ std::string diff_parse(const LineParse& a, const LineParse& b) {
 }
 #undef GCSIGHT_SAME
 
-// Empty when read_padded_gc and read_padded_scav give what read_common_gc and
-// read_common_scav give for `line`, followed by each byte they allow after it
-// and then by `rest` (say, the rest of a line that `line` cuts short).
+// Empty when read_common_line<true> gives what read_common_line<false> gives
+// for `line`, followed by each byte it allows after it and then by `rest`
+// (say, the rest of a line that `line` cuts short).
 std::string check_padded(std::string_view line, std::string_view rest = {}) {
   for (char after : {'\n', '\r', '\0'}) {
     std::vector<char> storage(line.size() + 1 + rest.size() + kLinePadding, '\0');
@@ -100,14 +100,19 @@ std::string check_padded(std::string_view line, std::string_view rest = {}) {
     GcCycle g1, g2;
     ScavEvent e1, e2;
     size_t end1 = 0, end2 = 0;
-    const bool gc = read_common_gc(line, g1, &end1);
-    if (gc != read_padded_gc(padded, g2, &end2)) return "read_padded_gc differs on `" + std::string(line) + "`";
-    if (gc && (end1 != end2 || !diff_gc(g1, g2).empty())) return "read_padded_gc: " + diff_gc(g1, g2) + " in `" + std::string(line) + "`";
-    const bool scav = read_common_scav(line, e1, &end1);
-    if (scav != read_padded_scav(padded, e2, &end2)) return "read_padded_scav differs on `" + std::string(line) + "`";
-    if (scav && (end1 != end2 || !diff_scav(e1, e2).empty())) {
-      return "read_padded_scav: " + diff_scav(e1, e2) + " in `" + std::string(line) + "`";
+    const LineKind plain = read_common_line<false>(line, g1, e1, &end1);
+    const LineKind pad = read_common_line<true>(padded, g2, e2, &end2);
+    std::string d;
+    if (plain != pad) {
+      d = "kind";
+    } else if (plain != LineKind::kPartial && end1 != end2) {
+      d = "end";
+    } else if (plain == LineKind::kGc) {
+      d = diff_gc(g1, g2);
+    } else if (plain == LineKind::kScav) {
+      d = diff_scav(e1, e2);
     }
+    if (!d.empty()) return "padded read: " + d + " in `" + std::string(line) + "`";
   }
   return {};
 }
@@ -128,16 +133,15 @@ std::string check_line(std::string_view line, bool* accepted = nullptr) {
     std::memset(static_cast<void*>(&g), 0xa5, sizeof g);
     std::memset(static_cast<void*>(&e), 0x5a, sizeof e);
     size_t end = 0;
-    if (fast.kind == LineKind::kGc) {
-      if (!read_common_gc(line, g, &end)) d = "read_common_gc declined";
-      if (d.empty()) d = diff_gc(g, slow.gc);
-    } else if (fast.kind == LineKind::kScav) {
-      if (!read_common_scav(line, e, &end)) d = "read_common_scav declined";
-      if (d.empty()) d = diff_scav(e, slow.scav);
-    } else if (!plain_program_line(line)) {
-      d = "plain_program_line declined";
+    const LineKind kind = read_common_line<false>(line, g, e, &end);
+    if (kind != fast.kind) {
+      d = "read_common_line's kind";
+    } else if (kind == LineKind::kGc) {
+      d = diff_gc(g, slow.gc);
+    } else if (kind == LineKind::kScav) {
+      d = diff_scav(e, slow.scav);
     }
-    if (d.empty() && fast.kind != LineKind::kProgram && end != slow.end) d = "end";
+    if (d.empty() && end != slow.end) d = "end";
   }
   return d.empty() ? d : d + " in `" + std::string(line) + "`";
 }
