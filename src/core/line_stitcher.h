@@ -128,7 +128,11 @@ class LineStitcher {
   void fail_first();
   void replay(std::vector<Held> lines);
   [[nodiscard]] bool ends_window(const LineParse& p) const;
-  void note_gc(uint32_t gc);
+  // Remembers the number of a gc line passed on (inline: the fast lane calls it for every cycle).
+  void note_gc(uint32_t gc) {
+    recent_gc_[recent_gc_next_] = gc;
+    recent_gc_next_ = (recent_gc_next_ + 1) % std::size(recent_gc_);
+  }
   void learn_signature(std::string_view text);
   void learn_signature(uint64_t signature);
   [[nodiscard]] int signature_score(std::string_view text) const;

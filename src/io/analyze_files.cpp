@@ -95,6 +95,49 @@ bool pass_program(LineStitcher& stitcher, Analyzer& analyzer, const InputLine& i
   return true;
 }
 
+// A line of a chunk whose worker's parse is the stitcher's own (the text is
+// the line as read, or as unwrapped to the very same bytes): the fast lanes,
+// else a push with that parse. Most lines of a trace end in the first branch.
+inline void take_parsed(LineStitcher& stitcher, Analyzer& analyzer, ParseSlots& parses, ParsedChunk& chunk,
+                        const ChunkLine& l, const InputLine& in) {
+  switch (l.kind) {
+    case LineKind::kGc:
+    case LineKind::kGcLegacy: {
+      GcCycle& gc = chunk.gcs[l.record];
+      if (stitcher.passes_whole(in, l.kind, l.begin, l.end)) {
+        gc.line = in.number;
+        gc.wall_ns = in.wall_ns;
+        stitcher.passed_on_gc(gc.gc);
+        analyzer.on_gc(gc);
+        return;
+      }
+      LineParse& parse = parses.slot(l.kind, l.begin, l.end);
+      parse.gc = gc;
+      stitcher.push(in, parse);
+      return;
+    }
+    case LineKind::kScav: {
+      ScavEvent& scav = chunk.scavs[l.record];
+      if (stitcher.passes_whole(in, l.kind, l.begin, l.end)) {
+        scav.line = in.number;
+        scav.wall_ns = in.wall_ns;
+        analyzer.on_scav(scav);
+        return;
+      }
+      LineParse& parse = parses.slot(l.kind, l.begin, l.end);
+      parse.scav = scav;
+      stitcher.push(in, parse);
+      return;
+    }
+    case LineKind::kProgram:
+      if (pass_program(stitcher, analyzer, in, l.runtime_tail, l.signature)) return;
+      break;
+    default:
+      break;
+  }
+  stitcher.push(in, parses.slot(l.kind, l.begin, l.end));
+}
+
 bool analyze_chunked(ChunkedReader& chunks, const std::string& name, Analyzer& analyzer, int default_year,
                      std::string* error) {
   analyzer.begin_input(name);
@@ -115,21 +158,21 @@ bool analyze_chunked(ChunkedReader& chunks, const std::string& name, Analyzer& a
       const std::string_view text = chunk->line(l);
       ++lines;
       last_terminated = l.terminated;
+      if (unwrap.plain()) {
+        // No log wrapper: the line is its own payload (what feed() would give).
+        const InputLine in{text, lines, 0, l.terminated};
+        if (l.kind != LineKind::kPartial) {
+          take_parsed(stitcher, analyzer, parses, *chunk, l, in);
+        } else {
+          stitcher.push(in);
+        }
+        continue;
+      }
       if (!unwrap.feed(text, lines, u)) continue;
       const InputLine in{u.payload, u.first_line, u.has_time ? u.wall_ns : 0, l.terminated};
       // The worker's parse is the stitcher's own only for the very same text.
       if (l.kind != LineKind::kPartial && u.payload.data() == text.data() && u.payload.size() == text.size()) {
-        const bool gc = l.kind == LineKind::kGc || l.kind == LineKind::kGcLegacy;
-        const bool scav = l.kind == LineKind::kScav;
-        if ((gc || scav) && pass_whole(stitcher, analyzer, in, l.kind, l.begin, l.end,
-                                       gc ? &chunk->gcs[l.record] : nullptr, scav ? &chunk->scavs[l.record] : nullptr)) {
-          continue;
-        }
-        if (l.kind == LineKind::kProgram && pass_program(stitcher, analyzer, in, l.runtime_tail, l.signature)) continue;
-        LineParse& parse = parses.slot(l.kind, l.begin, l.end);
-        if (l.kind == LineKind::kGc || l.kind == LineKind::kGcLegacy) parse.gc = chunk->gcs[l.record];
-        if (l.kind == LineKind::kScav) parse.scav = chunk->scavs[l.record];
-        stitcher.push(in, parse);
+        take_parsed(stitcher, analyzer, parses, *chunk, l, in);
       } else {
         stitcher.push(in);
       }
