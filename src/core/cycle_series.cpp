@@ -63,6 +63,45 @@ SeriesPoint point_of(const GcCycle& c, int64_t interval, double capacity) {
   return p;
 }
 
+// merge_into(m, point_of(c, interval, capacity)) without building the point:
+// once a run is long, every cycle is folded into the open point like this.
+void fold_into(SeriesPoint& m, const GcCycle& c, int64_t interval, double capacity) {
+  // Read the cycle first: `m` could alias it as far as the compiler knows.
+  const uint32_t gc = c.gc;
+  const uint8_t flags = c.flags;
+  const int64_t start_ns = c.start_ns;
+  const uint64_t heap_start = c.heap_start, heap_end = c.heap_end, live = c.heap_live, goal = c.goal;
+  const uint64_t stacks_globals = c.stacks + c.globals;
+  const uint64_t pause = c.stw_ns();
+  const uint64_t cpu0 = c.cpu_ns[0], cpu1 = c.cpu_ns[1], cpu2 = c.cpu_ns[2], cpu3 = c.cpu_ns[3], cpu4 = c.cpu_ns[4];
+  const int64_t util = c.util_pct;
+  m.gc_last = gc;
+  ++m.cycles;
+  m.flags = static_cast<uint8_t>(m.flags | flags);
+  m.t_last_ns = start_ns;
+  m.heap_start_max = std::max(m.heap_start_max, heap_start);
+  m.heap_end_max = std::max(m.heap_end_max, heap_end);
+  m.live_min = std::min(m.live_min, live);
+  m.live_max = std::max(m.live_max, live);
+  m.live_last = live;
+  m.goal_max = std::max(m.goal_max, goal);
+  m.goal_last = goal;
+  m.stacks_globals_max = std::max(m.stacks_globals_max, stacks_globals);
+  m.pause_min_ns = std::min(m.pause_min_ns, pause);
+  if (pause > m.pause_max_ns) {
+    m.pause_max_ns = pause;
+    m.pause_max_gc = gc;
+  }
+  m.cpu_ns[0] += cpu0;
+  m.cpu_ns[1] += cpu1;
+  m.cpu_ns[2] += cpu2;
+  m.cpu_ns[3] += cpu3;
+  m.cpu_ns[4] += cpu4;
+  m.capacity_ns += capacity;  // 0 when the interval is unknown, as in point_of
+  m.util_pct_last = util;
+  if (interval >= 0) merge_interval(m.interval_min_ns, m.interval_max_ns, interval, interval);
+}
+
 void merge_into(ScavPoint& m, const ScavPoint& b) {
   m.lines += b.lines;
   m.released_work += b.released_work;
@@ -123,13 +162,12 @@ void CycleSeries::add_cycle(const GcCycle& c) {
     interval = c.start_ns - prev_start_ns_;
     capacity = static_cast<double>(interval) * std::max<int32_t>(1, c.procs);
   }
-  const SeriesPoint p = point_of(c, interval, capacity);
   if (per_point_ > 1 && open_.cycles > 0) {
     // A long run: the cycle is folded into the open point.
-    merge_into(open_, p);
-    close_open_point();
+    fold_into(open_, c, interval, capacity);
+    if (open_.cycles >= per_point_) close_open_point();
   } else {
-    add_point(p);
+    add_point(point_of(c, interval, capacity));
   }
 
   // The table.
