@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace gcsight {
 namespace {
@@ -109,9 +110,9 @@ void RunStats::add_drop(const GcCycle& c, bool timed, bool forced) {
   awaiting_gc_ = c.gc;
 }
 
-void RunStats::add_to_bucket(const GcCycle& c, uint64_t gc_cpu, double capacity, bool tight) {
-  if (buckets_.empty()) origin_ns_ = c.start_ns;
-  auto index = static_cast<size_t>(std::max<int64_t>(0, c.start_ns - origin_ns_) / bucket_width_ns_);
+void RunStats::locate_bucket(int64_t start_ns) {
+  if (buckets_.empty()) origin_ns_ = start_ns;
+  auto index = static_cast<size_t>(std::max<int64_t>(0, start_ns - origin_ns_) / bucket_width_ns_);
   while (index >= 2 * kMaxBuckets) {
     // Merge pairs: the series keeps its size as the run grows.
     std::vector<SeriesBucket> merged;
@@ -138,26 +139,59 @@ void RunStats::add_to_bucket(const GcCycle& c, uint64_t gc_cpu, double capacity,
     }
     buckets_ = std::move(merged);
     bucket_width_ns_ *= 2;
-    index = static_cast<size_t>(std::max<int64_t>(0, c.start_ns - origin_ns_) / bucket_width_ns_);
+    index = static_cast<size_t>(std::max<int64_t>(0, start_ns - origin_ns_) / bucket_width_ns_);
   }
   if (buckets_.size() <= index) buckets_.resize(index + 1);
-  SeriesBucket& b = buckets_[index];
-  if (b.cycles == 0) {
-    b.from_ns = c.start_ns;
-    b.live_min = c.heap_live;
-    b.live_max = c.heap_live;
+  // The times that map to this index (the first bucket takes any time before
+  // the origin); an overflow only narrows the range, which stays correct.
+  bucket_index_ = index;
+  const auto idx = static_cast<int64_t>(index);
+  int64_t lo = std::numeric_limits<int64_t>::min();
+  int64_t hi = std::numeric_limits<int64_t>::max();
+  if (index > 0 && (__builtin_mul_overflow(idx, bucket_width_ns_, &lo) || __builtin_add_overflow(lo, origin_ns_, &lo))) {
+    lo = std::numeric_limits<int64_t>::max();
   }
-  b.to_ns = c.start_ns;
+  if (__builtin_mul_overflow(idx + 1, bucket_width_ns_, &hi) || __builtin_add_overflow(hi, origin_ns_, &hi)) {
+    hi = std::numeric_limits<int64_t>::min();
+  }
+  bucket_from_ns_ = lo;
+  bucket_to_ns_ = hi;
+}
+
+void RunStats::add_to_bucket(int64_t start_ns, uint64_t live, uint64_t goal, uint64_t heap_end, uint64_t gc_cpu,
+                             double capacity, bool tight) {
+  // Cycles come in time order: the bucket of the last one is nearly always the one.
+  if (start_ns < bucket_from_ns_ || start_ns >= bucket_to_ns_) locate_bucket(start_ns);
+  SeriesBucket& b = buckets_[bucket_index_];
+  if (b.cycles == 0) {
+    b.from_ns = start_ns;
+    b.live_min = live;
+    b.live_max = live;
+  }
+  b.to_ns = start_ns;
   ++b.cycles;
-  b.live_min = std::min(b.live_min, c.heap_live);
-  b.live_max = std::max(b.live_max, c.heap_live);
-  b.live_sum += static_cast<double>(c.heap_live);
-  b.goal_max = std::max(b.goal_max, c.goal);
-  b.heap_end_max = std::max(b.heap_end_max, c.heap_end);
+  b.live_min = std::min(b.live_min, live);
+  b.live_max = std::max(b.live_max, live);
+  b.live_sum += static_cast<double>(live);
+  b.goal_max = std::max(b.goal_max, goal);
+  b.heap_end_max = std::max(b.heap_end_max, heap_end);
   b.gc_cpu_ns += gc_cpu;
   b.cpu_capacity_ns += capacity;
   if (tight) ++b.tight_cycles;
 }
+
+namespace {
+
+// MinMaxLast::add for a figure every cycle has, from the second cycle on.
+inline void add_seen(MinMaxLast& m, uint64_t v, uint32_t gc) {
+  m.min = std::min(m.min, v);
+  if (v > m.max) {
+    m.max = v;
+    m.max_gc = gc;
+  }
+}
+
+}  // namespace
 
 void RunStats::add_cycle(const GcCycle& c) {
   // The cycle's flags, with kGcPeriodic when a `GC forced` announced it (no copy of the cycle).
@@ -166,97 +200,120 @@ void RunStats::add_cycle(const GcCycle& c) {
     flags = static_cast<uint8_t>(flags | kGcPeriodic);
     pending_periodic_ = false;
   }
-  auto has = [&](GcFlag f) { return (flags & f) != 0; };
+  auto has = [flags](GcFlag f) { return (flags & f) != 0; };
+  // Figures read more than once, read once: stores below could alias `c` as far as the compiler knows.
+  const uint32_t gc = c.gc;
+  const int64_t start_ns = c.start_ns;
+  const GcShape shape = c.shape;
+  const uint64_t heap_start = c.heap_start, heap_end = c.heap_end, live = c.heap_live, goal = c.goal;
+  const uint64_t stacks = c.stacks, globals = c.globals;
+  const uint64_t mark = c.clock_ns[1];
+  const uint64_t stw = c.clock_ns[0] + c.clock_ns[2];
+  const uint64_t cpu0 = c.cpu_ns[0], cpu1 = c.cpu_ns[1], cpu2 = c.cpu_ns[2], cpu3 = c.cpu_ns[3], cpu4 = c.cpu_ns[4];
+  const int64_t util = c.util_pct;
+  const int32_t procs = c.procs;
+  const bool legacy = shape == GcShape::kLegacy14;
+
   RunSummary& s = summary_;
   if (s.cycles == 0) {
-    s.first_gc = c.gc;
-    s.start_ns = c.start_ns;
+    s.first_gc = gc;
+    s.start_ns = start_ns;
+    s.stw_pause_ns.max = stw;
+    s.stw_pause_ns.max_gc = gc;
+    s.heap_start.add(heap_start, gc);
+    s.heap_end.add(heap_end, gc);
+    s.heap_live.add(live, gc);
+  } else {
+    if (stw > s.stw_pause_ns.max) {
+      s.stw_pause_ns.max = stw;
+      s.stw_pause_ns.max_gc = gc;
+    }
+    // The last values of these three are prev_'s, filled in by summary().
+    add_seen(s.heap_start, heap_start, gc);
+    add_seen(s.heap_end, heap_end, gc);
+    add_seen(s.heap_live, live, gc);
   }
   ++s.cycles;
-  s.last_gc = c.gc;
+  s.last_gc = gc;
   if (has(kGcUserForced)) ++s.user_forced_cycles;
   if (has(kGcPeriodic)) ++s.periodic_cycles;
   if (has(kGcStitched)) ++s.stitched_cycles;
-  if (c.shape == GcShape::kLegacy14) ++s.legacy_cycles;
-  shape_mask_ |= 1 << static_cast<int>(c.shape);
-  s.procs = c.procs;
+  shape_mask_ |= 1 << static_cast<int>(shape);
+  s.procs = procs;
 
-  const uint64_t stw = c.stw_ns();
   pause_counts_.add(stw);
-  if (s.cycles == 1 || stw > s.stw_pause_ns.max) {
-    s.stw_pause_ns.max = stw;
-    s.stw_pause_ns.max_gc = c.gc;
-  }
   if (longest_.size() < 5 || stw > longest_.back().first) {
-    longest_.emplace_back(stw, c.gc);
+    longest_.emplace_back(stw, gc);
     std::sort(longest_.begin(), longest_.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     if (longest_.size() > 5) longest_.pop_back();
   }
-  if (c.shape != GcShape::kLegacy14) {
-    mark_counts_.add(c.clock_ns[1]);
-    if (s.mark_ns.count++ == 0 || c.clock_ns[1] > s.mark_ns.max) {
-      s.mark_ns.max = c.clock_ns[1];
-      s.mark_ns.max_gc = c.gc;
+  if (!legacy) {
+    mark_counts_.add(mark);
+    if (s.mark_ns.count++ == 0 || mark > s.mark_ns.max) {
+      s.mark_ns.max = mark;
+      s.mark_ns.max_gc = gc;
     }
+  } else {
+    ++s.legacy_cycles;
   }
-  for (int i = 0; i < 5; ++i) s.cpu_ns[i] += c.cpu_ns[i];
-  s.util_pct_last = c.util_pct;
-  s.util_pct_max = std::max(s.util_pct_max, c.util_pct);
+  s.cpu_ns[0] += cpu0;
+  s.cpu_ns[1] += cpu1;
+  s.cpu_ns[2] += cpu2;
+  s.cpu_ns[3] += cpu3;
+  s.cpu_ns[4] += cpu4;
+  s.util_pct_last = util;
+  s.util_pct_max = std::max(s.util_pct_max, util);
 
-  s.heap_start.add(c.heap_start, c.gc);
-  s.heap_end.add(c.heap_end, c.gc);
-  s.heap_live.add(c.heap_live, c.gc);
-  if (c.shape != GcShape::kLegacy14) {
-    if (c.goal >= kGogcOffGoal) {
+  if (!legacy) {
+    if (goal >= kGogcOffGoal) {
       s.gogc_off = true;
     } else {
-      s.goal.add(c.goal, c.gc);
+      s.goal.add(goal, gc);
     }
   }
-  if (c.shape == GcShape::kGo118) {
-    s.stacks.add(c.stacks, c.gc);
-    s.globals.add(c.globals, c.gc);
+  if (shape == GcShape::kGo118) {
+    s.stacks.add(stacks, gc);
+    s.globals.add(globals, gc);
   }
-  const int64_t end = c.start_ns + static_cast<int64_t>(c.clock_ns[0] + c.clock_ns[1] + c.clock_ns[2]);
+  const int64_t end = start_ns + static_cast<int64_t>(c.clock_ns[0] + mark + c.clock_ns[2]);
   s.end_ns = std::max(s.end_ns, end);
 
-  const uint64_t gc_cpu = c.cpu_ns[0] + c.cpu_ns[1] + c.cpu_ns[2] + c.cpu_ns[4];
+  const uint64_t gc_cpu = cpu0 + cpu1 + cpu2 + cpu4;
   double capacity = 0;
   bool tight = false;
   if (have_prev_ && has(kGcHasTime) && prev_.has(kGcHasTime)) {
-    const int64_t interval = c.start_ns - prev_.start_ns;
+    const int64_t interval = start_ns - prev_.start_ns;
     if (interval > 0) {
       capacity = static_cast<double>(interval) * std::max(1, prev_.procs);
       cpu_capacity_total_ += capacity;
       gc_cpu_total_ += gc_cpu;
       // Allocated since the previous cycle started: during its mark, then after it.
       const double during = static_cast<double>(prev_.heap_end) - static_cast<double>(prev_.heap_start);
-      const double after = static_cast<double>(c.heap_start) - static_cast<double>(prev_.heap_live);
+      const double after = static_cast<double>(heap_start) - static_cast<double>(prev_.heap_live);
       if (during >= 0 && after >= 0) {
         alloc_bytes_ += during + after;
         alloc_span_ns_ += interval;
       }
     }
-    // Effective GOGC from the goal this cycle ran under, set at the end of the previous one.
-    const uint64_t base = prev_.heap_live + prev_.stacks + prev_.globals;
-    if (prev_.heap_live >= 4 * kMiB && c.goal > prev_.heap_live && c.goal < kGogcOffGoal &&
-        !has(kGcUserForced)) {
-      const double g = static_cast<double>(c.goal - prev_.heap_live) / static_cast<double>(base) * 100.0;
-      const int64_t key = round_positive(g / 5.0) * 5;
-      // Most cycles of a run share the effective GOGC: keep the last entry at hand.
-      if (gogc_last_ >= gogc_counts_.size() || gogc_counts_[gogc_last_].first != key) {
-        auto it = std::lower_bound(gogc_counts_.begin(), gogc_counts_.end(), std::pair<int64_t, uint64_t>{key, 0});
-        if (it == gogc_counts_.end() || it->first != key) it = gogc_counts_.insert(it, {key, 0});
-        gogc_last_ = static_cast<size_t>(it - gogc_counts_.begin());
+    if (prev_.heap_live >= 4 * kMiB && goal < kGogcOffGoal && !has(kGcUserForced)) {
+      const uint64_t base = prev_.heap_live + prev_.stacks + prev_.globals;
+      // Effective GOGC from the goal this cycle ran under, set at the end of the previous one.
+      if (goal > prev_.heap_live) {
+        const double g = static_cast<double>(goal - prev_.heap_live) / static_cast<double>(base) * 100.0;
+        const int64_t key = round_positive(g / 5.0) * 5;
+        // Most cycles of a run share the effective GOGC: keep the last entry at hand.
+        if (gogc_last_ >= gogc_counts_.size() || gogc_counts_[gogc_last_].first != key) {
+          auto it = std::lower_bound(gogc_counts_.begin(), gogc_counts_.end(), std::pair<int64_t, uint64_t>{key, 0});
+          if (it == gogc_counts_.end() || it->first != key) it = gogc_counts_.insert(it, {key, 0});
+          gogc_last_ = static_cast<size_t>(it - gogc_counts_.begin());
+        }
+        ++gogc_counts_[gogc_last_].second;
       }
-      ++gogc_counts_[gogc_last_].second;
-    }
-    // Memory-limit pressure: the goal leaves almost no room above the live heap.
-    if (prev_.heap_live >= 4 * kMiB && c.goal < kGogcOffGoal &&
-        static_cast<double>(c.goal) < 1.10 * static_cast<double>(prev_.heap_live + prev_.stacks + prev_.globals) &&
-        !has(kGcUserForced)) {
-      tight = true;
-      if (tight_cycles_++ == 0) first_tight_gc_ = c.gc;
+      // Memory-limit pressure: the goal leaves almost no room above the live heap.
+      if (static_cast<double>(goal) < 1.10 * static_cast<double>(base)) {
+        tight = true;
+        if (tight_cycles_++ == 0) first_tight_gc_ = gc;
+      }
     }
     // Heap collected: a large drop of the live heap.
     if (large_drop(c)) add_drop(c, /*timed=*/true, has(kGcUserForced));
@@ -264,22 +321,22 @@ void RunStats::add_cycle(const GcCycle& c) {
     // Legacy lines without time still show collections.
     add_drop(c, /*timed=*/false, false);
   }
-  if (has(kGcHasTime)) add_to_bucket(c, gc_cpu, capacity, tight);
+  if (has(kGcHasTime)) add_to_bucket(start_ns, live, goal, heap_end, gc_cpu, capacity, tight);
 
   // A trailing stretch of periodic cycles only: the program went idle.
   if (has(kGcPeriodic)) {
     if (idle_cycles_++ == 0) {
-      idle_since_gc_ = c.gc;
-      idle_since_ns_ = c.start_ns;
+      idle_since_gc_ = gc;
+      idle_since_ns_ = start_ns;
     }
   } else {
     idle_cycles_ = 0;
     idle_since_gc_ = 0;
   }
-  prev_ = {c.start_ns, c.heap_start, c.heap_end, c.heap_live, c.stacks, c.globals, c.procs, flags};
+  prev_ = {start_ns, heap_start, heap_end, live, stacks, globals, procs, flags};
   have_prev_ = true;
-  last_gc_ = c.gc;
-  last_start_ = c.start_ns;
+  last_gc_ = gc;
+  last_start_ = start_ns;
 }
 
 void RunStats::add_scav(const ScavEvent& e) {
@@ -350,6 +407,12 @@ void RunStats::add_program_line(std::string_view text, uint64_t line) {
 
 RunSummary RunStats::summary() const {
   RunSummary s = summary_;
+  if (have_prev_) {
+    // add_cycle leaves these to the last cycle's figures.
+    s.heap_start.last = prev_.heap_start;
+    s.heap_end.last = prev_.heap_end;
+    s.heap_live.last = prev_.heap_live;
+  }
   const uint32_t pmax = s.stw_pause_ns.max_gc;
   const uint32_t mmax = s.mark_ns.max_gc;
   s.stw_pause_ns = distribution(pause_counts_, pmax);

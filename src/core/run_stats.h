@@ -100,7 +100,10 @@ class RunStats {
   [[nodiscard]] bool last_was_periodic() const { return prev_.has(kGcPeriodic); }
 
  private:
-  void add_to_bucket(const GcCycle& c, uint64_t gc_cpu, double capacity, bool tight);
+  void add_to_bucket(int64_t start_ns, uint64_t live, uint64_t goal, uint64_t heap_end, uint64_t gc_cpu,
+                     double capacity, bool tight);
+  // Sets bucket_index_ (and the times it covers) to the bucket of `start_ns`, merging pairs when the series is full.
+  void locate_bucket(int64_t start_ns);
   // A large drop of the live heap from the previous cycle to `c`, and keeping it among the largest.
   [[nodiscard]] bool large_drop(const GcCycle& c) const;
   void add_drop(const GcCycle& c, bool timed, bool forced);
@@ -114,6 +117,9 @@ class RunStats {
   std::vector<SeriesBucket> buckets_;
   int64_t bucket_width_ns_ = 100'000'000;
   int64_t origin_ns_ = 0;
+  size_t bucket_index_ = 0;   // the bucket of the last cycle ...
+  int64_t bucket_from_ns_ = 0;  // ... and the start times that map to it: [from, to)
+  int64_t bucket_to_ns_ = 0;
   std::vector<HeapDrop> drops_;
   std::vector<ReleaseEvent> releases_;
   RetainedEvent retained_;

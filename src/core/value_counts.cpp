@@ -6,7 +6,7 @@ namespace gcsight {
 
 void ValueCounts::grow() {
   std::vector<Slot> old = std::move(slots_);
-  slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
+  slots_.assign(old.size() * 2, Slot{});
   used_ = 0;
   const size_t mask = slots_.size() - 1;
   for (const Slot& s : old) {

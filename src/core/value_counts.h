@@ -14,15 +14,17 @@ namespace gcsight {
 /// Counts of uint64 values; sorted() gives them in value order.
 class ValueCounts {
  public:
+  ValueCounts() : slots_(kInitialSlots) {}
+
   /// Adds one occurrence of `v`.
   void add(uint64_t v) {
-    if (slots_.empty() || 2 * (used_ + 1) > slots_.size()) grow();
     const size_t mask = slots_.size() - 1;
     for (size_t i = hash(v) & mask;; i = (i + 1) & mask) {
       Slot& s = slots_[i];
       if (s.count == 0) {
         s = {v, 1};
-        ++used_;
+        // At most half full, so that a probe soon meets an empty slot.
+        if (2 * ++used_ > slots_.size()) grow();
         return;
       }
       if (s.value == v) {
@@ -36,6 +38,7 @@ class ValueCounts {
   [[nodiscard]] size_t distinct() const { return used_; }
 
  private:
+  static constexpr size_t kInitialSlots = 64;  // a power of two
   struct Slot {
     uint64_t value = 0;
     uint64_t count = 0;  // 0 = empty
