@@ -158,28 +158,6 @@ void RunStats::locate_bucket(int64_t start_ns) {
   bucket_to_ns_ = hi;
 }
 
-void RunStats::add_to_bucket(int64_t start_ns, uint64_t live, uint64_t goal, uint64_t heap_end, uint64_t gc_cpu,
-                             double capacity, bool tight) {
-  // Cycles come in time order: the bucket of the last one is nearly always the one.
-  if (start_ns < bucket_from_ns_ || start_ns >= bucket_to_ns_) locate_bucket(start_ns);
-  SeriesBucket& b = buckets_[bucket_index_];
-  if (b.cycles == 0) {
-    b.from_ns = start_ns;
-    b.live_min = live;
-    b.live_max = live;
-  }
-  b.to_ns = start_ns;
-  ++b.cycles;
-  b.live_min = std::min(b.live_min, live);
-  b.live_max = std::max(b.live_max, live);
-  b.live_sum += static_cast<double>(live);
-  b.goal_max = std::max(b.goal_max, goal);
-  b.heap_end_max = std::max(b.heap_end_max, heap_end);
-  b.gc_cpu_ns += gc_cpu;
-  b.cpu_capacity_ns += capacity;
-  if (tight) ++b.tight_cycles;
-}
-
 namespace {
 
 // MinMaxLast::add for a figure every cycle has, from the second cycle on.
@@ -193,7 +171,9 @@ inline void add_seen(MinMaxLast& m, uint64_t v, uint32_t gc) {
 
 }  // namespace
 
-void RunStats::add_cycle(const GcCycle& c) {
+// `c` is __restrict: nothing written here is part of it, so its fields are
+// read where they are used instead of all at the start (and spilled).
+void RunStats::add_cycle(const GcCycle& __restrict c) {
   // The cycle's flags, with kGcPeriodic when a `GC forced` announced it (no copy of the cycle).
   uint8_t flags = c.flags;
   if (pending_periodic_) {
@@ -201,105 +181,88 @@ void RunStats::add_cycle(const GcCycle& c) {
     pending_periodic_ = false;
   }
   auto has = [flags](GcFlag f) { return (flags & f) != 0; };
-  // Figures read more than once, read once: stores below could alias `c` as far as the compiler knows.
-  const uint32_t gc = c.gc;
-  const int64_t start_ns = c.start_ns;
-  const GcShape shape = c.shape;
-  const uint64_t heap_start = c.heap_start, heap_end = c.heap_end, live = c.heap_live, goal = c.goal;
-  const uint64_t stacks = c.stacks, globals = c.globals;
-  const uint64_t mark = c.clock_ns[1];
-  const uint64_t stw = c.clock_ns[0] + c.clock_ns[2];
-  const uint64_t cpu0 = c.cpu_ns[0], cpu1 = c.cpu_ns[1], cpu2 = c.cpu_ns[2], cpu3 = c.cpu_ns[3], cpu4 = c.cpu_ns[4];
-  const int64_t util = c.util_pct;
-  const int32_t procs = c.procs;
-  const bool legacy = shape == GcShape::kLegacy14;
+  const bool legacy = c.shape == GcShape::kLegacy14;
+  const uint64_t stw = c.stw_ns();
 
   RunSummary& s = summary_;
   if (s.cycles == 0) {
-    s.first_gc = gc;
-    s.start_ns = start_ns;
+    s.first_gc = c.gc;
+    s.start_ns = c.start_ns;
     s.stw_pause_ns.max = stw;
-    s.stw_pause_ns.max_gc = gc;
-    s.heap_start.add(heap_start, gc);
-    s.heap_end.add(heap_end, gc);
-    s.heap_live.add(live, gc);
+    s.stw_pause_ns.max_gc = c.gc;
+    s.heap_start.add(c.heap_start, c.gc);
+    s.heap_end.add(c.heap_end, c.gc);
+    s.heap_live.add(c.heap_live, c.gc);
   } else {
     if (stw > s.stw_pause_ns.max) {
       s.stw_pause_ns.max = stw;
-      s.stw_pause_ns.max_gc = gc;
+      s.stw_pause_ns.max_gc = c.gc;
     }
     // The last values of these three are prev_'s, filled in by summary().
-    add_seen(s.heap_start, heap_start, gc);
-    add_seen(s.heap_end, heap_end, gc);
-    add_seen(s.heap_live, live, gc);
+    add_seen(s.heap_start, c.heap_start, c.gc);
+    add_seen(s.heap_end, c.heap_end, c.gc);
+    add_seen(s.heap_live, c.heap_live, c.gc);
   }
   ++s.cycles;
-  s.last_gc = gc;
+  s.last_gc = c.gc;
   if (has(kGcUserForced)) ++s.user_forced_cycles;
   if (has(kGcPeriodic)) ++s.periodic_cycles;
   if (has(kGcStitched)) ++s.stitched_cycles;
-  shape_mask_ |= 1 << static_cast<int>(shape);
-  s.procs = procs;
+  shape_mask_ |= 1 << static_cast<int>(c.shape);
+  s.procs = c.procs;
 
   pause_counts_.add(stw);
   if (longest_.size() < 5 || stw > longest_.back().first) {
-    longest_.emplace_back(stw, gc);
+    longest_.emplace_back(stw, c.gc);
     std::sort(longest_.begin(), longest_.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     if (longest_.size() > 5) longest_.pop_back();
   }
   if (!legacy) {
-    mark_counts_.add(mark);
-    if (s.mark_ns.count++ == 0 || mark > s.mark_ns.max) {
-      s.mark_ns.max = mark;
-      s.mark_ns.max_gc = gc;
+    mark_counts_.add(c.clock_ns[1]);
+    if (s.mark_ns.count++ == 0 || c.clock_ns[1] > s.mark_ns.max) {
+      s.mark_ns.max = c.clock_ns[1];
+      s.mark_ns.max_gc = c.gc;
+    }
+    if (c.goal >= kGogcOffGoal) {
+      s.gogc_off = true;
+    } else {
+      s.goal.add(c.goal, c.gc);
     }
   } else {
     ++s.legacy_cycles;
   }
-  s.cpu_ns[0] += cpu0;
-  s.cpu_ns[1] += cpu1;
-  s.cpu_ns[2] += cpu2;
-  s.cpu_ns[3] += cpu3;
-  s.cpu_ns[4] += cpu4;
-  s.util_pct_last = util;
-  s.util_pct_max = std::max(s.util_pct_max, util);
-
-  if (!legacy) {
-    if (goal >= kGogcOffGoal) {
-      s.gogc_off = true;
-    } else {
-      s.goal.add(goal, gc);
-    }
+  for (int i = 0; i < 5; ++i) s.cpu_ns[i] += c.cpu_ns[i];
+  s.util_pct_last = c.util_pct;
+  s.util_pct_max = std::max(s.util_pct_max, c.util_pct);
+  if (c.shape == GcShape::kGo118) {
+    s.stacks.add(c.stacks, c.gc);
+    s.globals.add(c.globals, c.gc);
   }
-  if (shape == GcShape::kGo118) {
-    s.stacks.add(stacks, gc);
-    s.globals.add(globals, gc);
-  }
-  const int64_t end = start_ns + static_cast<int64_t>(c.clock_ns[0] + mark + c.clock_ns[2]);
+  const int64_t end = c.start_ns + static_cast<int64_t>(c.clock_ns[0] + c.clock_ns[1] + c.clock_ns[2]);
   s.end_ns = std::max(s.end_ns, end);
 
-  const uint64_t gc_cpu = cpu0 + cpu1 + cpu2 + cpu4;
+  const uint64_t gc_cpu = c.cpu_ns[0] + c.cpu_ns[1] + c.cpu_ns[2] + c.cpu_ns[4];
   double capacity = 0;
   bool tight = false;
   if (have_prev_ && has(kGcHasTime) && prev_.has(kGcHasTime)) {
-    const int64_t interval = start_ns - prev_.start_ns;
+    const int64_t interval = c.start_ns - prev_.start_ns;
     if (interval > 0) {
       capacity = static_cast<double>(interval) * std::max(1, prev_.procs);
       cpu_capacity_total_ += capacity;
       gc_cpu_total_ += gc_cpu;
       // Allocated since the previous cycle started: during its mark, then after it.
       const double during = static_cast<double>(prev_.heap_end) - static_cast<double>(prev_.heap_start);
-      const double after = static_cast<double>(heap_start) - static_cast<double>(prev_.heap_live);
+      const double after = static_cast<double>(c.heap_start) - static_cast<double>(prev_.heap_live);
       if (during >= 0 && after >= 0) {
         alloc_bytes_ += during + after;
         alloc_span_ns_ += interval;
       }
     }
-    if (prev_.heap_live >= 4 * kMiB && goal < kGogcOffGoal && !has(kGcUserForced)) {
+    if (prev_.heap_live >= 4 * kMiB && c.goal < kGogcOffGoal && !has(kGcUserForced)) {
       const uint64_t base = prev_.heap_live + prev_.stacks + prev_.globals;
       // Effective GOGC from the goal this cycle ran under, set at the end of the previous one.
-      if (goal > prev_.heap_live) {
-        const double g = static_cast<double>(goal - prev_.heap_live) / static_cast<double>(base) * 100.0;
+      if (c.goal > prev_.heap_live) {
+        const double g = static_cast<double>(c.goal - prev_.heap_live) / static_cast<double>(base) * 100.0;
         const int64_t key = round_positive(g / 5.0) * 5;
         // Most cycles of a run share the effective GOGC: keep the last entry at hand.
         if (gogc_last_ >= gogc_counts_.size() || gogc_counts_[gogc_last_].first != key) {
@@ -310,9 +273,9 @@ void RunStats::add_cycle(const GcCycle& c) {
         ++gogc_counts_[gogc_last_].second;
       }
       // Memory-limit pressure: the goal leaves almost no room above the live heap.
-      if (static_cast<double>(goal) < 1.10 * static_cast<double>(base)) {
+      if (static_cast<double>(c.goal) < 1.10 * static_cast<double>(base)) {
         tight = true;
-        if (tight_cycles_++ == 0) first_tight_gc_ = gc;
+        if (tight_cycles_++ == 0) first_tight_gc_ = c.gc;
       }
     }
     // Heap collected: a large drop of the live heap.
@@ -321,22 +284,42 @@ void RunStats::add_cycle(const GcCycle& c) {
     // Legacy lines without time still show collections.
     add_drop(c, /*timed=*/false, false);
   }
-  if (has(kGcHasTime)) add_to_bucket(start_ns, live, goal, heap_end, gc_cpu, capacity, tight);
+
+  if (has(kGcHasTime)) {
+    // Cycles come in time order: the bucket of the last one is nearly always the one.
+    if (c.start_ns < bucket_from_ns_ || c.start_ns >= bucket_to_ns_) locate_bucket(c.start_ns);
+    SeriesBucket& b = buckets_[bucket_index_];
+    if (b.cycles == 0) {
+      b.from_ns = c.start_ns;
+      b.live_min = c.heap_live;
+      b.live_max = c.heap_live;
+    }
+    b.to_ns = c.start_ns;
+    ++b.cycles;
+    b.live_min = std::min(b.live_min, c.heap_live);
+    b.live_max = std::max(b.live_max, c.heap_live);
+    b.live_sum += static_cast<double>(c.heap_live);
+    b.goal_max = std::max(b.goal_max, c.goal);
+    b.heap_end_max = std::max(b.heap_end_max, c.heap_end);
+    b.gc_cpu_ns += gc_cpu;
+    b.cpu_capacity_ns += capacity;
+    if (tight) ++b.tight_cycles;
+  }
 
   // A trailing stretch of periodic cycles only: the program went idle.
   if (has(kGcPeriodic)) {
     if (idle_cycles_++ == 0) {
-      idle_since_gc_ = gc;
-      idle_since_ns_ = start_ns;
+      idle_since_gc_ = c.gc;
+      idle_since_ns_ = c.start_ns;
     }
   } else {
     idle_cycles_ = 0;
     idle_since_gc_ = 0;
   }
-  prev_ = {start_ns, heap_start, heap_end, live, stacks, globals, procs, flags};
+  prev_ = {c.start_ns, c.heap_start, c.heap_end, c.heap_live, c.stacks, c.globals, c.procs, flags};
   have_prev_ = true;
-  last_gc_ = gc;
-  last_start_ = start_ns;
+  last_gc_ = c.gc;
+  last_start_ = c.start_ns;
 }
 
 void RunStats::add_scav(const ScavEvent& e) {

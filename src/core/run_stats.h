@@ -100,8 +100,6 @@ class RunStats {
   [[nodiscard]] bool last_was_periodic() const { return prev_.has(kGcPeriodic); }
 
  private:
-  void add_to_bucket(int64_t start_ns, uint64_t live, uint64_t goal, uint64_t heap_end, uint64_t gc_cpu,
-                     double capacity, bool tight);
   // Sets bucket_index_ (and the times it covers) to the bucket of `start_ns`, merging pairs when the series is full.
   void locate_bucket(int64_t start_ns);
   // A large drop of the live heap from the previous cycle to `c`, and keeping it among the largest.
