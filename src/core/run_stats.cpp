@@ -126,13 +126,8 @@ void RunStats::locate_bucket(int64_t start_ns) {
           b.to_ns = o.to_ns;
           b.cycles += o.cycles;
           b.live_min = std::min(b.live_min, o.live_min);
-          b.live_max = std::max(b.live_max, o.live_max);
-          b.live_sum += o.live_sum;
-          b.goal_max = std::max(b.goal_max, o.goal_max);
-          b.heap_end_max = std::max(b.heap_end_max, o.heap_end_max);
           b.gc_cpu_ns += o.gc_cpu_ns;
           b.cpu_capacity_ns += o.cpu_capacity_ns;
-          b.tight_cycles += o.tight_cycles;
         }
       }
       merged.push_back(b);
@@ -231,7 +226,11 @@ void RunStats::add_cycle(const GcCycle& __restrict c) {
   } else {
     ++s.legacy_cycles;
   }
-  for (int i = 0; i < 5; ++i) s.cpu_ns[i] += c.cpu_ns[i];
+  s.cpu_ns[0] += c.cpu_ns[0];
+  s.cpu_ns[1] += c.cpu_ns[1];
+  s.cpu_ns[2] += c.cpu_ns[2];
+  s.cpu_ns[3] += c.cpu_ns[3];
+  s.cpu_ns[4] += c.cpu_ns[4];
   s.util_pct_last = c.util_pct;
   s.util_pct_max = std::max(s.util_pct_max, c.util_pct);
   if (c.shape == GcShape::kGo118) {
@@ -243,7 +242,6 @@ void RunStats::add_cycle(const GcCycle& __restrict c) {
 
   const uint64_t gc_cpu = c.cpu_ns[0] + c.cpu_ns[1] + c.cpu_ns[2] + c.cpu_ns[4];
   double capacity = 0;
-  bool tight = false;
   if (have_prev_ && has(kGcHasTime) && prev_.has(kGcHasTime)) {
     const int64_t interval = c.start_ns - prev_.start_ns;
     if (interval > 0) {
@@ -251,11 +249,20 @@ void RunStats::add_cycle(const GcCycle& __restrict c) {
       cpu_capacity_total_ += capacity;
       gc_cpu_total_ += gc_cpu;
       // Allocated since the previous cycle started: during its mark, then after it.
-      const double during = static_cast<double>(prev_.heap_end) - static_cast<double>(prev_.heap_start);
-      const double after = static_cast<double>(c.heap_start) - static_cast<double>(prev_.heap_live);
-      if (during >= 0 && after >= 0) {
-        alloc_bytes_ += during + after;
-        alloc_span_ns_ += interval;
+      if (((prev_.heap_end | prev_.heap_start | c.heap_start | prev_.heap_live) >> 53) == 0) {
+        // Below 2^53 each double difference is exact, and the sum is rounded
+        // once either way: the integer sum converted is the same double.
+        if (prev_.heap_end >= prev_.heap_start && c.heap_start >= prev_.heap_live) {
+          alloc_bytes_ += static_cast<double>((prev_.heap_end - prev_.heap_start) + (c.heap_start - prev_.heap_live));
+          alloc_span_ns_ += interval;
+        }
+      } else {
+        const double during = static_cast<double>(prev_.heap_end) - static_cast<double>(prev_.heap_start);
+        const double after = static_cast<double>(c.heap_start) - static_cast<double>(prev_.heap_live);
+        if (during >= 0 && after >= 0) {
+          alloc_bytes_ += during + after;
+          alloc_span_ns_ += interval;
+        }
       }
     }
     if (prev_.heap_live >= 4 * kMiB && c.goal < kGogcOffGoal && !has(kGcUserForced)) {
@@ -274,7 +281,6 @@ void RunStats::add_cycle(const GcCycle& __restrict c) {
       }
       // Memory-limit pressure: the goal leaves almost no room above the live heap.
       if (static_cast<double>(c.goal) < 1.10 * static_cast<double>(base)) {
-        tight = true;
         if (tight_cycles_++ == 0) first_tight_gc_ = c.gc;
       }
     }
@@ -289,21 +295,14 @@ void RunStats::add_cycle(const GcCycle& __restrict c) {
     // Cycles come in time order: the bucket of the last one is nearly always the one.
     if (c.start_ns < bucket_from_ns_ || c.start_ns >= bucket_to_ns_) locate_bucket(c.start_ns);
     SeriesBucket& b = buckets_[bucket_index_];
-    if (b.cycles == 0) {
+    if (b.cycles++ == 0) {
       b.from_ns = c.start_ns;
       b.live_min = c.heap_live;
-      b.live_max = c.heap_live;
     }
     b.to_ns = c.start_ns;
-    ++b.cycles;
     b.live_min = std::min(b.live_min, c.heap_live);
-    b.live_max = std::max(b.live_max, c.heap_live);
-    b.live_sum += static_cast<double>(c.heap_live);
-    b.goal_max = std::max(b.goal_max, c.goal);
-    b.heap_end_max = std::max(b.heap_end_max, c.heap_end);
     b.gc_cpu_ns += gc_cpu;
     b.cpu_capacity_ns += capacity;
-    if (tight) ++b.tight_cycles;
   }
 
   // A trailing stretch of periodic cycles only: the program went idle.

@@ -15,18 +15,15 @@
 
 namespace gcsight {
 
-/// One time bucket of a run's series.
+/// One time bucket of a run's series: what the windowed GC CPU and the
+/// live-heap trends read (the chart series is CycleSeries').
 struct SeriesBucket {
   int64_t from_ns = 0;
   int64_t to_ns = 0;
   uint64_t cycles = 0;
-  uint64_t live_min = 0, live_max = 0;
-  double live_sum = 0;
-  uint64_t goal_max = 0;
-  uint64_t heap_end_max = 0;
+  uint64_t live_min = 0;
   uint64_t gc_cpu_ns = 0;      ///< GC CPU excluding idle workers
   double cpu_capacity_ns = 0;  ///< interval x GOMAXPROCS covered by the bucket
-  uint64_t tight_cycles = 0;   ///< cycles whose goal left < 10% headroom over live
 };
 
 /// A large drop of the live heap between consecutive cycles.

@@ -18,8 +18,7 @@ class ValueCounts {
 
   /// Adds one occurrence of `v`.
   void add(uint64_t v) {
-    const size_t mask = slots_.size() - 1;
-    for (size_t i = hash(v) & mask;; i = (i + 1) & mask) {
+    for (size_t i = index(v);; i = (i + 1) & mask_) {
       Slot& s = slots_[i];
       if (s.count == 0) {
         s = {v, 1};
@@ -43,15 +42,14 @@ class ValueCounts {
     uint64_t value = 0;
     uint64_t count = 0;  // 0 = empty
   };
-  static size_t hash(uint64_t v) {
-    v ^= v >> 33;
-    v *= 0xff51afd7ed558ccdull;
-    v ^= v >> 33;
-    return static_cast<size_t>(v);
-  }
+  // Fibonacci hashing: the top bits of v x 2^64/phi. Durations are multiples
+  // of a microsecond or so, and the multiplication spreads them over the table.
+  [[nodiscard]] size_t index(uint64_t v) const { return static_cast<size_t>((v * 0x9e3779b97f4a7c15ull) >> shift_); }
   void grow();
 
   std::vector<Slot> slots_;
+  size_t mask_ = kInitialSlots - 1;  // slots_.size() - 1
+  unsigned shift_ = 64 - 6;          // 64 - log2(slots_.size())
   size_t used_ = 0;
 };
 
