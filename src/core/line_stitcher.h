@@ -98,7 +98,12 @@ class LineStitcher {
   /// record on itself (the fast lane for the bulk of a trace), after
   /// passed_on(p) instead of push().
   [[nodiscard]] bool passes_whole(const InputLine& line, LineKind kind, size_t begin, size_t end) const {
-    return begin == 0 && end == line.text.size() && line.terminated && !holding() &&
+    return !holding() && whole_runtime_line(kind, begin, end, line.text.size(), line.terminated);
+  }
+  /// The part of passes_whole that is about the line alone (a caller that
+  /// knows nothing is held need not ask holding() on every line).
+  [[nodiscard]] static bool whole_runtime_line(LineKind kind, size_t begin, size_t end, size_t size, bool terminated) {
+    return begin == 0 && end == size && terminated &&
            (kind == LineKind::kGc || kind == LineKind::kGcLegacy || kind == LineKind::kScav);
   }
   /// Records that the gc line of cycle `gc` was handed on by the caller.
