@@ -234,25 +234,31 @@ const GcCycle& CycleSeries::recent(size_t back) const {
 }
 
 void CycleSeries::add_scav(const ScavEvent& e, uint32_t after_gc, int64_t after_ns) {
-  ScavPoint p;
-  p.after_gc = after_gc;
-  p.t_ns = after_ns;
-  p.lines = 1;
-  p.released_work = e.work_bytes + e.eager_bytes;
-  p.released_now_max = e.released_bytes;
-  p.retained_max = e.consumed_bytes;
-  p.forced = e.has(kScavForced);
-  if (scav_per_point_ == 1) {
-    scav_.push_back(p);
+  if (scav_open_.lines > 0) {
+    // A long run: the line is folded into the open point (merge_into with the line's point).
+    ScavPoint& m = scav_open_;
+    ++m.lines;
+    m.released_work += e.work_bytes + e.eager_bytes;
+    m.released_now_max = std::max(m.released_now_max, e.released_bytes);
+    m.retained_max = std::max(m.retained_max, e.consumed_bytes);
+    m.forced = m.forced || e.has(kScavForced);
+    if (m.lines < scav_per_point_) return;
+    scav_.push_back(m);
+    m = ScavPoint{};
   } else {
-    if (scav_open_.lines == 0) {
-      scav_open_ = p;
-    } else {
-      merge_into(scav_open_, p);
+    ScavPoint p;
+    p.after_gc = after_gc;
+    p.t_ns = after_ns;
+    p.lines = 1;
+    p.released_work = e.work_bytes + e.eager_bytes;
+    p.released_now_max = e.released_bytes;
+    p.retained_max = e.consumed_bytes;
+    p.forced = e.has(kScavForced);
+    if (scav_per_point_ > 1) {
+      scav_open_ = p;  // the first of the point's lines
+      return;
     }
-    if (scav_open_.lines < scav_per_point_) return;
-    scav_.push_back(scav_open_);
-    scav_open_ = ScavPoint{};
+    scav_.push_back(p);
   }
   if (scav_.size() >= kScavPoints) {
     halve(scav_);

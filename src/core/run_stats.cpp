@@ -321,15 +321,16 @@ void RunStats::add_cycle(const GcCycle& __restrict c) {
   last_start_ = c.start_ns;
 }
 
-void RunStats::add_scav(const ScavEvent& e) {
+// `e` is __restrict for the reason add_cycle's cycle is.
+void RunStats::add_scav(const ScavEvent& __restrict e) {
   ScavengerSummary& sc = summary_.scavenger;
   ++sc.lines;
   scav_mask_ |= 1 << static_cast<int>(e.shape);
   if (e.has(kScavForced)) ++sc.forced_lines;
   if (e.has(kScavControllerReset)) ++sc.controller_resets;
-  sc.released_work_bytes += e.work_bytes + e.eager_bytes;
-  const bool has_total = e.shape != ScavShape::kScvgReleased;
   uint64_t released = e.work_bytes + e.eager_bytes;
+  sc.released_work_bytes += released;
+  const bool has_total = e.shape != ScavShape::kScvgReleased;
   if (has_total) {
     sc.released_now.add(e.released_bytes, last_gc_);
     if (prev_released_known_ && e.released_bytes > prev_released_) {
