@@ -166,21 +166,32 @@ inline void add_seen(MinMaxLast& m, uint64_t v, uint32_t gc) {
 
 }  // namespace
 
+void RunStats::add_cycle(const GcCycle& c) {
+  // The cycle's flags, with kGcPeriodic when a `GC forced` announced it (no copy of the cycle).
+  const auto flags = static_cast<uint8_t>(c.flags | (pending_periodic_ ? kGcPeriodic : 0));
+  pending_periodic_ = false;
+  // Most cycles of a trace: Go 1.18+, timed, neither forced nor announced nor
+  // stitched, with a goal, after a cycle like it. For those the body is
+  // compiled once more with the checks this settles taken out.
+  constexpr uint8_t kRare = kGcUserForced | kGcPeriodic | kGcStitched | kGcHasTime;
+  if (steady_ && c.shape == GcShape::kGo118 && (flags & kRare) == kGcHasTime && c.goal < kGogcOffGoal) {
+    add_cycle_as<true>(c, flags);
+  } else {
+    add_cycle_as<false>(c, flags);
+  }
+}
+
 // `c` is __restrict: nothing written here is part of it, so its fields are
 // read where they are used instead of all at the start (and spilled).
-void RunStats::add_cycle(const GcCycle& __restrict c) {
-  // The cycle's flags, with kGcPeriodic when a `GC forced` announced it (no copy of the cycle).
-  uint8_t flags = c.flags;
-  if (pending_periodic_) {
-    flags = static_cast<uint8_t>(flags | kGcPeriodic);
-    pending_periodic_ = false;
-  }
+// kSteady: the cycle is one add_cycle calls steady, and steady_ was set.
+template <bool kSteady>
+void RunStats::add_cycle_as(const GcCycle& __restrict c, uint8_t flags) {
   auto has = [flags](GcFlag f) { return (flags & f) != 0; };
-  const bool legacy = c.shape == GcShape::kLegacy14;
+  const bool legacy = !kSteady && c.shape == GcShape::kLegacy14;
   const uint64_t stw = c.stw_ns();
 
   RunSummary& s = summary_;
-  if (s.cycles == 0) {
+  if (!kSteady && s.cycles == 0) {
     s.first_gc = c.gc;
     s.start_ns = c.start_ns;
     s.stw_pause_ns.max = stw;
@@ -200,10 +211,12 @@ void RunStats::add_cycle(const GcCycle& __restrict c) {
   }
   ++s.cycles;
   s.last_gc = c.gc;
-  if (has(kGcUserForced)) ++s.user_forced_cycles;
-  if (has(kGcPeriodic)) ++s.periodic_cycles;
-  if (has(kGcStitched)) ++s.stitched_cycles;
-  shape_mask_ |= 1 << static_cast<int>(c.shape);
+  if (!kSteady) {
+    if (has(kGcUserForced)) ++s.user_forced_cycles;
+    if (has(kGcPeriodic)) ++s.periodic_cycles;
+    if (has(kGcStitched)) ++s.stitched_cycles;
+    shape_mask_ |= 1 << static_cast<int>(c.shape);
+  }
   s.procs = c.procs;
 
   pause_counts_.add(stw);
@@ -218,7 +231,10 @@ void RunStats::add_cycle(const GcCycle& __restrict c) {
       s.mark_ns.max = c.clock_ns[1];
       s.mark_ns.max_gc = c.gc;
     }
-    if (c.goal >= kGogcOffGoal) {
+    if (kSteady) {
+      add_seen(s.goal, c.goal, c.gc);
+      s.goal.last = c.goal;
+    } else if (c.goal >= kGogcOffGoal) {
       s.gogc_off = true;
     } else {
       s.goal.add(c.goal, c.gc);
@@ -233,7 +249,12 @@ void RunStats::add_cycle(const GcCycle& __restrict c) {
   s.cpu_ns[4] += c.cpu_ns[4];
   s.util_pct_last = c.util_pct;
   s.util_pct_max = std::max(s.util_pct_max, c.util_pct);
-  if (c.shape == GcShape::kGo118) {
+  if (kSteady) {
+    add_seen(s.stacks, c.stacks, c.gc);
+    s.stacks.last = c.stacks;
+    add_seen(s.globals, c.globals, c.gc);
+    s.globals.last = c.globals;
+  } else if (c.shape == GcShape::kGo118) {
     s.stacks.add(c.stacks, c.gc);
     s.globals.add(c.globals, c.gc);
   }
@@ -242,7 +263,7 @@ void RunStats::add_cycle(const GcCycle& __restrict c) {
 
   const uint64_t gc_cpu = c.cpu_ns[0] + c.cpu_ns[1] + c.cpu_ns[2] + c.cpu_ns[4];
   double capacity = 0;
-  if (have_prev_ && has(kGcHasTime) && prev_.has(kGcHasTime)) {
+  if (kSteady || (have_prev_ && has(kGcHasTime) && prev_.has(kGcHasTime))) {
     const int64_t interval = c.start_ns - prev_.start_ns;
     if (interval > 0) {
       capacity = static_cast<double>(interval) * std::max(1, prev_.procs);
@@ -265,7 +286,7 @@ void RunStats::add_cycle(const GcCycle& __restrict c) {
         }
       }
     }
-    if (prev_.heap_live >= 4 * kMiB && c.goal < kGogcOffGoal && !has(kGcUserForced)) {
+    if (prev_.heap_live >= 4 * kMiB && (kSteady || (c.goal < kGogcOffGoal && !has(kGcUserForced)))) {
       const uint64_t base = prev_.heap_live + prev_.stacks + prev_.globals;
       // Effective GOGC from the goal this cycle ran under, set at the end of the previous one.
       if (c.goal > prev_.heap_live) {
@@ -285,13 +306,13 @@ void RunStats::add_cycle(const GcCycle& __restrict c) {
       }
     }
     // Heap collected: a large drop of the live heap.
-    if (large_drop(c)) add_drop(c, /*timed=*/true, has(kGcUserForced));
-  } else if (have_prev_ && large_drop(c)) {
+    if (large_drop(c)) add_drop(c, /*timed=*/true, !kSteady && has(kGcUserForced));
+  } else if (!kSteady && have_prev_ && large_drop(c)) {
     // Legacy lines without time still show collections.
     add_drop(c, /*timed=*/false, false);
   }
 
-  if (has(kGcHasTime)) {
+  if (kSteady || has(kGcHasTime)) {
     // Cycles come in time order: the bucket of the last one is nearly always the one.
     if (c.start_ns < bucket_from_ns_ || c.start_ns >= bucket_to_ns_) locate_bucket(c.start_ns);
     SeriesBucket& b = buckets_[bucket_index_];
@@ -306,7 +327,7 @@ void RunStats::add_cycle(const GcCycle& __restrict c) {
   }
 
   // A trailing stretch of periodic cycles only: the program went idle.
-  if (has(kGcPeriodic)) {
+  if (!kSteady && has(kGcPeriodic)) {
     if (idle_cycles_++ == 0) {
       idle_since_gc_ = c.gc;
       idle_since_ns_ = c.start_ns;
@@ -319,6 +340,8 @@ void RunStats::add_cycle(const GcCycle& __restrict c) {
   have_prev_ = true;
   last_gc_ = c.gc;
   last_start_ = c.start_ns;
+  // The next cycle may take the steady body: the checks it leaves out hold.
+  steady_ = kSteady || (c.shape == GcShape::kGo118 && has(kGcHasTime) && s.goal.present);
 }
 
 // `e` is __restrict for the reason add_cycle's cycle is.

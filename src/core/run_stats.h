@@ -64,6 +64,7 @@ struct RetainedEvent {
 /// Accumulates one run.
 class RunStats {
  public:
+
   /// Adds a cycle (already assigned to this run).
   void add_cycle(const GcCycle& c);
   /// Adds a scavenger line seen after cycle `last_gc` (0 = before any).
@@ -97,6 +98,8 @@ class RunStats {
   [[nodiscard]] bool last_was_periodic() const { return prev_.has(kGcPeriodic); }
 
  private:
+  template <bool kSteady>
+  void add_cycle_as(const GcCycle& c, uint8_t flags);
   // Sets bucket_index_ (and the times it covers) to the bucket of `start_ns`, merging pairs when the series is full.
   void locate_bucket(int64_t start_ns);
   // A large drop of the live heap from the previous cycle to `c`, and keeping it among the largest.
@@ -132,6 +135,9 @@ class RunStats {
   };
   bool have_prev_ = false;
   PrevCycle prev_;
+  // The last cycle was Go 1.18+ with a time, and a goal has been seen: the
+  // stacks, globals and goal figures are present and prev_ is timed.
+  bool steady_ = false;
   uint32_t last_gc_ = 0;
   int64_t last_start_ = 0;
   uint64_t gc_cpu_total_ = 0;
