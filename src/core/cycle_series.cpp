@@ -73,8 +73,8 @@ void set_last(SeriesPoint& m, const GcCycle& c) {
 }
 
 // merge_into(m, point_of(c, interval, capacity)) without building the point,
-// and but for set_last(m, c): once a run is long, every cycle is folded into
-// the open point like this, and only the last one's figures are kept.
+// less the figures of the last cycle, which set_last gives a point when it
+// closes: once a run is long, every cycle is folded into the open point.
 void fold_into(SeriesPoint& m, const GcCycle& c, int64_t interval, double capacity) {
   // Read the cycle first: `m` could alias it as far as the compiler knows.
   const uint32_t gc = c.gc;
