@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace gcsight {
@@ -101,7 +102,7 @@ void RunStats::add_drop(const GcCycle& c, bool timed, bool forced) {
   d.before = prev_.heap_live;
   d.after = c.heap_live;
   d.forced = forced;
-  d.marker_before = last_marker_;
+  d.marker_before = last_marker();
   d.marker_before_line = last_marker_line_;
   drops_.push_back(std::move(d));
   std::sort(drops_.begin(), drops_.end(),
@@ -398,12 +399,15 @@ void RunStats::add_scav(const ScavEvent& __restrict e) {
 }
 
 void RunStats::add_program_line(std::string_view text, uint64_t line) {
-  last_marker_.assign(text.substr(0, 200));
+  // Every program line comes here, and few are ever read back (around a heap
+  // drop): a plain copy into a fixed buffer, no string assignment.
+  last_marker_len_ = std::min(text.size(), last_marker_.size());
+  std::memcpy(last_marker_.data(), text.data(), last_marker_len_);
   last_marker_line_ = line;
   if (awaiting_gc_ != 0) {
     for (HeapDrop& d : drops_) {
       if (d.gc == awaiting_gc_) {
-        d.marker_after = last_marker_;
+        d.marker_after = last_marker();
         d.marker_after_line = line;
       }
     }

@@ -5,6 +5,7 @@
 // run grows).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -123,8 +124,10 @@ class RunStats {
   RetainedEvent retained_;
   std::vector<std::pair<uint64_t, uint32_t>> longest_;
   uint32_t awaiting_gc_ = 0;  // heap drop waiting for the next program line
-  std::string last_marker_;
+  std::array<char, 200> last_marker_{};  // the last program line's first 200 bytes ...
+  size_t last_marker_len_ = 0;         // ... and how many of them it has
   uint64_t last_marker_line_ = 0;
+  [[nodiscard]] std::string last_marker() const { return {last_marker_.data(), last_marker_len_}; }
   // What the next cycle needs of the previous one (a whole GcCycle is 160 bytes).
   struct PrevCycle {
     int64_t start_ns = 0;
