@@ -45,7 +45,7 @@ struct Analyzer::RunState {
 };
 
 Analyzer::Analyzer(AnalyzeOptions opts, CycleSink cycles)
-    : opts_(opts), cycles_(std::move(cycles)) {}
+    : opts_(opts), cycles_(std::move(cycles)), ranged_(opts_.since || opts_.until) {}
 
 Analyzer::~Analyzer() = default;
 
@@ -161,7 +161,12 @@ void Analyzer::add_marker(RunState& r, std::string_view full_text, uint64_t line
 void Analyzer::on_gc(const GcCycle& gc) {
   ++report_.parse.gc_lines;
   if (gc.has(kGcStitched)) ++report_.parse.stitched_lines;
-  RunState& r = run_for_gc(gc);
+  // Nearly always the next cycle of the run of the cycle before (run_for_gc's first case).
+  RunState* next = current_;
+  if (next == nullptr || gc.gc != next->last_gc + 1 || (gc.has(kGcHasTime) && gc.start_ns < next->last_start_ns)) {
+    next = &run_for_gc(gc);
+  }
+  RunState& r = *next;
   if (r.cycles_seen > 0 && gc.gc > r.last_gc + 1) {
     ++r.facts.numbering_gaps;
     r.facts.missing_cycles += gc.gc - r.last_gc - 1;
@@ -171,7 +176,7 @@ void Analyzer::on_gc(const GcCycle& gc) {
   r.last_gc = gc.gc;
   if (gc.has(kGcHasTime)) r.last_start_ns = gc.start_ns;
   current_ = &r;
-  r.in_range = selected(gc);
+  r.in_range = !ranged_ || selected(gc);
   if (!r.in_range) {
     // Outside --since/--until: it still carries the run on, but counts for nothing.
     ++r.cycles_left_out;

@@ -85,6 +85,7 @@ class Analyzer {
 
   AnalyzeOptions opts_;
   CycleSink cycles_;
+  bool ranged_ = false;  ///< --since or --until given
   Report report_;
   std::vector<std::unique_ptr<RunState>> runs_;
   uint32_t runs_begun_ = 0;    ///< runs created so far (each run's index)

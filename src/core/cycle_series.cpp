@@ -63,6 +63,48 @@ SeriesPoint point_of(const GcCycle& c, int64_t interval, double capacity) {
   return p;
 }
 
+// The figures a point takes from the last cycle it covers.
+void set_last(SeriesPoint& m, const GcCycle& c) {
+  m.gc_last = c.gc;
+  m.t_last_ns = c.start_ns;
+  m.live_last = c.heap_live;
+  m.goal_last = c.goal;
+  m.util_pct_last = c.util_pct;
+}
+
+// merge_into(m, point_of(c, interval, capacity)) without building the point,
+// less the figures of the last cycle, which set_last gives a point when it
+// closes: once a run is long, every cycle is folded into the open point.
+void fold_into(SeriesPoint& m, const GcCycle& c, int64_t interval, double capacity) {
+  // Read the cycle first: `m` could alias it as far as the compiler knows.
+  const uint32_t gc = c.gc;
+  const uint8_t flags = c.flags;
+  const uint64_t heap_start = c.heap_start, heap_end = c.heap_end, live = c.heap_live, goal = c.goal;
+  const uint64_t stacks_globals = c.stacks + c.globals;
+  const uint64_t pause = c.stw_ns();
+  const uint64_t cpu0 = c.cpu_ns[0], cpu1 = c.cpu_ns[1], cpu2 = c.cpu_ns[2], cpu3 = c.cpu_ns[3], cpu4 = c.cpu_ns[4];
+  ++m.cycles;
+  m.flags = static_cast<uint8_t>(m.flags | flags);
+  m.heap_start_max = std::max(m.heap_start_max, heap_start);
+  m.heap_end_max = std::max(m.heap_end_max, heap_end);
+  m.live_min = std::min(m.live_min, live);
+  m.live_max = std::max(m.live_max, live);
+  m.goal_max = std::max(m.goal_max, goal);
+  m.stacks_globals_max = std::max(m.stacks_globals_max, stacks_globals);
+  m.pause_min_ns = std::min(m.pause_min_ns, pause);
+  if (pause > m.pause_max_ns) {
+    m.pause_max_ns = pause;
+    m.pause_max_gc = gc;
+  }
+  m.cpu_ns[0] += cpu0;
+  m.cpu_ns[1] += cpu1;
+  m.cpu_ns[2] += cpu2;
+  m.cpu_ns[3] += cpu3;
+  m.cpu_ns[4] += cpu4;
+  m.capacity_ns += capacity;  // 0 when the interval is unknown, as in point_of
+  if (interval >= 0) merge_interval(m.interval_min_ns, m.interval_max_ns, interval, interval);
+}
+
 void merge_into(ScavPoint& m, const ScavPoint& b) {
   m.lines += b.lines;
   m.released_work += b.released_work;
@@ -88,17 +130,11 @@ bool pause_greater(const GcCycle& a, const GcCycle& b) { return a.stw_ns() > b.s
 }  // namespace
 
 void CycleSeries::add_point(const SeriesPoint& p) {
-  if (per_point_ == 1) {
-    points_.push_back(p);
-  } else {
-    if (open_.cycles == 0) {
-      open_ = p;
-    } else {
-      merge_into(open_, p);
-    }
-    close_open_point();
+  if (per_point_ > 1) {
+    open_ = p;  // the first cycle of a point that will cover per_point_ of them
     return;
   }
+  points_.push_back(p);
   if (points_.size() >= kSeriesPoints) {
     halve(points_);
     per_point_ *= 2;
@@ -119,36 +155,43 @@ void CycleSeries::add_cycle(const GcCycle& c) {
   // The time since the previous cycle started, and the CPU capacity in it.
   int64_t interval = -1;
   double capacity = 0;
-  if (have_prev_ && c.has(kGcHasTime) && prev_has_time_ && c.start_ns >= prev_start_ns_) {
+  if (prev_timed_ && c.has(kGcHasTime) && c.start_ns >= prev_start_ns_) {
     interval = c.start_ns - prev_start_ns_;
     capacity = static_cast<double>(interval) * std::max<int32_t>(1, c.procs);
   }
-  const SeriesPoint p = point_of(c, interval, capacity);
-  if (per_point_ > 1 && open_.cycles > 0) {
+  if (open_.cycles > 0) {
     // A long run: the cycle is folded into the open point.
-    merge_into(open_, p);
-    close_open_point();
+    fold_into(open_, c, interval, capacity);
+    if (open_.cycles >= per_point_) {
+      set_last(open_, c);
+      close_open_point();
+    }
   } else {
-    add_point(p);
+    add_point(point_of(c, interval, capacity));
   }
 
   // The table.
   ++cycles_;
-  if (cycles_ <= kTableAll) all_.push_back(c);
-  if (first_.size() < kTableEnds) first_.push_back(c);
-  if (last_.size() < kTableEnds) {
-    last_.push_back(c);
-  } else {
+  if (cycles_ > kTableAll) {
+    // Past the start, the ring of the last cycles and the longest pauses are full.
     last_[last_next_] = c;
     if (++last_next_ == kTableEnds) last_next_ = 0;
-  }
-  if (longest_.size() < kTableLongest) {
-    longest_.push_back(c);
-    std::push_heap(longest_.begin(), longest_.end(), pause_greater);
-  } else if (c.stw_ns() > longest_.front().stw_ns()) {
-    std::pop_heap(longest_.begin(), longest_.end(), pause_greater);
-    longest_.back() = c;
-    std::push_heap(longest_.begin(), longest_.end(), pause_greater);
+    if (c.stw_ns() > longest_.front().stw_ns()) keep_longer(c);
+  } else {
+    all_.push_back(c);
+    if (first_.size() < kTableEnds) first_.push_back(c);
+    if (last_.size() < kTableEnds) {
+      last_.push_back(c);
+    } else {
+      last_[last_next_] = c;
+      if (++last_next_ == kTableEnds) last_next_ = 0;
+    }
+    if (longest_.size() < kTableLongest) {
+      longest_.push_back(c);
+      std::push_heap(longest_.begin(), longest_.end(), pause_greater);
+    } else if (c.stw_ns() > longest_.front().stw_ns()) {
+      keep_longer(c);
+    }
   }
   if (((cycles_ - 1) & (stride_ - 1)) == 0) {  // stride_ is a power of two
     sample_.push_back(c);
@@ -161,21 +204,23 @@ void CycleSeries::add_cycle(const GcCycle& c) {
     }
   }
   bool notable = false;
-  if (c.has(kGcUserForced) && forced_kept_ < kTableForced) {
-    ++forced_kept_;
-    notable = true;
-  }
-  if (c.has(kGcPeriodic) && periodic_kept_ < kTableForced) {
-    ++periodic_kept_;
-    notable = true;
+  if ((c.flags & (kGcUserForced | kGcPeriodic)) != 0) {
+    if (c.has(kGcUserForced) && forced_kept_ < kTableForced) {
+      ++forced_kept_;
+      notable = true;
+    }
+    if (c.has(kGcPeriodic) && periodic_kept_ < kTableForced) {
+      ++periodic_kept_;
+      notable = true;
+    }
   }
   if (after_drop_ > 0) {
     --after_drop_;
     notable = true;
   }
   // `c` is in the ring now: the previous cycle is one back, the one before it two.
-  if (have_prev_ && drops_kept_ < kTableDrops && c.heap_live * 2 <= prev_live_ &&
-      prev_live_ - c.heap_live >= kDropMinBytes) {
+  // (Before the first cycle prev_live_ is 0, which is never a drop.)
+  if (c.heap_live * 2 <= prev_live_ && prev_live_ - c.heap_live >= kDropMinBytes && drops_kept_ < kTableDrops) {
     ++drops_kept_;
     notable = true;
     after_drop_ = kDropContext;
@@ -183,12 +228,19 @@ void CycleSeries::add_cycle(const GcCycle& c) {
     if (cycles_ > 2) notable_.push_back(recent(2));
   }
   if (notable) notable_.push_back(c);
-  have_prev_ = true;
-  prev_has_time_ = c.has(kGcHasTime);
+  prev_timed_ = c.has(kGcHasTime);
   prev_start_ns_ = c.start_ns;
   prev_live_ = c.heap_live;
 }
 
+void CycleSeries::keep_longer(const GcCycle& c) {
+  std::pop_heap(longest_.begin(), longest_.end(), pause_greater);
+  longest_.back() = c;
+  std::push_heap(longest_.begin(), longest_.end(), pause_greater);
+}
+
+static_assert(CycleSeries::kTableAll >= CycleSeries::kTableEnds && CycleSeries::kTableAll >= CycleSeries::kTableLongest,
+              "past kTableAll cycles the ring and the longest pauses are full");
 static_assert(CycleSeries::kTableEnds >= 3, "recent(2) must still be in the ring");
 
 const GcCycle& CycleSeries::recent(size_t back) const {
@@ -196,25 +248,31 @@ const GcCycle& CycleSeries::recent(size_t back) const {
 }
 
 void CycleSeries::add_scav(const ScavEvent& e, uint32_t after_gc, int64_t after_ns) {
-  ScavPoint p;
-  p.after_gc = after_gc;
-  p.t_ns = after_ns;
-  p.lines = 1;
-  p.released_work = e.work_bytes + e.eager_bytes;
-  p.released_now_max = e.released_bytes;
-  p.retained_max = e.consumed_bytes;
-  p.forced = e.has(kScavForced);
-  if (scav_per_point_ == 1) {
-    scav_.push_back(p);
+  if (scav_open_.lines > 0) {
+    // A long run: the line is folded into the open point (merge_into with the line's point).
+    ScavPoint& m = scav_open_;
+    ++m.lines;
+    m.released_work += e.work_bytes + e.eager_bytes;
+    m.released_now_max = std::max(m.released_now_max, e.released_bytes);
+    m.retained_max = std::max(m.retained_max, e.consumed_bytes);
+    m.forced = m.forced || e.has(kScavForced);
+    if (m.lines < scav_per_point_) return;
+    scav_.push_back(m);
+    m = ScavPoint{};
   } else {
-    if (scav_open_.lines == 0) {
-      scav_open_ = p;
-    } else {
-      merge_into(scav_open_, p);
+    ScavPoint p;
+    p.after_gc = after_gc;
+    p.t_ns = after_ns;
+    p.lines = 1;
+    p.released_work = e.work_bytes + e.eager_bytes;
+    p.released_now_max = e.released_bytes;
+    p.retained_max = e.consumed_bytes;
+    p.forced = e.has(kScavForced);
+    if (scav_per_point_ > 1) {
+      scav_open_ = p;  // the first of the point's lines
+      return;
     }
-    if (scav_open_.lines < scav_per_point_) return;
-    scav_.push_back(scav_open_);
-    scav_open_ = ScavPoint{};
+    scav_.push_back(p);
   }
   if (scav_.size() >= kScavPoints) {
     halve(scav_);
@@ -225,7 +283,10 @@ void CycleSeries::add_scav(const ScavEvent& e, uint32_t after_gc, int64_t after_
 RunSeries CycleSeries::finish() const {
   RunSeries s;
   s.points = points_;
-  if (open_.cycles > 0) s.points.push_back(open_);
+  if (open_.cycles > 0) {
+    s.points.push_back(open_);
+    set_last(s.points.back(), recent(0));
+  }
   s.cycles_per_point = per_point_;
   s.scavenger = scav_;
   if (scav_open_.lines > 0) s.scavenger.push_back(scav_open_);

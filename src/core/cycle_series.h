@@ -79,10 +79,12 @@ class CycleSeries {
   [[nodiscard]] RunSeries finish() const;
 
  private:
+  /// Adds the point of a cycle while no point is open.
   void add_point(const SeriesPoint& p);
   /// Moves the open point to the series once it covers per_point_ cycles.
   void close_open_point();
-  void keep(const GcCycle& c, bool notable);
+  /// Puts `c` among the longest pauses in place of the shortest one kept.
+  void keep_longer(const GcCycle& c);
   /// The cycle `back` places before the newest one in last_ (back < last_.size()).
   [[nodiscard]] const GcCycle& recent(size_t back) const;
 
@@ -92,9 +94,8 @@ class CycleSeries {
   std::vector<ScavPoint> scav_;
   uint32_t scav_per_point_ = 1;
   ScavPoint scav_open_;
-  bool have_prev_ = false;
   // Of the previous cycle (also in the ring, kept here to skip the ring's index arithmetic).
-  bool prev_has_time_ = false;
+  bool prev_timed_ = false;        // there is one, and it has an `@` time
   int64_t prev_start_ns_ = 0;
   uint64_t prev_live_ = 0;
   uint64_t cycles_ = 0;

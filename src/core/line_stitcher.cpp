@@ -287,11 +287,6 @@ struct StitchSearch {
 LineStitcher::LineStitcher(EventSink sink, StitchOptions opts)
     : sink_(std::move(sink)), opts_(opts) {}
 
-void LineStitcher::note_gc(uint32_t gc) {
-  recent_gc_[recent_gc_next_] = gc;
-  recent_gc_next_ = (recent_gc_next_ + 1) % std::size(recent_gc_);
-}
-
 void LineStitcher::learn_signature(std::string_view text) { learn_signature(signature_of(text)); }
 
 void LineStitcher::learn_signature(uint64_t sig) {

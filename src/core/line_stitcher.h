@@ -98,7 +98,12 @@ class LineStitcher {
   /// record on itself (the fast lane for the bulk of a trace), after
   /// passed_on(p) instead of push().
   [[nodiscard]] bool passes_whole(const InputLine& line, LineKind kind, size_t begin, size_t end) const {
-    return begin == 0 && end == line.text.size() && line.terminated && !holding() &&
+    return !holding() && whole_runtime_line(kind, begin, end, line.text.size(), line.terminated);
+  }
+  /// The part of passes_whole that is about the line alone (a caller that
+  /// knows nothing is held need not ask holding() on every line).
+  [[nodiscard]] static bool whole_runtime_line(LineKind kind, size_t begin, size_t end, size_t size, bool terminated) {
+    return begin == 0 && end == size && terminated &&
            (kind == LineKind::kGc || kind == LineKind::kGcLegacy || kind == LineKind::kScav);
   }
   /// Records that the gc line of cycle `gc` was handed on by the caller.
@@ -128,7 +133,11 @@ class LineStitcher {
   void fail_first();
   void replay(std::vector<Held> lines);
   [[nodiscard]] bool ends_window(const LineParse& p) const;
-  void note_gc(uint32_t gc);
+  // Remembers the number of a gc line passed on (inline: the fast lane calls it for every cycle).
+  void note_gc(uint32_t gc) {
+    recent_gc_[recent_gc_next_] = gc;
+    recent_gc_next_ = (recent_gc_next_ + 1) % std::size(recent_gc_);
+  }
   void learn_signature(std::string_view text);
   void learn_signature(uint64_t signature);
   [[nodiscard]] int signature_score(std::string_view text) const;

@@ -477,14 +477,6 @@ std::string_view wrapper_name(WrapperKind k) {
 
 LogUnwrapper::LogUnwrapper(UnwrapOptions opts) : opts_(opts), syslog_year_(opts.default_year) {}
 
-void LogUnwrapper::pass_through(std::string_view line, uint64_t number, Unwrapped& out) {
-  out.payload = line;
-  out.wall_ns = 0;
-  out.first_line = number;
-  out.has_time = false;
-  out.stderr_stream = true;
-}
-
 bool LogUnwrapper::parse(WrapperKind kind, std::string_view line, bool strict, Piece& piece) {
   Civil c;
   switch (kind) {
@@ -603,12 +595,8 @@ bool LogUnwrapper::deliver(const Piece& piece, uint64_t number, Unwrapped& out) 
   return false;
 }
 
-bool LogUnwrapper::feed(std::string_view line, uint64_t number, Unwrapped& out) {
+bool LogUnwrapper::feed_detected(std::string_view line, uint64_t number, Unwrapped& out) {
   if (decided_) {
-    if (kind_ == WrapperKind::kNone) {
-      pass_through(line, number, out);
-      return true;
-    }
     Piece piece;
     if (parse(kind_, line, false, piece)) {
       ++unwrapped_;

@@ -47,7 +47,18 @@ class LogUnwrapper {
   /// detected from the first 16 non-empty lines, on the first one that has a wrapper's full
   /// shape; if none has, the kind is kNone for good. A line that does not fit the detected
   /// wrapper (or comes before detection) is passed through unchanged (has_time=false).
-  bool feed(std::string_view line, uint64_t number, Unwrapped& out);
+  bool feed(std::string_view line, uint64_t number, Unwrapped& out) {
+    if (plain()) {
+      pass_through(line, number, out);
+      return true;
+    }
+    return feed_detected(line, number, out);
+  }
+
+  /// Whether no wrapper was found and the probing is over: every line from
+  /// now on comes out of feed() as it went in, so a caller with many lines may
+  /// skip the call.
+  [[nodiscard]] bool plain() const { return decided_ && kind_ == WrapperKind::kNone; }
 
   /// At end of input: returns a pending joined partial line, if any. There can be one per
   /// stream (stdout and stderr), so call it until it returns false.
@@ -80,11 +91,19 @@ class LogUnwrapper {
 
   static constexpr int kProbeLines = 16;  // non-empty lines examined before settling on kNone
 
+  // feed() once a wrapper is detected, or while probing.
+  bool feed_detected(std::string_view line, uint64_t number, Unwrapped& out);
   bool parse(WrapperKind kind, std::string_view line, bool strict, Piece& piece);
   WrapperKind detect(std::string_view line, Piece& piece);
   bool deliver(const Piece& piece, uint64_t number, Unwrapped& out);
   bool emit_pending(Pending& p, bool stderr_stream, Unwrapped& out);
-  static void pass_through(std::string_view line, uint64_t number, Unwrapped& out);
+  static void pass_through(std::string_view line, uint64_t number, Unwrapped& out) {
+    out.payload = line;
+    out.wall_ns = 0;
+    out.first_line = number;
+    out.has_time = false;
+    out.stderr_stream = true;
+  }
 
   UnwrapOptions opts_;
   WrapperKind kind_ = WrapperKind::kNone;

@@ -13,6 +13,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <limits>
 
 namespace gcsight {
 namespace {
@@ -100,7 +102,7 @@ void RunStats::add_drop(const GcCycle& c, bool timed, bool forced) {
   d.before = prev_.heap_live;
   d.after = c.heap_live;
   d.forced = forced;
-  d.marker_before = last_marker_;
+  d.marker_before = last_marker();
   d.marker_before_line = last_marker_line_;
   drops_.push_back(std::move(d));
   std::sort(drops_.begin(), drops_.end(),
@@ -109,9 +111,9 @@ void RunStats::add_drop(const GcCycle& c, bool timed, bool forced) {
   awaiting_gc_ = c.gc;
 }
 
-void RunStats::add_to_bucket(const GcCycle& c, uint64_t gc_cpu, double capacity, bool tight) {
-  if (buckets_.empty()) origin_ns_ = c.start_ns;
-  auto index = static_cast<size_t>(std::max<int64_t>(0, c.start_ns - origin_ns_) / bucket_width_ns_);
+void RunStats::locate_bucket(int64_t start_ns) {
+  if (buckets_.empty()) origin_ns_ = start_ns;
+  auto index = static_cast<size_t>(std::max<int64_t>(0, start_ns - origin_ns_) / bucket_width_ns_);
   while (index >= 2 * kMaxBuckets) {
     // Merge pairs: the series keeps its size as the run grows.
     std::vector<SeriesBucket> merged;
@@ -125,95 +127,135 @@ void RunStats::add_to_bucket(const GcCycle& c, uint64_t gc_cpu, double capacity,
           b.to_ns = o.to_ns;
           b.cycles += o.cycles;
           b.live_min = std::min(b.live_min, o.live_min);
-          b.live_max = std::max(b.live_max, o.live_max);
-          b.live_sum += o.live_sum;
-          b.goal_max = std::max(b.goal_max, o.goal_max);
-          b.heap_end_max = std::max(b.heap_end_max, o.heap_end_max);
           b.gc_cpu_ns += o.gc_cpu_ns;
           b.cpu_capacity_ns += o.cpu_capacity_ns;
-          b.tight_cycles += o.tight_cycles;
         }
       }
       merged.push_back(b);
     }
     buckets_ = std::move(merged);
     bucket_width_ns_ *= 2;
-    index = static_cast<size_t>(std::max<int64_t>(0, c.start_ns - origin_ns_) / bucket_width_ns_);
+    index = static_cast<size_t>(std::max<int64_t>(0, start_ns - origin_ns_) / bucket_width_ns_);
   }
   if (buckets_.size() <= index) buckets_.resize(index + 1);
-  SeriesBucket& b = buckets_[index];
-  if (b.cycles == 0) {
-    b.from_ns = c.start_ns;
-    b.live_min = c.heap_live;
-    b.live_max = c.heap_live;
+  // The times that map to this index (the first bucket takes any time before
+  // the origin); an overflow only narrows the range, which stays correct.
+  bucket_index_ = index;
+  const auto idx = static_cast<int64_t>(index);
+  int64_t lo = std::numeric_limits<int64_t>::min();
+  int64_t hi = std::numeric_limits<int64_t>::max();
+  if (index > 0 && (__builtin_mul_overflow(idx, bucket_width_ns_, &lo) || __builtin_add_overflow(lo, origin_ns_, &lo))) {
+    lo = std::numeric_limits<int64_t>::max();
   }
-  b.to_ns = c.start_ns;
-  ++b.cycles;
-  b.live_min = std::min(b.live_min, c.heap_live);
-  b.live_max = std::max(b.live_max, c.heap_live);
-  b.live_sum += static_cast<double>(c.heap_live);
-  b.goal_max = std::max(b.goal_max, c.goal);
-  b.heap_end_max = std::max(b.heap_end_max, c.heap_end);
-  b.gc_cpu_ns += gc_cpu;
-  b.cpu_capacity_ns += capacity;
-  if (tight) ++b.tight_cycles;
+  if (__builtin_mul_overflow(idx + 1, bucket_width_ns_, &hi) || __builtin_add_overflow(hi, origin_ns_, &hi)) {
+    hi = std::numeric_limits<int64_t>::min();
+  }
+  bucket_from_ns_ = lo;
+  bucket_to_ns_ = hi;
 }
+
+namespace {
+
+// MinMaxLast::add for a figure every cycle has, from the second cycle on.
+inline void add_seen(MinMaxLast& m, uint64_t v, uint32_t gc) {
+  m.min = std::min(m.min, v);
+  if (v > m.max) {
+    m.max = v;
+    m.max_gc = gc;
+  }
+}
+
+}  // namespace
 
 void RunStats::add_cycle(const GcCycle& c) {
   // The cycle's flags, with kGcPeriodic when a `GC forced` announced it (no copy of the cycle).
-  uint8_t flags = c.flags;
-  if (pending_periodic_) {
-    flags = static_cast<uint8_t>(flags | kGcPeriodic);
-    pending_periodic_ = false;
+  const auto flags = static_cast<uint8_t>(c.flags | (pending_periodic_ ? kGcPeriodic : 0));
+  pending_periodic_ = false;
+  // Most cycles of a trace: Go 1.18+, timed, neither forced nor announced nor
+  // stitched, with a goal, after a cycle like it. For those the body is
+  // compiled once more with the checks this settles taken out.
+  constexpr uint8_t kRare = kGcUserForced | kGcPeriodic | kGcStitched | kGcHasTime;
+  if (steady_ && c.shape == GcShape::kGo118 && (flags & kRare) == kGcHasTime && c.goal < kGogcOffGoal) {
+    add_cycle_as<true>(c, flags);
+  } else {
+    add_cycle_as<false>(c, flags);
   }
-  auto has = [&](GcFlag f) { return (flags & f) != 0; };
+}
+
+// `c` is __restrict: nothing written here is part of it, so its fields are
+// read where they are used instead of all at the start (and spilled).
+// kSteady: the cycle is one add_cycle calls steady, and steady_ was set.
+template <bool kSteady>
+void RunStats::add_cycle_as(const GcCycle& __restrict c, uint8_t flags) {
+  auto has = [flags](GcFlag f) { return (flags & f) != 0; };
+  const bool legacy = !kSteady && c.shape == GcShape::kLegacy14;
+  const uint64_t stw = c.stw_ns();
+
   RunSummary& s = summary_;
-  if (s.cycles == 0) {
+  if (!kSteady && s.cycles == 0) {
     s.first_gc = c.gc;
     s.start_ns = c.start_ns;
+    s.stw_pause_ns.max = stw;
+    s.stw_pause_ns.max_gc = c.gc;
+    s.heap_start.add(c.heap_start, c.gc);
+    s.heap_end.add(c.heap_end, c.gc);
+    s.heap_live.add(c.heap_live, c.gc);
+  } else {
+    if (stw > s.stw_pause_ns.max) {
+      s.stw_pause_ns.max = stw;
+      s.stw_pause_ns.max_gc = c.gc;
+    }
+    // The last values of these three are prev_'s, filled in by summary().
+    add_seen(s.heap_start, c.heap_start, c.gc);
+    add_seen(s.heap_end, c.heap_end, c.gc);
+    add_seen(s.heap_live, c.heap_live, c.gc);
   }
   ++s.cycles;
   s.last_gc = c.gc;
-  if (has(kGcUserForced)) ++s.user_forced_cycles;
-  if (has(kGcPeriodic)) ++s.periodic_cycles;
-  if (has(kGcStitched)) ++s.stitched_cycles;
-  if (c.shape == GcShape::kLegacy14) ++s.legacy_cycles;
-  shape_mask_ |= 1 << static_cast<int>(c.shape);
+  if (!kSteady) {
+    if (has(kGcUserForced)) ++s.user_forced_cycles;
+    if (has(kGcPeriodic)) ++s.periodic_cycles;
+    if (has(kGcStitched)) ++s.stitched_cycles;
+    shape_mask_ |= 1 << static_cast<int>(c.shape);
+  }
   s.procs = c.procs;
 
-  const uint64_t stw = c.stw_ns();
   pause_counts_.add(stw);
-  if (s.cycles == 1 || stw > s.stw_pause_ns.max) {
-    s.stw_pause_ns.max = stw;
-    s.stw_pause_ns.max_gc = c.gc;
-  }
   if (longest_.size() < 5 || stw > longest_.back().first) {
     longest_.emplace_back(stw, c.gc);
     std::sort(longest_.begin(), longest_.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     if (longest_.size() > 5) longest_.pop_back();
   }
-  if (c.shape != GcShape::kLegacy14) {
+  if (!legacy) {
     mark_counts_.add(c.clock_ns[1]);
     if (s.mark_ns.count++ == 0 || c.clock_ns[1] > s.mark_ns.max) {
       s.mark_ns.max = c.clock_ns[1];
       s.mark_ns.max_gc = c.gc;
     }
-  }
-  for (int i = 0; i < 5; ++i) s.cpu_ns[i] += c.cpu_ns[i];
-  s.util_pct_last = c.util_pct;
-  s.util_pct_max = std::max(s.util_pct_max, c.util_pct);
-
-  s.heap_start.add(c.heap_start, c.gc);
-  s.heap_end.add(c.heap_end, c.gc);
-  s.heap_live.add(c.heap_live, c.gc);
-  if (c.shape != GcShape::kLegacy14) {
-    if (c.goal >= kGogcOffGoal) {
+    if (kSteady) {
+      add_seen(s.goal, c.goal, c.gc);
+      s.goal.last = c.goal;
+    } else if (c.goal >= kGogcOffGoal) {
       s.gogc_off = true;
     } else {
       s.goal.add(c.goal, c.gc);
     }
+  } else {
+    ++s.legacy_cycles;
   }
-  if (c.shape == GcShape::kGo118) {
+  s.cpu_ns[0] += c.cpu_ns[0];
+  s.cpu_ns[1] += c.cpu_ns[1];
+  s.cpu_ns[2] += c.cpu_ns[2];
+  s.cpu_ns[3] += c.cpu_ns[3];
+  s.cpu_ns[4] += c.cpu_ns[4];
+  s.util_pct_last = c.util_pct;
+  s.util_pct_max = std::max(s.util_pct_max, c.util_pct);
+  if (kSteady) {
+    add_seen(s.stacks, c.stacks, c.gc);
+    s.stacks.last = c.stacks;
+    add_seen(s.globals, c.globals, c.gc);
+    s.globals.last = c.globals;
+  } else if (c.shape == GcShape::kGo118) {
     s.stacks.add(c.stacks, c.gc);
     s.globals.add(c.globals, c.gc);
   }
@@ -222,52 +264,71 @@ void RunStats::add_cycle(const GcCycle& c) {
 
   const uint64_t gc_cpu = c.cpu_ns[0] + c.cpu_ns[1] + c.cpu_ns[2] + c.cpu_ns[4];
   double capacity = 0;
-  bool tight = false;
-  if (have_prev_ && has(kGcHasTime) && prev_.has(kGcHasTime)) {
+  if (kSteady || (have_prev_ && has(kGcHasTime) && prev_.has(kGcHasTime))) {
     const int64_t interval = c.start_ns - prev_.start_ns;
     if (interval > 0) {
       capacity = static_cast<double>(interval) * std::max(1, prev_.procs);
       cpu_capacity_total_ += capacity;
       gc_cpu_total_ += gc_cpu;
       // Allocated since the previous cycle started: during its mark, then after it.
-      const double during = static_cast<double>(prev_.heap_end) - static_cast<double>(prev_.heap_start);
-      const double after = static_cast<double>(c.heap_start) - static_cast<double>(prev_.heap_live);
-      if (during >= 0 && after >= 0) {
-        alloc_bytes_ += during + after;
-        alloc_span_ns_ += interval;
+      if (((prev_.heap_end | prev_.heap_start | c.heap_start | prev_.heap_live) >> 53) == 0) {
+        // Below 2^53 each double difference is exact, and the sum is rounded
+        // once either way: the integer sum converted is the same double.
+        if (prev_.heap_end >= prev_.heap_start && c.heap_start >= prev_.heap_live) {
+          alloc_bytes_ += static_cast<double>((prev_.heap_end - prev_.heap_start) + (c.heap_start - prev_.heap_live));
+          alloc_span_ns_ += interval;
+        }
+      } else {
+        const double during = static_cast<double>(prev_.heap_end) - static_cast<double>(prev_.heap_start);
+        const double after = static_cast<double>(c.heap_start) - static_cast<double>(prev_.heap_live);
+        if (during >= 0 && after >= 0) {
+          alloc_bytes_ += during + after;
+          alloc_span_ns_ += interval;
+        }
       }
     }
-    // Effective GOGC from the goal this cycle ran under, set at the end of the previous one.
-    const uint64_t base = prev_.heap_live + prev_.stacks + prev_.globals;
-    if (prev_.heap_live >= 4 * kMiB && c.goal > prev_.heap_live && c.goal < kGogcOffGoal &&
-        !has(kGcUserForced)) {
-      const double g = static_cast<double>(c.goal - prev_.heap_live) / static_cast<double>(base) * 100.0;
-      const int64_t key = round_positive(g / 5.0) * 5;
-      // Most cycles of a run share the effective GOGC: keep the last entry at hand.
-      if (gogc_last_ >= gogc_counts_.size() || gogc_counts_[gogc_last_].first != key) {
-        auto it = std::lower_bound(gogc_counts_.begin(), gogc_counts_.end(), std::pair<int64_t, uint64_t>{key, 0});
-        if (it == gogc_counts_.end() || it->first != key) it = gogc_counts_.insert(it, {key, 0});
-        gogc_last_ = static_cast<size_t>(it - gogc_counts_.begin());
+    if (prev_.heap_live >= 4 * kMiB && (kSteady || (c.goal < kGogcOffGoal && !has(kGcUserForced)))) {
+      const uint64_t base = prev_.heap_live + prev_.stacks + prev_.globals;
+      // Effective GOGC from the goal this cycle ran under, set at the end of the previous one.
+      if (c.goal > prev_.heap_live) {
+        const double g = static_cast<double>(c.goal - prev_.heap_live) / static_cast<double>(base) * 100.0;
+        const int64_t key = round_positive(g / 5.0) * 5;
+        // Most cycles of a run share the effective GOGC: keep the last entry at hand.
+        if (gogc_last_ >= gogc_counts_.size() || gogc_counts_[gogc_last_].first != key) {
+          auto it = std::lower_bound(gogc_counts_.begin(), gogc_counts_.end(), std::pair<int64_t, uint64_t>{key, 0});
+          if (it == gogc_counts_.end() || it->first != key) it = gogc_counts_.insert(it, {key, 0});
+          gogc_last_ = static_cast<size_t>(it - gogc_counts_.begin());
+        }
+        ++gogc_counts_[gogc_last_].second;
       }
-      ++gogc_counts_[gogc_last_].second;
-    }
-    // Memory-limit pressure: the goal leaves almost no room above the live heap.
-    if (prev_.heap_live >= 4 * kMiB && c.goal < kGogcOffGoal &&
-        static_cast<double>(c.goal) < 1.10 * static_cast<double>(prev_.heap_live + prev_.stacks + prev_.globals) &&
-        !has(kGcUserForced)) {
-      tight = true;
-      if (tight_cycles_++ == 0) first_tight_gc_ = c.gc;
+      // Memory-limit pressure: the goal leaves almost no room above the live heap.
+      if (static_cast<double>(c.goal) < 1.10 * static_cast<double>(base)) {
+        if (tight_cycles_++ == 0) first_tight_gc_ = c.gc;
+      }
     }
     // Heap collected: a large drop of the live heap.
-    if (large_drop(c)) add_drop(c, /*timed=*/true, has(kGcUserForced));
-  } else if (have_prev_ && large_drop(c)) {
+    if (large_drop(c)) add_drop(c, /*timed=*/true, !kSteady && has(kGcUserForced));
+  } else if (!kSteady && have_prev_ && large_drop(c)) {
     // Legacy lines without time still show collections.
     add_drop(c, /*timed=*/false, false);
   }
-  if (has(kGcHasTime)) add_to_bucket(c, gc_cpu, capacity, tight);
+
+  if (kSteady || has(kGcHasTime)) {
+    // Cycles come in time order: the bucket of the last one is nearly always the one.
+    if (c.start_ns < bucket_from_ns_ || c.start_ns >= bucket_to_ns_) locate_bucket(c.start_ns);
+    SeriesBucket& b = buckets_[bucket_index_];
+    if (b.cycles++ == 0) {
+      b.from_ns = c.start_ns;
+      b.live_min = c.heap_live;
+    }
+    b.to_ns = c.start_ns;
+    b.live_min = std::min(b.live_min, c.heap_live);
+    b.gc_cpu_ns += gc_cpu;
+    b.cpu_capacity_ns += capacity;
+  }
 
   // A trailing stretch of periodic cycles only: the program went idle.
-  if (has(kGcPeriodic)) {
+  if (!kSteady && has(kGcPeriodic)) {
     if (idle_cycles_++ == 0) {
       idle_since_gc_ = c.gc;
       idle_since_ns_ = c.start_ns;
@@ -280,17 +341,20 @@ void RunStats::add_cycle(const GcCycle& c) {
   have_prev_ = true;
   last_gc_ = c.gc;
   last_start_ = c.start_ns;
+  // The next cycle may take the steady body: the checks it leaves out hold.
+  steady_ = kSteady || (c.shape == GcShape::kGo118 && has(kGcHasTime) && s.goal.present);
 }
 
-void RunStats::add_scav(const ScavEvent& e) {
+// `e` is __restrict for the reason add_cycle's cycle is.
+void RunStats::add_scav(const ScavEvent& __restrict e) {
   ScavengerSummary& sc = summary_.scavenger;
   ++sc.lines;
   scav_mask_ |= 1 << static_cast<int>(e.shape);
   if (e.has(kScavForced)) ++sc.forced_lines;
   if (e.has(kScavControllerReset)) ++sc.controller_resets;
-  sc.released_work_bytes += e.work_bytes + e.eager_bytes;
-  const bool has_total = e.shape != ScavShape::kScvgReleased;
   uint64_t released = e.work_bytes + e.eager_bytes;
+  sc.released_work_bytes += released;
+  const bool has_total = e.shape != ScavShape::kScvgReleased;
   if (has_total) {
     sc.released_now.add(e.released_bytes, last_gc_);
     if (prev_released_known_ && e.released_bytes > prev_released_) {
@@ -335,12 +399,15 @@ void RunStats::add_scav(const ScavEvent& e) {
 }
 
 void RunStats::add_program_line(std::string_view text, uint64_t line) {
-  last_marker_.assign(text.substr(0, 200));
+  // Every program line comes here, and few are ever read back (around a heap
+  // drop): a plain copy into a fixed buffer, no string assignment.
+  last_marker_len_ = std::min(text.size(), last_marker_.size());
+  std::memcpy(last_marker_.data(), text.data(), last_marker_len_);
   last_marker_line_ = line;
   if (awaiting_gc_ != 0) {
     for (HeapDrop& d : drops_) {
       if (d.gc == awaiting_gc_) {
-        d.marker_after = last_marker_;
+        d.marker_after = last_marker();
         d.marker_after_line = line;
       }
     }
@@ -350,6 +417,12 @@ void RunStats::add_program_line(std::string_view text, uint64_t line) {
 
 RunSummary RunStats::summary() const {
   RunSummary s = summary_;
+  if (have_prev_) {
+    // add_cycle leaves these to the last cycle's figures.
+    s.heap_start.last = prev_.heap_start;
+    s.heap_end.last = prev_.heap_end;
+    s.heap_live.last = prev_.heap_live;
+  }
   const uint32_t pmax = s.stw_pause_ns.max_gc;
   const uint32_t mmax = s.mark_ns.max_gc;
   s.stw_pause_ns = distribution(pause_counts_, pmax);

@@ -5,6 +5,7 @@
 // run grows).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -15,18 +16,15 @@
 
 namespace gcsight {
 
-/// One time bucket of a run's series.
+/// One time bucket of a run's series: what the windowed GC CPU and the
+/// live-heap trends read (the chart series is CycleSeries').
 struct SeriesBucket {
   int64_t from_ns = 0;
   int64_t to_ns = 0;
   uint64_t cycles = 0;
-  uint64_t live_min = 0, live_max = 0;
-  double live_sum = 0;
-  uint64_t goal_max = 0;
-  uint64_t heap_end_max = 0;
+  uint64_t live_min = 0;
   uint64_t gc_cpu_ns = 0;      ///< GC CPU excluding idle workers
   double cpu_capacity_ns = 0;  ///< interval x GOMAXPROCS covered by the bucket
-  uint64_t tight_cycles = 0;   ///< cycles whose goal left < 10% headroom over live
 };
 
 /// A large drop of the live heap between consecutive cycles.
@@ -67,6 +65,7 @@ struct RetainedEvent {
 /// Accumulates one run.
 class RunStats {
  public:
+
   /// Adds a cycle (already assigned to this run).
   void add_cycle(const GcCycle& c);
   /// Adds a scavenger line seen after cycle `last_gc` (0 = before any).
@@ -100,7 +99,10 @@ class RunStats {
   [[nodiscard]] bool last_was_periodic() const { return prev_.has(kGcPeriodic); }
 
  private:
-  void add_to_bucket(const GcCycle& c, uint64_t gc_cpu, double capacity, bool tight);
+  template <bool kSteady>
+  void add_cycle_as(const GcCycle& c, uint8_t flags);
+  // Sets bucket_index_ (and the times it covers) to the bucket of `start_ns`, merging pairs when the series is full.
+  void locate_bucket(int64_t start_ns);
   // A large drop of the live heap from the previous cycle to `c`, and keeping it among the largest.
   [[nodiscard]] bool large_drop(const GcCycle& c) const;
   void add_drop(const GcCycle& c, bool timed, bool forced);
@@ -114,13 +116,18 @@ class RunStats {
   std::vector<SeriesBucket> buckets_;
   int64_t bucket_width_ns_ = 100'000'000;
   int64_t origin_ns_ = 0;
+  size_t bucket_index_ = 0;   // the bucket of the last cycle ...
+  int64_t bucket_from_ns_ = 0;  // ... and the start times that map to it: [from, to)
+  int64_t bucket_to_ns_ = 0;
   std::vector<HeapDrop> drops_;
   std::vector<ReleaseEvent> releases_;
   RetainedEvent retained_;
   std::vector<std::pair<uint64_t, uint32_t>> longest_;
   uint32_t awaiting_gc_ = 0;  // heap drop waiting for the next program line
-  std::string last_marker_;
+  std::array<char, 200> last_marker_{};  // the last program line's first 200 bytes ...
+  size_t last_marker_len_ = 0;         // ... and how many of them it has
   uint64_t last_marker_line_ = 0;
+  [[nodiscard]] std::string last_marker() const { return {last_marker_.data(), last_marker_len_}; }
   // What the next cycle needs of the previous one (a whole GcCycle is 160 bytes).
   struct PrevCycle {
     int64_t start_ns = 0;
@@ -131,6 +138,9 @@ class RunStats {
   };
   bool have_prev_ = false;
   PrevCycle prev_;
+  // The last cycle was Go 1.18+ with a time, and a goal has been seen: the
+  // stacks, globals and goal figures are present and prev_ is timed.
+  bool steady_ = false;
   uint32_t last_gc_ = 0;
   int64_t last_start_ = 0;
   uint64_t gc_cpu_total_ = 0;

@@ -6,13 +6,14 @@ namespace gcsight {
 
 void ValueCounts::grow() {
   std::vector<Slot> old = std::move(slots_);
-  slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
+  slots_.assign(old.size() * 2, Slot{});
+  mask_ = slots_.size() - 1;
+  --shift_;
   used_ = 0;
-  const size_t mask = slots_.size() - 1;
   for (const Slot& s : old) {
     if (s.count == 0) continue;
-    size_t i = hash(s.value) & mask;
-    while (slots_[i].count != 0) i = (i + 1) & mask;
+    size_t i = index(s.value);
+    while (slots_[i].count != 0) i = (i + 1) & mask_;
     slots_[i] = s;
     ++used_;
   }

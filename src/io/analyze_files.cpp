@@ -89,6 +89,95 @@ bool pass_program(LineStitcher& stitcher, Analyzer& analyzer, const InputLine& i
   return true;
 }
 
+// A line of a chunk whose worker's parse is the stitcher's own (the text is
+// the line as read, or as unwrapped to the very same bytes): the fast lanes,
+// else a push with that parse. Most lines of a trace end in the first branch.
+inline void take_parsed(LineStitcher& stitcher, Analyzer& analyzer, ParseSlots& parses, ParsedChunk& chunk,
+                        const ChunkLine& l, const InputLine& in) {
+  switch (l.kind) {
+    case LineKind::kGc:
+    case LineKind::kGcLegacy: {
+      GcCycle& gc = chunk.gcs[l.record];
+      if (stitcher.passes_whole(in, l.kind, l.begin, l.end)) {
+        gc.line = in.number;
+        gc.wall_ns = in.wall_ns;
+        stitcher.passed_on_gc(gc.gc);
+        analyzer.on_gc(gc);
+        return;
+      }
+      LineParse& parse = parses.slot(l.kind, l.begin, l.end);
+      parse.gc = gc;
+      stitcher.push(in, parse);
+      return;
+    }
+    case LineKind::kScav: {
+      ScavEvent& scav = chunk.scavs[l.record];
+      if (stitcher.passes_whole(in, l.kind, l.begin, l.end)) {
+        scav.line = in.number;
+        scav.wall_ns = in.wall_ns;
+        analyzer.on_scav(scav);
+        return;
+      }
+      LineParse& parse = parses.slot(l.kind, l.begin, l.end);
+      parse.scav = scav;
+      stitcher.push(in, parse);
+      return;
+    }
+    case LineKind::kProgram:
+      if (pass_program(stitcher, analyzer, in, l.runtime_tail, l.signature)) return;
+      break;
+    default:
+      break;
+  }
+  stitcher.push(in, parses.slot(l.kind, l.begin, l.end));
+}
+
+// The lines [from, end) of a chunk of a plain log (no wrapper: each line is
+// its own payload, as LogUnwrapper::feed would give it), `number` being the
+// first one's. Nothing held by the stitcher changes while lines take the fast
+// lanes, so whether it holds anything is asked again only after a push.
+void take_plain(LineStitcher& stitcher, Analyzer& analyzer, ParseSlots& parses, ParsedChunk& chunk, size_t from,
+                uint64_t number) {
+  const size_t count = chunk.lines.size();
+  const ChunkLine* const ls = chunk.lines.data();
+  const char* const text = chunk.text.get();
+  bool idle = !stitcher.holding();
+  for (size_t i = from; i < count; ++i, ++number) {
+    const ChunkLine& l = ls[i];
+    // The text was written by another core: ask for it ahead of the line it belongs to.
+    if (i + 8 < count) __builtin_prefetch(text + ls[i + 8].offset);
+    if (idle) {
+      if (LineStitcher::whole_runtime_line(l.kind, l.begin, l.end, l.length, l.terminated)) {
+        if (l.kind == LineKind::kScav) {
+          ScavEvent& scav = chunk.scavs[l.record];
+          scav.line = number;
+          scav.wall_ns = 0;
+          analyzer.on_scav(scav);
+        } else {
+          GcCycle& gc = chunk.gcs[l.record];
+          gc.line = number;
+          gc.wall_ns = 0;
+          stitcher.passed_on_gc(gc.gc);
+          analyzer.on_gc(gc);
+        }
+        continue;
+      }
+      if (l.kind == LineKind::kProgram && stitcher.passes_program(l.runtime_tail)) {
+        stitcher.passed_on_program(l.signature);
+        analyzer.on_program_line({text + l.offset, l.length}, number, 0);
+        continue;
+      }
+    }
+    const InputLine in{{text + l.offset, l.length}, number, 0, l.terminated};
+    if (l.kind != LineKind::kPartial) {
+      take_parsed(stitcher, analyzer, parses, chunk, l, in);
+    } else {
+      stitcher.push(in);
+    }
+    idle = !stitcher.holding();
+  }
+}
+
 bool analyze_chunked(ChunkedReader& chunks, const std::string& name, Analyzer& analyzer, int default_year,
                      std::string* error) {
   analyzer.begin_input(name);
@@ -102,32 +191,27 @@ bool analyze_chunked(ChunkedReader& chunks, const std::string& name, Analyzer& a
   std::string read_error;
   while (ParsedChunk* chunk = chunks.next()) {
     const size_t count = chunk->lines.size();
-    for (size_t i = 0; i < count; ++i) {
+    size_t i = 0;
+    // While the unwrapper probes the first lines for a wrapper, and for good if it finds one.
+    for (; i < count && !unwrap.plain(); ++i) {
       const ChunkLine& l = chunk->lines[i];
-      // The text was written by another core: ask for it ahead of the line it belongs to.
       if (i + 8 < count) __builtin_prefetch(chunk->text.get() + chunk->lines[i + 8].offset);
       const std::string_view text = chunk->line(l);
       ++lines;
-      last_terminated = l.terminated;
       if (!unwrap.feed(text, lines, u)) continue;
       const InputLine in{u.payload, u.first_line, u.has_time ? u.wall_ns : 0, l.terminated};
       // The worker's parse is the stitcher's own only for the very same text.
       if (l.kind != LineKind::kPartial && u.payload.data() == text.data() && u.payload.size() == text.size()) {
-        const bool gc = l.kind == LineKind::kGc || l.kind == LineKind::kGcLegacy;
-        const bool scav = l.kind == LineKind::kScav;
-        if ((gc || scav) && pass_whole(stitcher, analyzer, in, l.kind, l.begin, l.end,
-                                       gc ? &chunk->gcs[l.record] : nullptr, scav ? &chunk->scavs[l.record] : nullptr)) {
-          continue;
-        }
-        if (l.kind == LineKind::kProgram && pass_program(stitcher, analyzer, in, l.runtime_tail, l.signature)) continue;
-        LineParse& parse = parses.slot(l.kind, l.begin, l.end);
-        if (l.kind == LineKind::kGc || l.kind == LineKind::kGcLegacy) parse.gc = chunk->gcs[l.record];
-        if (l.kind == LineKind::kScav) parse.scav = chunk->scavs[l.record];
-        stitcher.push(in, parse);
+        take_parsed(stitcher, analyzer, parses, *chunk, l, in);
       } else {
         stitcher.push(in);
       }
     }
+    if (i < count) {
+      take_plain(stitcher, analyzer, parses, *chunk, i, lines + 1);
+      lines += count - i;
+    }
+    if (count > 0) last_terminated = chunk->lines[count - 1].terminated;
     bytes += chunk->bytes;
     if (chunk->failed) {
       read_error = chunk->error;

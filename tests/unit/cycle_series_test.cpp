@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "support/analyze_text.h"
 
@@ -95,6 +97,103 @@ TEST(CycleSeries, LongRunStaysBoundedAndKeepsItsPeaks) {
   for (uint32_t want : {1u, 100u, kCycles - 99, kCycles, 654'321u, 500'000u, 777'777u, 777'778u, 777'779u, 777'780u}) {
     EXPECT_TRUE(gcs.contains(want)) << "gc " << want << " is not in the table";
   }
+}
+
+TEST(CycleSeries, FoldedPointsAreTheMergeOfTheirCycles) {
+  // A long run folds each cycle into an open point: every point, the open one
+  // at the end included, must hold what merging its cycles one by one gives,
+  // with the figures of the last one it covers.
+  CycleSeries s;
+  std::vector<GcCycle> cycles;
+  constexpr uint32_t kCycles = 50'001;
+  for (uint32_t gc = 1; gc <= kCycles; ++gc) {
+    GcCycle c = cycle(gc, (64 + gc % 13) * kMiB, 100'000 + (gc % 11) * 1000);
+    c.goal = (130 + gc % 7) * kMiB;
+    c.stacks = (gc % 5) * kMiB;
+    c.globals = (gc % 3) * kMiB;
+    c.cpu_ns[0] = gc % 17;
+    c.cpu_ns[3] = gc % 19;
+    c.cpu_ns[4] = gc % 23;
+    c.util_pct = gc % 9;
+    c.procs = 1 + static_cast<int32_t>(gc % 4);
+    if (gc % 1000 == 0) c.flags = 0;  // no `@` time: the interval to it and from it is unknown
+    if (gc % 777 == 0) c.start_ns -= 20 * kMs;  // earlier than the cycle before: unknown too
+    if (gc % 4321 == 0) c.flags |= kGcUserForced;
+    cycles.push_back(c);
+    s.add_cycle(c);
+  }
+  const RunSeries r = s.finish();
+  ASSERT_GT(r.cycles_per_point, 1u);
+  size_t next = 0;
+  for (const SeriesPoint& p : r.points) {
+    ASSERT_LT(next, cycles.size());
+    SeriesPoint want;
+    for (uint32_t k = 0; k < p.cycles; ++k, ++next) {
+      const GcCycle& c = cycles[next];
+      const GcCycle* prev = next > 0 ? &cycles[next - 1] : nullptr;
+      int64_t interval = -1;
+      if (prev != nullptr && c.has(kGcHasTime) && prev->has(kGcHasTime) && c.start_ns >= prev->start_ns) {
+        interval = c.start_ns - prev->start_ns;
+      }
+      const uint64_t pause = c.stw_ns();
+      if (k == 0) {
+        want.gc_first = c.gc;
+        want.t_first_ns = c.start_ns;
+        want.live_min = c.heap_live;
+        want.pause_min_ns = pause;
+      }
+      want.cycles = k + 1;
+      want.flags = static_cast<uint8_t>(want.flags | c.flags);
+      want.heap_start_max = std::max(want.heap_start_max, c.heap_start);
+      want.heap_end_max = std::max(want.heap_end_max, c.heap_end);
+      want.live_min = std::min(want.live_min, c.heap_live);
+      want.live_max = std::max(want.live_max, c.heap_live);
+      want.goal_max = std::max(want.goal_max, c.goal);
+      want.stacks_globals_max = std::max(want.stacks_globals_max, c.stacks + c.globals);
+      want.pause_min_ns = std::min(want.pause_min_ns, pause);
+      if (k == 0 || pause > want.pause_max_ns) {
+        want.pause_max_ns = pause;
+        want.pause_max_gc = c.gc;
+      }
+      for (int i = 0; i < 5; ++i) want.cpu_ns[i] += c.cpu_ns[i];
+      if (interval >= 0) {
+        if (want.interval_min_ns < 0 || interval < want.interval_min_ns) want.interval_min_ns = interval;
+        want.interval_max_ns = std::max(want.interval_max_ns, interval);
+      }
+      want.gc_last = c.gc;
+      want.t_last_ns = c.start_ns;
+      want.live_last = c.heap_live;
+      want.goal_last = c.goal;
+      want.util_pct_last = c.util_pct;
+    }
+    SCOPED_TRACE("point from gc " + std::to_string(want.gc_first));
+    EXPECT_EQ(p.gc_first, want.gc_first);
+    EXPECT_EQ(p.gc_last, want.gc_last);
+    EXPECT_EQ(p.flags, want.flags);
+    EXPECT_EQ(p.t_first_ns, want.t_first_ns);
+    EXPECT_EQ(p.t_last_ns, want.t_last_ns);
+    EXPECT_EQ(p.heap_start_max, want.heap_start_max);
+    EXPECT_EQ(p.heap_end_max, want.heap_end_max);
+    EXPECT_EQ(p.live_min, want.live_min);
+    EXPECT_EQ(p.live_max, want.live_max);
+    EXPECT_EQ(p.live_last, want.live_last);
+    EXPECT_EQ(p.goal_max, want.goal_max);
+    EXPECT_EQ(p.goal_last, want.goal_last);
+    EXPECT_EQ(p.stacks_globals_max, want.stacks_globals_max);
+    EXPECT_EQ(p.pause_min_ns, want.pause_min_ns);
+    EXPECT_EQ(p.pause_max_ns, want.pause_max_ns);
+    EXPECT_EQ(p.pause_max_gc, want.pause_max_gc);
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(p.cpu_ns[i], want.cpu_ns[i]) << "cpu " << i;
+    EXPECT_EQ(p.util_pct_last, want.util_pct_last);
+    EXPECT_EQ(p.interval_min_ns, want.interval_min_ns);
+    EXPECT_EQ(p.interval_max_ns, want.interval_max_ns);
+    if (HasFailure()) break;
+  }
+  EXPECT_EQ(next, cycles.size());
+  // The table's last cycles are the last ones added.
+  ASSERT_FALSE(r.table.empty());
+  EXPECT_EQ(r.table.back().gc, kCycles);
+  EXPECT_EQ(r.table.back().heap_live, cycles.back().heap_live);
 }
 
 TEST(CycleSeries, ScavengerPointsMergeWithoutLosingTheirSums) {

@@ -69,6 +69,33 @@ TEST(LogUnwrapper, PlainLogStaysNone) {
   EXPECT_EQ(u.passthrough_lines(), 0u);
 }
 
+TEST(LogUnwrapper, PlainOnlyOnceTheProbeFoundNoWrapper) {
+  // plain() lets a caller skip feed(): it must not say so while lines are
+  // still probed, nor ever for a wrapped log.
+  LogUnwrapper plain;
+  Unwrapped w;
+  for (uint64_t n = 1; n <= 16; ++n) {
+    EXPECT_FALSE(plain.plain()) << "line " << n;
+    ASSERT_TRUE(plain.feed("program output " + std::to_string(n), n, w));
+  }
+  EXPECT_TRUE(plain.plain());
+  ASSERT_TRUE(plain.feed("2024-03-01T12:00:00Z stderr F gc 1 @0.1s", 17, w));
+  EXPECT_EQ(w.payload, "2024-03-01T12:00:00Z stderr F gc 1 @0.1s");
+  EXPECT_EQ(w.first_line, 17u);
+  EXPECT_FALSE(w.has_time);
+
+  LogUnwrapper empty;  // empty lines are not probes
+  for (uint64_t n = 1; n <= 40; ++n) ASSERT_TRUE(empty.feed("", n, w));
+  EXPECT_FALSE(empty.plain());
+
+  LogUnwrapper cri;
+  for (uint64_t n = 1; n <= 40; ++n) {
+    ASSERT_TRUE(cri.feed("2024-03-01T12:00:00Z stderr F line " + std::to_string(n), n, w));
+    EXPECT_FALSE(cri.plain());
+  }
+  EXPECT_EQ(cri.kind(), WrapperKind::kCri);
+}
+
 TEST(LogUnwrapper, ProgramTextThatMerelyMentionsAWrapperIsNotDetected) {
   LogUnwrapper u;
   auto out = run(u, {
