@@ -60,6 +60,20 @@ class ParseSlots {
   LineParse slots_[static_cast<size_t>(LineKind::kPartial) + 1];
 };
 
+// A whole gc or scav line's record handed to the analyzer, numbered, as the
+// stitcher would hand it on.
+inline void deliver_gc(LineStitcher& stitcher, Analyzer& analyzer, GcCycle& gc, uint64_t number, int64_t wall_ns) {
+  gc.line = number;
+  gc.wall_ns = wall_ns;
+  stitcher.passed_on_gc(gc.gc);
+  analyzer.on_gc(gc);
+}
+inline void deliver_scav(Analyzer& analyzer, ScavEvent& scav, uint64_t number, int64_t wall_ns) {
+  scav.line = number;
+  scav.wall_ns = wall_ns;
+  analyzer.on_scav(scav);
+}
+
 // The fast lane: a whole gc or scav line the stitcher would pass straight on
 // goes to the analyzer as its record, with no event built. False when the line
 // must be pushed.
@@ -67,15 +81,10 @@ bool pass_whole(LineStitcher& stitcher, Analyzer& analyzer, const InputLine& in,
                 size_t end, GcCycle* gc, ScavEvent* scav) {
   if (!stitcher.passes_whole(in, kind, begin, end)) return false;
   if (kind == LineKind::kScav) {
-    scav->line = in.number;
-    scav->wall_ns = in.wall_ns;
-    analyzer.on_scav(*scav);
-    return true;
+    deliver_scav(analyzer, *scav, in.number, in.wall_ns);
+  } else {
+    deliver_gc(stitcher, analyzer, *gc, in.number, in.wall_ns);
   }
-  gc->line = in.number;
-  gc->wall_ns = in.wall_ns;
-  stitcher.passed_on_gc(gc->gc);
-  analyzer.on_gc(*gc);
   return true;
 }
 
@@ -99,10 +108,7 @@ inline void take_parsed(LineStitcher& stitcher, Analyzer& analyzer, ParseSlots& 
     case LineKind::kGcLegacy: {
       GcCycle& gc = chunk.gcs[l.record];
       if (stitcher.passes_whole(in, l.kind, l.begin, l.end)) {
-        gc.line = in.number;
-        gc.wall_ns = in.wall_ns;
-        stitcher.passed_on_gc(gc.gc);
-        analyzer.on_gc(gc);
+        deliver_gc(stitcher, analyzer, gc, in.number, in.wall_ns);
         return;
       }
       LineParse& parse = parses.slot(l.kind, l.begin, l.end);
@@ -113,9 +119,7 @@ inline void take_parsed(LineStitcher& stitcher, Analyzer& analyzer, ParseSlots& 
     case LineKind::kScav: {
       ScavEvent& scav = chunk.scavs[l.record];
       if (stitcher.passes_whole(in, l.kind, l.begin, l.end)) {
-        scav.line = in.number;
-        scav.wall_ns = in.wall_ns;
-        analyzer.on_scav(scav);
+        deliver_scav(analyzer, scav, in.number, in.wall_ns);
         return;
       }
       LineParse& parse = parses.slot(l.kind, l.begin, l.end);
@@ -149,16 +153,9 @@ void take_plain(LineStitcher& stitcher, Analyzer& analyzer, ParseSlots& parses, 
     if (idle) {
       if (LineStitcher::whole_runtime_line(l.kind, l.begin, l.end, l.length, l.terminated)) {
         if (l.kind == LineKind::kScav) {
-          ScavEvent& scav = chunk.scavs[l.record];
-          scav.line = number;
-          scav.wall_ns = 0;
-          analyzer.on_scav(scav);
+          deliver_scav(analyzer, chunk.scavs[l.record], number, 0);
         } else {
-          GcCycle& gc = chunk.gcs[l.record];
-          gc.line = number;
-          gc.wall_ns = 0;
-          stitcher.passed_on_gc(gc.gc);
-          analyzer.on_gc(gc);
+          deliver_gc(stitcher, analyzer, chunk.gcs[l.record], number, 0);
         }
         continue;
       }
