@@ -129,13 +129,17 @@ std::vector<std::vector<std::string>> input_chains(const std::vector<std::string
 namespace {
 
 // GCSIGHT_READ_THREADS (for benchmarks): 1 reads every input sequentially, N > 1
-// parses large files on N worker threads; unset or 0 chooses from the machine.
+// parses large files on N threads (N - 1 workers and the consumer); unset or 0
+// chooses from the machine.
 ReadOptions read_options() {
   ReadOptions read;
   if (const char* v = std::getenv("GCSIGHT_READ_THREADS"); v != nullptr && *v != '\0') {
     const long n = std::strtol(v, nullptr, 10);
     if (n == 1) read.parallel = false;
-    if (n > 1) read.chunks.workers = static_cast<unsigned>(std::min(n, 64L));
+    if (n > 1) {
+      read.chunks.workers = static_cast<unsigned>(std::min(n, 64L)) - 1;
+      read.chunks.consumer_parses = true;
+    }
   }
   return read;
 }

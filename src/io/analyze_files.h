@@ -18,7 +18,9 @@ struct ReadOptions {
   bool parallel = true;
   /// Smaller files are read sequentially (threads cost more than they save).
   uint64_t parallel_min_bytes = uint64_t{32} << 20;
-  /// Chunk size, workers (0 = one per hardware thread, at most 4) and chunks in flight (0 = workers + 2).
+  /// Chunk size, workers and chunks in flight. Workers 0: the consumer and a
+  /// worker per further hardware thread (at most 4 in all) parse; in flight 0:
+  /// two per parsing thread, and 2.
   ChunkOptions chunks{size_t{1} << 20, 0, 0, {}};
 };
 

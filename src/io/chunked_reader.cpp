@@ -140,7 +140,8 @@ ChunkedReader::ChunkedReader(LineReader& reader, const ChunkOptions& options)
 
 void ChunkedReader::start() {
   opts_.chunk_bytes = std::clamp<size_t>(opts_.chunk_bytes, 1, size_t{1} << 30);
-  opts_.workers = std::max(1u, opts_.workers);
+  // Someone must parse: without workers, the consumer does it all.
+  if (opts_.workers == 0) opts_.consumer_parses = true;
   opts_.in_flight = std::max<size_t>(opts_.in_flight, 1);
   slots_.resize(opts_.in_flight);
   threads_.reserve(opts_.workers);
@@ -165,8 +166,11 @@ uint64_t ChunkedReader::chunk_end(uint64_t begin) const {
   // The line holding byte target - 1 ends the chunk.
   char buf[64 << 10];
   uint64_t pos = target - 1;
+  // A line is short, as a rule: a small read first, larger ones for a long line.
+  size_t step = 4 << 10;
   while (pos < size_) {
-    const size_t want = static_cast<size_t>(std::min<uint64_t>(sizeof buf, size_ - pos));
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(step, size_ - pos));
+    step = std::min(step * 4, sizeof buf);
     const ssize_t got = ::pread(fd_, buf, want, static_cast<off_t>(pos));
     if (got < 0 && errno == EINTR) continue;
     // A read error here: the chunk's own reader meets it again and reports it.
@@ -238,31 +242,31 @@ void ChunkedReader::fill_by_lines(ParsedChunk& chunk, uint64_t begin, uint64_t e
   }
 }
 
+bool ChunkedReader::can_claim() const { return next_claim_ < consumed_ + slots_.size(); }
+
 void ChunkedReader::work() {
+  std::unique_lock<std::mutex> lk(mu_);
   for (;;) {
-    uint64_t index = 0;
-    uint64_t begin = 0;
-    uint64_t end = 0;
-    {
-      std::unique_lock<std::mutex> lk(mu_);
-      work_cv_.wait(lk, [&] { return stop_ || next_begin_ >= size_ || next_claim_ < consumed_ + slots_.size(); });
-      if (stop_ || next_begin_ >= size_) return;
-      index = next_claim_++;
-      begin = next_begin_;
-      end = chunk_end(begin);
-      next_begin_ = end;
-      if (end >= size_) total_ = index + 1;
-    }
-    if (end >= size_) work_cv_.notify_all();  // the other workers can stop
-    Slot& slot = slots_[index % slots_.size()];
-    fill(slot.chunk, begin, end);
-    {
-      std::lock_guard<std::mutex> lk(mu_);
-      slot.index = index;
-      slot.ready = true;
-    }
-    ready_cv_.notify_all();
+    work_cv_.wait(lk, [&] { return stop_ || next_begin_ >= size_ || can_claim(); });
+    if (stop_ || next_begin_ >= size_) return;
+    take_file_chunk(lk);
   }
+}
+
+void ChunkedReader::take_file_chunk(std::unique_lock<std::mutex>& lk) {
+  const uint64_t index = next_claim_++;
+  const uint64_t begin = next_begin_;
+  const uint64_t end = chunk_end(begin);
+  next_begin_ = end;
+  if (end >= size_) total_ = index + 1;
+  lk.unlock();
+  if (end >= size_) work_cv_.notify_all();  // the other workers can stop
+  Slot& slot = slots_[index % slots_.size()];
+  fill(slot.chunk, begin, end);
+  lk.lock();
+  slot.index = index;
+  slot.ready = true;
+  ready_cv_.notify_all();
 }
 
 bool ChunkedReader::copy_from_stream(ParsedChunk& chunk) {
@@ -292,33 +296,32 @@ bool ChunkedReader::copy_from_stream(ParsedChunk& chunk) {
 void ChunkedReader::work_stream() {
   for (;;) {
     std::unique_lock<std::mutex> source(stream_mu_);
-    uint64_t index = 0;
-    {
-      std::unique_lock<std::mutex> lk(mu_);
-      work_cv_.wait(lk, [&] { return stop_ || stream_done_ || next_claim_ < consumed_ + slots_.size(); });
-      if (stop_ || stream_done_) return;
-      index = next_claim_++;
-    }
-    Slot& slot = slots_[index % slots_.size()];
-    const bool ended = copy_from_stream(slot.chunk);
-    if (ended) {
-      {
-        std::lock_guard<std::mutex> lk(mu_);
-        stream_done_ = true;
-        total_ = index + 1;
-      }
-      work_cv_.notify_all();  // the other workers can stop
-    }
-    source.unlock();
-    // The next worker reads on while this one parses.
-    for (ChunkLine& l : slot.chunk.lines) parse_line(slot.chunk, l);
-    {
-      std::lock_guard<std::mutex> lk(mu_);
-      slot.index = index;
-      slot.ready = true;
-    }
-    ready_cv_.notify_all();
+    std::unique_lock<std::mutex> lk(mu_);
+    work_cv_.wait(lk, [&] { return stop_ || stream_done_ || can_claim(); });
+    if (stop_ || stream_done_) return;
+    take_stream_chunk(source, lk);
   }
+}
+
+void ChunkedReader::take_stream_chunk(std::unique_lock<std::mutex>& source, std::unique_lock<std::mutex>& lk) {
+  const uint64_t index = next_claim_++;
+  lk.unlock();
+  Slot& slot = slots_[index % slots_.size()];
+  const bool ended = copy_from_stream(slot.chunk);
+  if (ended) {
+    lk.lock();
+    stream_done_ = true;
+    total_ = index + 1;
+    lk.unlock();
+    work_cv_.notify_all();  // the other workers can stop
+  }
+  source.unlock();
+  // The next worker reads on while this one parses.
+  for (ChunkLine& l : slot.chunk.lines) parse_line(slot.chunk, l);
+  lk.lock();
+  slot.index = index;
+  slot.ready = true;
+  ready_cv_.notify_all();
 }
 
 ParsedChunk* ChunkedReader::next() {
@@ -333,15 +336,33 @@ ParsedChunk* ChunkedReader::next() {
     lk.lock();
   }
   const uint64_t want = current_;
-  ready_cv_.wait(lk, [&] {
-    if (want >= total_) return true;
+  for (;;) {
+    if (want >= total_) return nullptr;
     const Slot& s = slots_[want % slots_.size()];
-    return s.ready && s.index == want;
-  });
-  if (want >= total_) return nullptr;
+    if (s.ready && s.index == want) break;
+    // Rather than wait, read and parse a chunk here when one can be claimed.
+    if (!(opts_.consumer_parses && help(lk))) ready_cv_.wait(lk);
+  }
   ++current_;
   holding_ = true;
   return &slots_[want % slots_.size()].chunk;
+}
+
+bool ChunkedReader::help(std::unique_lock<std::mutex>& lk) {
+  if (stop_ || !can_claim()) return false;
+  if (stream_ == nullptr) {
+    if (next_begin_ >= size_) return false;
+    take_file_chunk(lk);
+    return true;
+  }
+  if (stream_done_) return false;
+  // The stream's lock is taken before mu_; a worker holding it is reading on.
+  lk.unlock();
+  std::unique_lock<std::mutex> source(stream_mu_, std::try_to_lock);
+  lk.lock();
+  if (!source.owns_lock() || stream_done_ || !can_claim()) return false;
+  take_stream_chunk(source, lk);
+  return true;
 }
 
 }  // namespace gcsight

@@ -27,6 +27,9 @@ struct ChunkOptions {
   unsigned workers = 2;                  ///< parsing threads
   size_t in_flight = 4;                  ///< chunks being parsed, parsed or consumed at once (bounds memory)
   LineReaderOptions reader;              ///< line cap and read size, as for LineReader
+  /// The consumer reads and parses a chunk itself instead of waiting for one
+  /// (so that `workers` threads and the consumer share the cores).
+  bool consumer_parses = false;
 };
 
 /// One physical line of a chunk and, when a worker settled it, its parse.
@@ -106,6 +109,13 @@ class ChunkedReader {
   };
   void start();  // the options made valid, the slots, the workers
   void work();
+  [[nodiscard]] bool can_claim() const;  // a slot is free for the next chunk (under mu_)
+  // Claims the next chunk of the file and makes it ready: called and returns with `lk` on mu_ held.
+  void take_file_chunk(std::unique_lock<std::mutex>& lk);
+  // The same for the stream, with its lock `source` held; returns with it released.
+  void take_stream_chunk(std::unique_lock<std::mutex>& source, std::unique_lock<std::mutex>& lk);
+  // The consumer's turn at a chunk while it waits (consumer_parses); false when there is none to claim.
+  bool help(std::unique_lock<std::mutex>& lk);
   [[nodiscard]] uint64_t chunk_end(uint64_t begin) const;
   void fill(ParsedChunk& chunk, uint64_t begin, uint64_t end) const;
   bool fill_whole(ParsedChunk& chunk, uint64_t begin, uint64_t end) const;

@@ -54,15 +54,19 @@ ReadOptions sequential() {
   return r;
 }
 
-ReadOptions chunked(size_t chunk_bytes, unsigned workers = 2, size_t in_flight = 3) {
+ReadOptions chunked(size_t chunk_bytes, unsigned workers = 2, size_t in_flight = 3, bool consumer_parses = false) {
   ReadOptions r;
   r.parallel = true;
   r.parallel_min_bytes = 0;
   r.chunks.chunk_bytes = chunk_bytes;
   r.chunks.workers = workers;
   r.chunks.in_flight = in_flight;
+  r.chunks.consumer_parses = consumer_parses;
   return r;
 }
+
+// As analyze_files chooses on two cores: one worker, and the consumer parses too.
+ReadOptions shared(size_t chunk_bytes, size_t in_flight = 6) { return chunked(chunk_bytes, 1, in_flight, true); }
 
 std::string report_json(const fs::path& p, const ReadOptions& read, uint64_t* cycles = nullptr) {
   std::vector<std::string> errors;
@@ -91,6 +95,7 @@ TEST(ChunkedReader, EveryFixtureGivesTheSequentialReport) {
     const std::string expected = report_json(f, sequential());
     EXPECT_EQ(report_json(f, chunked(4096)), expected) << f;
     EXPECT_EQ(report_json(f, chunked(1000, 3, 2)), expected) << f;
+    EXPECT_EQ(report_json(f, shared(1000, 2)), expected) << f;
   }
 }
 
@@ -103,7 +108,9 @@ TEST(ChunkedReader, OneLinePerChunkOnSplitLines) {
   std::sort(files.begin(), files.end());
   ASSERT_FALSE(files.empty());
   for (size_t i = 0; i < files.size() && i < 6; ++i) {
-    EXPECT_EQ(report_json(files[i], chunked(1, 2, 5)), report_json(files[i], sequential())) << files[i];
+    const std::string expected = report_json(files[i], sequential());
+    EXPECT_EQ(report_json(files[i], chunked(1, 2, 5)), expected) << files[i];
+    EXPECT_EQ(report_json(files[i], shared(1, 5)), expected) << files[i];
   }
 }
 
@@ -132,6 +139,8 @@ TEST(ChunkedReader, GeneratedTracesWithSplitLines) {
     for (size_t chunk : {size_t{4096}, size_t{4093}, size_t{65536}}) {
       EXPECT_EQ(report_json(p, chunked(chunk), &par_cycles), expected) << tracegen::format_name(format) << " " << chunk;
       EXPECT_EQ(par_cycles, seq_cycles);
+      EXPECT_EQ(report_json(p, shared(chunk), &par_cycles), expected) << tracegen::format_name(format) << " " << chunk;
+      EXPECT_EQ(par_cycles, seq_cycles);
     }
   }
 }
@@ -150,9 +159,10 @@ TEST(ChunkedReader, CompressedTracesGiveTheSequentialReport) {
       const std::string expected = report_json(p, sequential(), &seq_cycles);
       EXPECT_GT(seq_cycles, 300u);
       for (size_t chunk : {size_t{1}, size_t{4093}, size_t{65536}}) {
-        ReadOptions read = chunked(chunk);
-        EXPECT_EQ(report_json(p, read, &par_cycles), expected) << p << " " << chunk;
-        EXPECT_EQ(par_cycles, seq_cycles);
+        for (const ReadOptions& read : {chunked(chunk), shared(chunk)}) {
+          EXPECT_EQ(report_json(p, read, &par_cycles), expected) << p << " " << chunk;
+          EXPECT_EQ(par_cycles, seq_cycles);
+        }
       }
     }
   }
@@ -183,6 +193,7 @@ TEST(ChunkedReader, WrappedAndCrlfTraces) {
     const std::string expected = report_json(p, sequential());
     EXPECT_EQ(report_json(p, chunked(4096)), expected) << name;
     EXPECT_EQ(report_json(p, chunked(777, 2, 2)), expected) << name;
+    EXPECT_EQ(report_json(p, shared(777, 2)), expected) << name;
   }
 }
 #endif
@@ -249,21 +260,25 @@ TEST(ChunkedReader, LinesAreTheLineReaders) {
     lo.block_size = 64;
     uint64_t seq_bytes = 0;
     const auto expected = sequential_lines(p, lo, &seq_bytes);
-    for (size_t chunk : {size_t{1}, size_t{2}, size_t{7}, size_t{64}, size_t{150}, size_t{4096}}) {
-      ChunkOptions co;
-      co.chunk_bytes = chunk;
-      co.workers = 2;
-      co.in_flight = 3;
-      co.reader = lo;
-      uint64_t par_bytes = 0;
-      EXPECT_EQ(chunked_lines(p, co, &par_bytes), expected) << "input " << i << " chunk " << chunk;
-      EXPECT_EQ(par_bytes, seq_bytes) << "input " << i << " chunk " << chunk;
-      // The stream mode, on the file and on its gzip and zstd forms.
-      for (const fs::path& s : {p, dir.write("lines.gz", testing_support::gzip(inputs[i])),
-                                dir.write("lines.zst", testing_support::zstd(inputs[i]))}) {
-        uint64_t stream_bytes = 0;
-        EXPECT_EQ(stream_lines(s, co, &stream_bytes), expected) << s << " input " << i << " chunk " << chunk;
-        EXPECT_EQ(stream_bytes, seq_bytes) << s << " input " << i << " chunk " << chunk;
+    // Two workers; one worker and the consumer; the consumer alone.
+    for (const auto& [workers, consumer_parses] : {std::pair{2u, false}, std::pair{1u, true}, std::pair{0u, true}}) {
+      for (size_t chunk : {size_t{1}, size_t{2}, size_t{7}, size_t{64}, size_t{150}, size_t{4096}}) {
+        ChunkOptions co;
+        co.chunk_bytes = chunk;
+        co.workers = workers;
+        co.consumer_parses = consumer_parses;
+        co.in_flight = 3;
+        co.reader = lo;
+        uint64_t par_bytes = 0;
+        EXPECT_EQ(chunked_lines(p, co, &par_bytes), expected) << "input " << i << " chunk " << chunk;
+        EXPECT_EQ(par_bytes, seq_bytes) << "input " << i << " chunk " << chunk;
+        // The stream mode, on the file and on its gzip and zstd forms.
+        for (const fs::path& s : {p, dir.write("lines.gz", testing_support::gzip(inputs[i])),
+                                  dir.write("lines.zst", testing_support::zstd(inputs[i]))}) {
+          uint64_t stream_bytes = 0;
+          EXPECT_EQ(stream_lines(s, co, &stream_bytes), expected) << s << " input " << i << " chunk " << chunk;
+          EXPECT_EQ(stream_bytes, seq_bytes) << s << " input " << i << " chunk " << chunk;
+        }
       }
     }
   }
@@ -274,23 +289,26 @@ TEST(ChunkedReader, StopsEarlyWithoutHanging) {
   std::string data;
   for (int i = 0; i < 5000; ++i) data += "line " + std::to_string(i) + "\n";
   const fs::path p = dir.write("early", data);
-  const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
-  ChunkOptions co;
-  co.chunk_bytes = 100;
-  co.workers = 3;
-  co.in_flight = 2;
-  {
-    ChunkedReader reader(fd, fs::file_size(p), p.string(), co);
-    ASSERT_NE(reader.next(), nullptr);
-    ASSERT_NE(reader.next(), nullptr);
-    // The destructor stops workers blocked on a full pipeline.
+  const fs::path gz = dir.write("early.gz", testing_support::gzip(data));
+  for (const bool consumer_parses : {false, true}) {
+    ChunkOptions co;
+    co.chunk_bytes = 100;
+    co.workers = 3;
+    co.in_flight = 2;
+    co.consumer_parses = consumer_parses;
+    {
+      ChunkedReader reader(::open(p.c_str(), O_RDONLY | O_CLOEXEC), fs::file_size(p), p.string(), co);
+      ASSERT_NE(reader.next(), nullptr);
+      ASSERT_NE(reader.next(), nullptr);
+      // The destructor stops workers blocked on a full pipeline.
+    }
+    // The same in the stream mode, where a blocked worker holds the stream.
+    std::string err;
+    auto source = LineReader::open(gz.string(), &err);
+    ChunkedReader stream(*source, co);
+    ASSERT_NE(stream.next(), nullptr);
+    ASSERT_NE(stream.next(), nullptr);
   }
-  // The same in the stream mode, where a blocked worker holds the stream.
-  std::string err;
-  auto source = LineReader::open(dir.write("early.gz", testing_support::gzip(data)).string(), &err);
-  ChunkedReader stream(*source, co);
-  ASSERT_NE(stream.next(), nullptr);
-  ASSERT_NE(stream.next(), nullptr);
 }
 
 }  // namespace
