@@ -96,6 +96,27 @@ class Cursor {
 
   // kUInt (and kSInt when it is not negative): 1 to 18 digits, no leading zero.
   [[gnu::always_inline]] bool uint(uint64_t& v) {
+    if constexpr (Padded) {
+      // Up to 7 digits at once: the padding makes 8 bytes readable.
+      uint64_t t = 0;
+      std::memcpy(&t, p_, 8);
+      t ^= 0x3030303030303030ull;  // a digit byte becomes its value
+      // A byte is not a digit when its value is 10 or more. A carry only goes to
+      // later bytes, so the first non-digit byte is found exactly.
+      const uint64_t other = ((t + 0x7676767676767676ull) | t) & 0x8080808080808080ull;
+      if (other != 0) {
+        const auto n = static_cast<size_t>(__builtin_ctzll(other) / 8);
+        if (n == 0 || (n > 1 && *p_ == '0')) return false;
+        uint64_t x = t << (64 - 8 * n);
+        x = x * 10 + (x >> 8);
+        x = (((x & 0x000000FF000000FFull) * (100 + (1000000ull << 32))) +
+             (((x >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32)))) >>
+            32;
+        v = x;
+        p_ += n;
+        return true;
+      }
+    }
     const char* q = p_;
     uint64_t x = 0;
     while (more(q) && is_digit(*q)) {

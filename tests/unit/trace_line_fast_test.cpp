@@ -290,7 +290,7 @@ TEST(TraceLineFast, EveryCutAndInsertion) {
         if (std::string d = check_padded(base.substr(0, i), base.substr(i + skip)); !d.empty()) failures.push_back(d);
       }
       check(base.substr(i));
-      for (char c : {'0', '7', '-', '.', ' ', 'g', 'c', '%'}) {
+      for (char c : {'0', '7', '-', '.', ' ', 'g', 'c', '%', ':', '?', '\x7f', '\x80', '\xb9'}) {
         std::string ins = base;
         ins.insert(i, 1, c);
         check(ins);
