@@ -275,7 +275,7 @@ bool analyze_input(const std::string& path, LineReader& reader, Analyzer& analyz
     chunks.consumer_parses = true;
   }
   const unsigned parsers = chunks.workers + (chunks.consumer_parses ? 1 : 0);
-  if (chunks.in_flight == 0) chunks.in_flight = 2 * size_t{parsers} + 2;
+  if (chunks.in_flight == 0) chunks.in_flight = std::min<size_t>(2 * size_t{parsers} + 2, 8);
   if (!read.parallel || chunks.workers == 0 || parsers < 2) {
     return analyze_reader(reader, analyzer, default_year, error);
   }

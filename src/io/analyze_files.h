@@ -20,7 +20,7 @@ struct ReadOptions {
   uint64_t parallel_min_bytes = uint64_t{32} << 20;
   /// Chunk size, workers and chunks in flight. Workers 0: the consumer and a
   /// worker per further hardware thread (at most 4 in all) parse; in flight 0:
-  /// two per parsing thread, and 2.
+  /// two per parsing thread and 2, at most 8.
   ChunkOptions chunks{size_t{1} << 20, 0, 0, {}};
 };
 

@@ -78,12 +78,12 @@ void add_line(ParsedChunk& chunk, size_t offset, size_t length, bool terminated)
 }  // namespace
 
 GcCycle& ParsedChunk::next_gc() {
-  if (gc_count == gcs.size()) gcs.resize(std::max<size_t>(1024, gcs.size() * 2));
+  if (gc_count == gcs.size()) gcs.resize(std::max<size_t>(1024, gcs.size() + gcs.size() / 2));
   return gcs[gc_count];
 }
 
 ScavEvent& ParsedChunk::next_scav() {
-  if (scav_count == scavs.size()) scavs.resize(std::max<size_t>(1024, scavs.size() * 2));
+  if (scav_count == scavs.size()) scavs.resize(std::max<size_t>(1024, scavs.size() + scavs.size() / 2));
   return scavs[scav_count];
 }
 
