@@ -117,12 +117,8 @@ class Cursor {
         return true;
       }
     }
-    const char* q = p_;
     uint64_t x = 0;
-    while (more(q) && is_digit(*q)) {
-      x = x * 10 + static_cast<uint64_t>(*q - '0');
-      ++q;
-    }
+    const char* q = digits(p_, x);
     const auto n = static_cast<size_t>(q - p_);
     if (n == 0 || n > 18 || (n > 1 && *p_ == '0')) return false;
     v = x;
@@ -133,12 +129,8 @@ class Cursor {
   // kDur, as fmtNSAsMS prints it: "0", "0.0dd", "0.dd", "d.d" or an integer >= 10.
   [[gnu::always_inline]] bool dur(uint64_t& ns) {
     const char* q = p_;
-    const char* dot = q;
     uint64_t v = 0;
-    while (more(dot) && is_digit(*dot)) {
-      v = v * 10 + static_cast<uint64_t>(*dot - '0');
-      ++dot;
-    }
+    const char* dot = digits(q, v);
     const auto ip = static_cast<size_t>(dot - q);
     if (ip == 0) return false;
     if (!more(dot) || *dot != '.') {
@@ -182,12 +174,8 @@ class Cursor {
   // kSecs: seconds with exactly three decimals.
   bool secs(int64_t& ns) {
     const char* q = p_;
-    const char* f = q;
     uint64_t whole = 0;
-    while (more(f) && is_digit(*f)) {
-      whole = whole * 10 + static_cast<uint64_t>(*f - '0');
-      ++f;
-    }
+    const char* f = digits(q, whole);
     const auto ip = static_cast<size_t>(f - q);
     if (ip == 0 || ip > 10 || (ip > 1 && *q == '0')) return false;
     if (!more(f + 3) || f[0] != '.' || !is_digit(f[1]) || !is_digit(f[2]) || !is_digit(f[3])) return false;
@@ -203,6 +191,17 @@ class Cursor {
   }
 
  private:
+  // The digits from `q` on: their value into `v` (it wraps past 19 digits) and where they end.
+  [[gnu::always_inline]] const char* digits(const char* q, uint64_t& v) const {
+    uint64_t x = 0;
+    while (more(q) && is_digit(*q)) {
+      x = x * 10 + static_cast<uint64_t>(*q - '0');
+      ++q;
+    }
+    v = x;
+    return q;
+  }
+
   // Whether `q` is inside the line. Padded, the byte after the line stops every
   // scan, so reading it is always allowed.
   [[gnu::always_inline]] bool more(const char* q) const {
