@@ -337,6 +337,15 @@ LineKind read_common_line(std::string_view line, GcCycle& gc, ScavEvent& scav, s
   return LineKind::kProgram;
 }
 
+LineKind read_runtime_line_at(const char* p, GcCycle& gc, ScavEvent& scav, size_t* end) {
+  // Padded, the readers stop at the first "\n" or "\r" by themselves and never
+  // look at the line's length, which is not known yet.
+  const std::string_view unknown_length(p, 0);
+  if (*p == 'g') return read_gc118<true>(unknown_length, gc, end) ? LineKind::kGc : LineKind::kPartial;
+  if (*p == 's') return read_scav121<true>(unknown_length, scav, end) ? LineKind::kScav : LineKind::kPartial;
+  return LineKind::kPartial;
+}
+
 template LineKind read_common_line<false>(std::string_view, GcCycle&, ScavEvent&, size_t*);
 template LineKind read_common_line<true>(std::string_view, GcCycle&, ScavEvent&, size_t*);
 

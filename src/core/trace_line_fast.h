@@ -33,6 +33,13 @@ inline constexpr size_t kLinePadding = 64;
 template <bool Padded>
 LineKind read_common_line(std::string_view line, GcCycle& gc, ScavEvent& scav, size_t* end);
 
+/// read_common_line<true> of a gc or scav line whose end is not known yet: the
+/// line starts at `p` and ends at the first "\n" or "\r\n", with kLinePadding
+/// bytes readable after that. kGc or kScav when the record is read; the line
+/// is that one only when the record ends at its terminator (`p[*end]`), which
+/// is for the caller to check. kPartial for anything else.
+LineKind read_runtime_line_at(const char* p, GcCycle& gc, ScavEvent& scav, size_t* end);
+
 /// Program output that cannot hold runtime text anywhere (kProgram, begin 0, end = size).
 bool plain_program_line(std::string_view line);
 

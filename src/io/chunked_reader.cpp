@@ -75,6 +75,33 @@ void add_line(ParsedChunk& chunk, size_t offset, size_t length, bool terminated)
   parse_line(chunk, l);
 }
 
+// A whole gc or scav line at `pos` of the chunk's text (read whole, padded)
+// whose record ends at its "\n" or "\r\n": added, parsed, with no search for
+// the line's end; `pos` moves past it. False, with nothing added, otherwise
+// (also for a line over `max_line`, which the caller handles).
+bool take_runtime_line(ParsedChunk& chunk, size_t& pos, size_t max_line) {
+  const char* p = chunk.text.get() + pos;
+  size_t end = 0;
+  const LineKind kind = read_runtime_line_at(p, chunk.next_gc(), chunk.next_scav(), &end);
+  if (kind == LineKind::kPartial || end > max_line) return false;
+  size_t after = 0;  // the terminator's length
+  if (p[end] == '\n') {
+    after = 1;
+  } else if (p[end] == '\r' && p[end + 1] == '\n') {
+    after = 2;
+  } else {
+    return false;  // text after the record, or the last line without "\n"
+  }
+  ChunkLine& l = chunk.lines.emplace_back();
+  l.offset = static_cast<uint32_t>(pos);
+  l.length = static_cast<uint32_t>(end);
+  l.end = static_cast<uint32_t>(end);
+  l.kind = kind;
+  l.record = static_cast<uint32_t>(kind == LineKind::kGc ? chunk.gc_count++ : chunk.scav_count++);
+  pos += end + after;
+  return true;
+}
+
 }  // namespace
 
 GcCycle& ParsedChunk::next_gc() {
@@ -208,6 +235,7 @@ bool ChunkedReader::fill_whole(ParsedChunk& chunk, uint64_t begin, uint64_t end)
   chunk.pad();  // a last line without "\n" ends at a "\0"
   size_t pos = 0;
   while (pos < len) {
+    if (take_runtime_line(chunk, pos, max_line)) continue;
     const void* nl = std::memchr(buf + pos, '\n', len - pos);
     if (nl == nullptr) {
       // The last line of the file, without "\n" (nor "\r" stripping, as LineReader).
@@ -341,7 +369,11 @@ ParsedChunk* ChunkedReader::next() {
     const Slot& s = slots_[want % slots_.size()];
     if (s.ready && s.index == want) break;
     // Rather than wait, read and parse a chunk here when one can be claimed.
-    if (!(opts_.consumer_parses && help(lk))) ready_cv_.wait(lk);
+    if (opts_.consumer_parses && help(lk)) continue;
+    // help() may have let go of mu_ while the chunk became ready: look again
+    // before sleeping, or its notice is lost.
+    if (want >= total_ || (s.ready && s.index == want)) continue;
+    ready_cv_.wait(lk);
   }
   ++current_;
   holding_ = true;

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/trace_line_parser.h"
 #include "io/analyze_files.h"
 #include "io/chunked_reader.h"
 #include "io/line_reader.h"
@@ -198,18 +199,36 @@ TEST(ChunkedReader, WrappedAndCrlfTraces) {
 }
 #endif
 
+// A line as read, and what the parse made of it: the chunks' workers must settle
+// each line as parse_trace_line does.
 struct ReadLine {
   std::string text;
   bool terminated;
+  LineKind kind;
+  size_t end;
   bool operator==(const ReadLine&) const = default;
 };
+
+ReadLine parsed(std::string_view text, bool terminated) {
+  const LineParse p = parse_trace_line(text);
+  return {std::string(text), terminated, p.kind, p.end};
+}
+
+ReadLine settled(const ParsedChunk& c, const ChunkLine& l) {
+  return {std::string(c.line(l)), l.terminated, l.kind, l.end};
+}
+
+const std::string kGcLine =
+    "gc 12 @3.456s 7%: 0.031+1.2+0.045 ms clock, 0.25+0.11/2.3/4.5+0.36 ms cpu, 57->58->30 MB, 60 MB goal, 1 MB "
+    "stacks, 0 MB globals, 8 P";
+const std::string kScavLine = "scav 1632 KiB work (bg), 0 KiB work (eager), 1632 KiB now, 76% util";
 
 std::vector<ReadLine> sequential_lines(const fs::path& p, const LineReaderOptions& o, uint64_t* bytes) {
   std::string err;
   auto r = LineReader::open(p.string(), &err, o);
   std::vector<ReadLine> out;
   Line line;
-  while (r->next(line)) out.push_back({std::string(line.text), line.terminated});
+  while (r->next(line)) out.push_back(parsed(line.text, line.terminated));
   *bytes = r->bytes_read();
   return out;
 }
@@ -221,7 +240,7 @@ std::vector<ReadLine> chunked_lines(const fs::path& p, const ChunkOptions& o, ui
   std::vector<ReadLine> out;
   *bytes = 0;
   while (const ParsedChunk* c = reader.next()) {
-    for (const ChunkLine& l : c->lines) out.push_back({std::string(c->line(l)), l.terminated});
+    for (const ChunkLine& l : c->lines) out.push_back(settled(*c, l));
     *bytes += c->bytes;
   }
   return out;
@@ -235,7 +254,7 @@ std::vector<ReadLine> stream_lines(const fs::path& p, const ChunkOptions& o, uin
   std::vector<ReadLine> out;
   *bytes = 0;
   while (const ParsedChunk* c = reader.next()) {
-    for (const ChunkLine& l : c->lines) out.push_back({std::string(c->line(l)), l.terminated});
+    for (const ChunkLine& l : c->lines) out.push_back(settled(*c, l));
     *bytes += c->bytes;
   }
   return out;
@@ -252,32 +271,38 @@ TEST(ChunkedReader, LinesAreTheLineReaders) {
       "short\n" + overlong + "\nafter\n" + overlong + "\r\n" + overlong,
       overlong + overlong + overlong,
       "x\ny\nz",
+      // Whole runtime lines end where their records do, or at text after them, or at
+      // "\r\n", or at the end of the input, or are over the cap.
+      kGcLine + "\n" + kScavLine + "\r\n" + kGcLine + " and more\n" + kScavLine + "\r\r\n" + kGcLine,
+      kScavLine + "\n" + kGcLine + "\r",
   };
   for (size_t i = 0; i < inputs.size(); ++i) {
     const fs::path p = dir.write("lines" + std::to_string(i), inputs[i]);
-    LineReaderOptions lo;
-    lo.max_line = 100;
-    lo.block_size = 64;
-    uint64_t seq_bytes = 0;
-    const auto expected = sequential_lines(p, lo, &seq_bytes);
-    // Two workers; one worker and the consumer; the consumer alone.
-    for (const auto& [workers, consumer_parses] : {std::pair{2u, false}, std::pair{1u, true}, std::pair{0u, true}}) {
-      for (size_t chunk : {size_t{1}, size_t{2}, size_t{7}, size_t{64}, size_t{150}, size_t{4096}}) {
-        ChunkOptions co;
-        co.chunk_bytes = chunk;
-        co.workers = workers;
-        co.consumer_parses = consumer_parses;
-        co.in_flight = 3;
-        co.reader = lo;
-        uint64_t par_bytes = 0;
-        EXPECT_EQ(chunked_lines(p, co, &par_bytes), expected) << "input " << i << " chunk " << chunk;
-        EXPECT_EQ(par_bytes, seq_bytes) << "input " << i << " chunk " << chunk;
-        // The stream mode, on the file and on its gzip and zstd forms.
-        for (const fs::path& s : {p, dir.write("lines.gz", testing_support::gzip(inputs[i])),
-                                  dir.write("lines.zst", testing_support::zstd(inputs[i]))}) {
-          uint64_t stream_bytes = 0;
-          EXPECT_EQ(stream_lines(s, co, &stream_bytes), expected) << s << " input " << i << " chunk " << chunk;
-          EXPECT_EQ(stream_bytes, seq_bytes) << s << " input " << i << " chunk " << chunk;
+    for (const size_t max_line : {size_t{100}, size_t{1000}}) {
+      LineReaderOptions lo;
+      lo.max_line = max_line;  // a gc line is over 100 bytes
+      lo.block_size = 64;
+      uint64_t seq_bytes = 0;
+      const auto expected = sequential_lines(p, lo, &seq_bytes);
+      // Two workers; one worker and the consumer; the consumer alone.
+      for (const auto& [workers, consumer_parses] : {std::pair{2u, false}, std::pair{1u, true}, std::pair{0u, true}}) {
+        for (size_t chunk : {size_t{1}, size_t{2}, size_t{7}, size_t{64}, size_t{150}, size_t{4096}}) {
+          ChunkOptions co;
+          co.chunk_bytes = chunk;
+          co.workers = workers;
+          co.consumer_parses = consumer_parses;
+          co.in_flight = 3;
+          co.reader = lo;
+          uint64_t par_bytes = 0;
+          EXPECT_EQ(chunked_lines(p, co, &par_bytes), expected) << "input " << i << " chunk " << chunk;
+          EXPECT_EQ(par_bytes, seq_bytes) << "input " << i << " chunk " << chunk;
+          // The stream mode, on the file and on its gzip and zstd forms.
+          for (const fs::path& s : {p, dir.write("lines.gz", testing_support::gzip(inputs[i])),
+                                    dir.write("lines.zst", testing_support::zstd(inputs[i]))}) {
+            uint64_t stream_bytes = 0;
+            EXPECT_EQ(stream_lines(s, co, &stream_bytes), expected) << s << " input " << i << " chunk " << chunk;
+            EXPECT_EQ(stream_bytes, seq_bytes) << s << " input " << i << " chunk " << chunk;
+          }
         }
       }
     }
