@@ -30,9 +30,6 @@ namespace {
 
 // Shape of the start of a program line: digits -> 9, letters -> a, rest kept.
 constexpr int kMaxInsertions = 2;
-// A runtime line done but for its newline (or its ` (forced)`): how many whole
-// program lines may come before it, when the runtime thread was descheduled.
-constexpr size_t kSuffixWaitLines = 256;
 // No bound in time: a line's time is when gcsight read it, and a gcsight that
 // lags (a loaded machine, a sanitizer build) would see late what came early.
 // A line that reads whole only with program writes inside its runtime text
@@ -429,7 +426,7 @@ bool LineStitcher::take_suffix(const InputLine& line, const LineParse& p) {
   }
   if (n == 0) {
     // A whole program line may come between; anything else ends the wait.
-    if (may_come_between(line, p) && suffix_between_.size() < kSuffixWaitLines) {
+    if (may_come_between(line, p) && suffix_between_.size() < opts_.max_lookahead) {
       suffix_between_.push_back({std::string(line.text), line.number, line.wall_ns, line.terminated, p});
       return true;
     }
@@ -466,7 +463,7 @@ void LineStitcher::process(const InputLine& line, const LineParse& p) {
       replay(std::move(between));
       return;
     }
-    if (may_come_between(line, p) && held_.empty() && !suffix_held_ && pending_between_.size() < kSuffixWaitLines) {
+    if (may_come_between(line, p) && held_.empty() && !suffix_held_ && pending_between_.size() < opts_.max_lookahead) {
       pending_between_.push_back({std::string(line.text), line.number, line.wall_ns, line.terminated, p});
       return;
     }

@@ -56,7 +56,9 @@ using EventSink = std::function<void(const TraceEvent&)>;
 
 /// Options of the stitcher.
 struct StitchOptions {
-  size_t max_lookahead = 8192; ///< lines searched for the pieces of a split line
+  /// Lines searched for the pieces of a split line, and whole program lines
+  /// held while a complete runtime line waits for its late newline or suffix.
+  size_t max_lookahead = 8192;
   size_t search_budget = 50000;  ///< match steps per split line before giving up
 };
 
