@@ -99,20 +99,10 @@ class Cursor {
     if constexpr (Padded) {
       // Up to 7 digits at once: the padding makes 8 bytes readable.
       uint64_t t = 0;
-      std::memcpy(&t, p_, 8);
-      t ^= 0x3030303030303030ull;  // a digit byte becomes its value
-      // A byte is not a digit when its value is 10 or more. A carry only goes to
-      // later bytes, so the first non-digit byte is found exactly.
-      const uint64_t other = ((t + 0x7676767676767676ull) | t) & 0x8080808080808080ull;
-      if (other != 0) {
-        const auto n = static_cast<size_t>(__builtin_ctzll(other) / 8);
+      const size_t n = digit_run(p_, t);
+      if (n < 8) {
         if (n == 0 || (n > 1 && *p_ == '0')) return false;
-        uint64_t x = t << (64 - 8 * n);
-        x = x * 10 + (x >> 8);
-        x = (((x & 0x000000FF000000FFull) * (100 + (1000000ull << 32))) +
-             (((x >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32)))) >>
-            32;
-        v = x;
+        v = run_value(t, n);
         p_ += n;
         return true;
       }
@@ -129,6 +119,51 @@ class Cursor {
   // kDur, as fmtNSAsMS prints it: "0", "0.0dd", "0.dd", "d.d" or an integer >= 10.
   [[gnu::always_inline]] bool dur(uint64_t& ns) {
     const char* q = p_;
+    if constexpr (Padded) {
+      // Every spelling but an integer of 8 digits or more, from two 8-byte reads.
+      uint64_t t = 0;
+      const size_t n = digit_run(q, t);
+      if (n == 0) return false;
+      if (q[n] != '.') {
+        if (*q == '0') {
+          if (n != 1) return false;
+          ns = 0;
+          p_ = q + 1;
+          return true;
+        }
+        if (n < 2) return false;
+        if (n < 8) {
+          ns = run_value(t, n) * 1000000ull;
+          p_ = q + n;
+          return true;
+        }
+      } else {
+        // A fraction: one digit before the dot. q[1] is the dot, inside the
+        // line, so the 8 bytes from q + 2 are readable.
+        if (n != 1) return false;
+        uint64_t u = 0;
+        const size_t m = digit_run(q + 2, u);
+        const auto d = [](char c) { return static_cast<uint64_t>(c - '0'); };
+        if (*q == '0') {
+          if (q[2] == '0') {  // "0.0dd"
+            if (m != 3) return false;
+            const uint64_t frac = d(q[3]) * 10 + d(q[4]);
+            if (frac == 0) return false;
+            ns = frac * 1000;
+            p_ = q + 5;
+            return true;
+          }
+          if (m != 2) return false;  // "0.dd"
+          ns = (d(q[2]) * 10 + d(q[3])) * 10000;
+          p_ = q + 4;
+          return true;
+        }
+        if (m != 1) return false;  // "d.d"
+        ns = d(q[0]) * 1000000ull + d(q[2]) * 100000ull;
+        p_ = q + 3;
+        return true;
+      }
+    }
     uint64_t v = 0;
     const char* dot = digits(q, v);
     const auto ip = static_cast<size_t>(dot - q);
@@ -174,6 +209,20 @@ class Cursor {
   // kSecs: seconds with exactly three decimals.
   bool secs(int64_t& ns) {
     const char* q = p_;
+    if constexpr (Padded) {
+      // Up to 7 digits of whole seconds (115 days), from two 8-byte reads.
+      uint64_t t = 0;
+      const size_t n = digit_run(q, t);
+      if (n < 8) {
+        if (n == 0 || (n > 1 && *q == '0') || q[n] != '.') return false;
+        // The dot is inside the line, so the 8 bytes after it are readable.
+        uint64_t u = 0;
+        if (digit_run(q + n + 1, u) != 3) return false;
+        ns = static_cast<int64_t>(run_value(t, n) * 1000000000ull + run_value(u, 3) * 1000000ull);
+        p_ = q + n + 4;
+        return true;
+      }
+    }
     uint64_t whole = 0;
     const char* f = digits(q, whole);
     const auto ip = static_cast<size_t>(f - q);
@@ -191,6 +240,26 @@ class Cursor {
   }
 
  private:
+  // Padded: how many of the 8 bytes at `q` are digits before the first that is
+  // not (8 when all are), with the bytes' digit values (c ^ '0') into `t`.
+  [[gnu::always_inline]] static size_t digit_run(const char* q, uint64_t& t) {
+    std::memcpy(&t, q, 8);
+    t ^= 0x3030303030303030ull;  // a digit byte becomes its value
+    // A byte is not a digit when its value is 10 or more. A carry only goes to
+    // later bytes, so the first non-digit byte is found exactly.
+    const uint64_t other = ((t + 0x7676767676767676ull) | t) & 0x8080808080808080ull;
+    return other == 0 ? 8 : static_cast<size_t>(__builtin_ctzll(other) / 8);
+  }
+
+  // The value of the first n (1 to 7) digit values in `t`, by multiply-shift.
+  [[gnu::always_inline]] static uint64_t run_value(uint64_t t, size_t n) {
+    uint64_t x = t << (64 - 8 * n);
+    x = x * 10 + (x >> 8);
+    return (((x & 0x000000FF000000FFull) * (100 + (1000000ull << 32))) +
+            (((x >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32)))) >>
+           32;
+  }
+
   // The digits from `q` on: their value into `v` (it wraps past 19 digits) and where they end.
   [[gnu::always_inline]] const char* digits(const char* q, uint64_t& v) const {
     uint64_t x = 0;
