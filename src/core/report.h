@@ -46,13 +46,23 @@ struct MinMaxLast {
   uint64_t min = 0, max = 0, last = 0;
   uint32_t max_gc = 0;
   void add(uint64_t v, uint32_t gc) {
-    if (!present || v < min) min = v;
-    if (!present || v > max) {
+    if (present) {
+      add_present(v, gc);
+    } else {
+      min = max = v;
+      max_gc = gc;
+      present = true;
+    }
+    last = v;
+  }
+  /// add() once a value is present, leaving `last` alone (a caller on a hot
+  /// path that sets it later, or only once).
+  void add_present(uint64_t v, uint32_t gc) {
+    min = v < min ? v : min;
+    if (v > max) {
       max = v;
       max_gc = gc;
     }
-    last = v;
-    present = true;
   }
 };
 

@@ -154,19 +154,6 @@ void RunStats::locate_bucket(int64_t start_ns) {
   bucket_to_ns_ = hi;
 }
 
-namespace {
-
-// MinMaxLast::add for a figure every cycle has, from the second cycle on.
-inline void add_seen(MinMaxLast& m, uint64_t v, uint32_t gc) {
-  m.min = std::min(m.min, v);
-  if (v > m.max) {
-    m.max = v;
-    m.max_gc = gc;
-  }
-}
-
-}  // namespace
-
 void RunStats::add_cycle(const GcCycle& c) {
   // The cycle's flags, with kGcPeriodic when a `GC forced` announced it (no copy of the cycle).
   const auto flags = static_cast<uint8_t>(c.flags | (pending_periodic_ ? kGcPeriodic : 0));
@@ -206,9 +193,9 @@ void RunStats::add_cycle_as(const GcCycle& __restrict c, uint8_t flags) {
       s.stw_pause_ns.max_gc = c.gc;
     }
     // The last values of these three are prev_'s, filled in by summary().
-    add_seen(s.heap_start, c.heap_start, c.gc);
-    add_seen(s.heap_end, c.heap_end, c.gc);
-    add_seen(s.heap_live, c.heap_live, c.gc);
+    s.heap_start.add_present(c.heap_start, c.gc);
+    s.heap_end.add_present(c.heap_end, c.gc);
+    s.heap_live.add_present(c.heap_live, c.gc);
   }
   ++s.cycles;
   s.last_gc = c.gc;
@@ -233,7 +220,7 @@ void RunStats::add_cycle_as(const GcCycle& __restrict c, uint8_t flags) {
       s.mark_ns.max_gc = c.gc;
     }
     if (kSteady) {
-      add_seen(s.goal, c.goal, c.gc);
+      s.goal.add_present(c.goal, c.gc);
       s.goal.last = c.goal;
     } else if (c.goal >= kGogcOffGoal) {
       s.gogc_off = true;
@@ -251,9 +238,9 @@ void RunStats::add_cycle_as(const GcCycle& __restrict c, uint8_t flags) {
   s.util_pct_last = c.util_pct;
   s.util_pct_max = std::max(s.util_pct_max, c.util_pct);
   if (kSteady) {
-    add_seen(s.stacks, c.stacks, c.gc);
+    s.stacks.add_present(c.stacks, c.gc);
     s.stacks.last = c.stacks;
-    add_seen(s.globals, c.globals, c.gc);
+    s.globals.add_present(c.globals, c.gc);
     s.globals.last = c.globals;
   } else if (c.shape == GcShape::kGo118) {
     s.stacks.add(c.stacks, c.gc);

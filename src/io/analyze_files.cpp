@@ -107,10 +107,7 @@ inline void take_parsed(LineStitcher& stitcher, Analyzer& analyzer, ParseSlots& 
     case LineKind::kGc:
     case LineKind::kGcLegacy: {
       GcCycle& gc = chunk.gcs[l.record];
-      if (stitcher.passes_whole(in, l.kind, l.begin, l.end)) {
-        deliver_gc(stitcher, analyzer, gc, in.number, in.wall_ns);
-        return;
-      }
+      if (pass_whole(stitcher, analyzer, in, l.kind, l.begin, l.end, &gc, nullptr)) return;
       LineParse& parse = parses.slot(l.kind, l.begin, l.end);
       parse.gc = gc;
       stitcher.push(in, parse);
@@ -118,10 +115,7 @@ inline void take_parsed(LineStitcher& stitcher, Analyzer& analyzer, ParseSlots& 
     }
     case LineKind::kScav: {
       ScavEvent& scav = chunk.scavs[l.record];
-      if (stitcher.passes_whole(in, l.kind, l.begin, l.end)) {
-        deliver_scav(analyzer, scav, in.number, in.wall_ns);
-        return;
-      }
+      if (pass_whole(stitcher, analyzer, in, l.kind, l.begin, l.end, nullptr, &scav)) return;
       LineParse& parse = parses.slot(l.kind, l.begin, l.end);
       parse.scav = scav;
       stitcher.push(in, parse);
@@ -159,9 +153,9 @@ void take_plain(LineStitcher& stitcher, Analyzer& analyzer, ParseSlots& parses, 
         }
         continue;
       }
-      if (l.kind == LineKind::kProgram && stitcher.passes_program(l.runtime_tail)) {
-        stitcher.passed_on_program(l.signature);
-        analyzer.on_program_line({text + l.offset, l.length}, number, 0);
+      if (l.kind == LineKind::kProgram &&
+          pass_program(stitcher, analyzer, {{text + l.offset, l.length}, number, 0, l.terminated}, l.runtime_tail,
+                       l.signature)) {
         continue;
       }
     }

@@ -35,6 +35,12 @@ namespace gcsight {
 
 namespace {
 
+// Keeps the record of a line of kind `kind` (a gc cycle or a scav line),
+// written at next_gc() or next_scav(): its index, for the line.
+uint32_t keep_record(ParsedChunk& chunk, LineKind kind) {
+  return static_cast<uint32_t>(kind == LineKind::kScav ? chunk.scav_count++ : chunk.gc_count++);
+}
+
 // Settles the line `l` of `chunk` (its text in place): the outcome of
 // parse_trace_line, kept in the line unless it is a partial start.
 void parse_line(ParsedChunk& chunk, ChunkLine& l) {
@@ -44,8 +50,7 @@ void parse_line(ParsedChunk& chunk, ChunkLine& l) {
   if (kind != LineKind::kPartial) {
     l.kind = kind;
     l.end = static_cast<uint32_t>(end);
-    if (kind == LineKind::kGc) l.record = static_cast<uint32_t>(chunk.gc_count++);
-    if (kind == LineKind::kScav) l.record = static_cast<uint32_t>(chunk.scav_count++);
+    if (kind != LineKind::kProgram) l.record = keep_record(chunk, kind);
   } else {
     const LineParse p = parse_trace_line_grammar(text);
     l.kind = p.kind;
@@ -53,10 +58,10 @@ void parse_line(ParsedChunk& chunk, ChunkLine& l) {
     l.end = static_cast<uint32_t>(p.end);
     if (p.kind == LineKind::kGc || p.kind == LineKind::kGcLegacy) {
       chunk.next_gc() = p.gc;
-      l.record = static_cast<uint32_t>(chunk.gc_count++);
+      l.record = keep_record(chunk, p.kind);
     } else if (p.kind == LineKind::kScav) {
       chunk.next_scav() = p.scav;
-      l.record = static_cast<uint32_t>(chunk.scav_count++);
+      l.record = keep_record(chunk, p.kind);
     }
   }
   if (l.kind == LineKind::kProgram) {
@@ -97,7 +102,7 @@ bool take_runtime_line(ParsedChunk& chunk, size_t& pos, size_t max_line) {
   l.length = static_cast<uint32_t>(end);
   l.end = static_cast<uint32_t>(end);
   l.kind = kind;
-  l.record = static_cast<uint32_t>(kind == LineKind::kGc ? chunk.gc_count++ : chunk.scav_count++);
+  l.record = keep_record(chunk, kind);
   pos += end + after;
   return true;
 }
@@ -364,17 +369,18 @@ ParsedChunk* ChunkedReader::next() {
     lk.lock();
   }
   const uint64_t want = current_;
-  for (;;) {
-    if (want >= total_) return nullptr;
-    const Slot& s = slots_[want % slots_.size()];
-    if (s.ready && s.index == want) break;
+  const Slot& s = slots_[want % slots_.size()];
+  // The chunk wanted is ready, or there is none.
+  const auto settled = [&] { return want >= total_ || (s.ready && s.index == want); };
+  while (!settled()) {
     // Rather than wait, read and parse a chunk here when one can be claimed.
     if (opts_.consumer_parses && help(lk)) continue;
     // help() may have let go of mu_ while the chunk became ready: look again
     // before sleeping, or its notice is lost.
-    if (want >= total_ || (s.ready && s.index == want)) continue;
+    if (settled()) break;
     ready_cv_.wait(lk);
   }
+  if (want >= total_) return nullptr;
   ++current_;
   holding_ = true;
   return &slots_[want % slots_.size()].chunk;
