@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "render/render_json.h"
+#include "render/sgr.h"
 #include "render/units_format.h"
 
 namespace gcsight {
@@ -13,11 +14,6 @@ namespace gcsight {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-std::string paint(bool color, std::string_view sgr, std::string_view text) {
-  if (!color) return std::string(text);
-  return fmt::format("\x1b[{}m{}\x1b[0m", sgr, text);
-}
 
 // A figure with its metric's decimals, thousands grouped.
 std::string value_text(double v, int decimals) {
@@ -76,7 +72,7 @@ std::string render_compare_text(const Comparison& c, bool color) {
     out += s;
     out += '\n';
   };
-  line(paint(color, "1", "compare"));
+  line(paint(color, kSgrBold, "compare"));
   line("  A  " + side(c.a));
   line("  B  " + side(c.b));
   line("");
@@ -114,10 +110,10 @@ std::string render_compare_text(const Comparison& c, bool color) {
       if (i < 5) s += "  ";
     }
     while (!s.empty() && s.back() == ' ') s.pop_back();
-    line(k == 0 ? paint(color, "2", s) : s);
+    line(k == 0 ? paint(color, kSgrDim, s) : s);
   }
   line("");
-  line(paint(color, "1", "findings"));
+  line(paint(color, kSgrBold, "findings"));
   if (c.appeared.empty() && c.disappeared.empty()) {
     line("  the same in A and B");
   } else {
@@ -126,20 +122,20 @@ std::string render_compare_text(const Comparison& c, bool color) {
   }
   if (!c.thresholds.empty()) {
     line("");
-    line(paint(color, "1", "thresholds"));
+    line(paint(color, kSgrBold, "thresholds"));
     size_t spec_w = 0;
     for (const ThresholdResult& t : c.thresholds) spec_w = std::max(spec_w, t.threshold.spec.size());
     size_t crossed = 0;
     for (const ThresholdResult& t : c.thresholds) {
       std::string verdict, why;
       if (!t.known) {
-        verdict = paint(color, "1;31", "error");
+        verdict = paint(color, kSgrRed, "error");
         const bool in_a = c.a.value(t.threshold.metric).has_value();
         why = fmt::format("{} is not known in {}", metric_info(t.threshold.metric).name, in_a ? "B" : "A");
         if (t.threshold.metric == Metric::kPeakRss) why += " (RSS comes from gcsight run: its JSON report or recording)";
       } else {
         if (t.crossed) ++crossed;
-        verdict = t.crossed ? paint(color, "1;31", "FAIL ") : paint(color, "32", "ok   ");
+        verdict = t.crossed ? paint(color, kSgrRed, "FAIL ") : paint(color, kSgrGreen, "ok   ");
         if (t.threshold.relative) {
           why = t.observed ? "change " + change_text(*t.observed) : "from 0 in A";
         } else {

@@ -24,6 +24,7 @@
 #include <variant>
 #include <vector>
 
+#include "render/sgr.h"
 #include "render/units_format.h"
 
 namespace gcsight {
@@ -33,12 +34,6 @@ constexpr int kMinWidth = 40;
 constexpr size_t kLabelWidth = 17;        // statistics label column
 constexpr size_t kMaxMalformedShown = 5;  // malformed lines quoted in the parse section
 constexpr size_t kMaxEvidenceList = 10;   // elements of an evidence list before "…"
-
-constexpr std::string_view kSgrBold = "1";
-constexpr std::string_view kSgrRed = "1;31";
-constexpr std::string_view kSgrYellow = "1;33";
-constexpr std::string_view kSgrCyan = "1;36";
-constexpr std::string_view kSgrDim = "2";
 
 bool is_utf8_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
@@ -201,10 +196,7 @@ class TextWriter {
   }
 
  private:
-  std::string paint(std::string_view sgr, std::string_view text) const {
-    if (!color_) return std::string(text);
-    return fmt::format("\x1b[{}m{}\x1b[0m", sgr, text);
-  }
+  std::string paint(std::string_view sgr, std::string_view text) const { return gcsight::paint(color_, sgr, text); }
 
   // "  = why: " and the like: a bold label indented under the finding.
   std::string label_prefix(std::string_view label) const {
