@@ -40,7 +40,6 @@ constexpr uint64_t kRetainedMin = 64 * kMiB;
 
 std::string gc_at(uint32_t gc, int64_t ns) { return fmt::format("gc {} (@{})", gc, human_duration(ns)); }
 
-void ev(Finding& f, std::string key, EvidenceItem::Value v) { f.evidence.push_back({std::move(key), std::move(v)}); }
 int64_t i64(uint64_t v) { return static_cast<int64_t>(v); }
 
 void heap_collected(const RunStats& st, bool rss_sampled, std::vector<Finding>& out) {
@@ -74,24 +73,24 @@ void heap_collected(const RunStats& st, bool rss_sampled, std::vector<Finding>& 
                  : "Not a leak: the collector freed it. If the process's RSS stays high after this, the runtime is "
                    "keeping the freed pages for reuse before returning them to the OS (see memory-returned / "
                    "memory-retained); `gcsight run` samples RSS to show when it comes back.";
-  ev(f, "gc", i64(d.gc));
-  ev(f, "line", i64(d.line));
-  ev(f, "time_ns", d.start_ns);
-  ev(f, "heap_start_bytes", i64(d.heap_start));
-  ev(f, "live_before_bytes", i64(d.before));
-  ev(f, "live_after_bytes", i64(d.after));
-  ev(f, "forced", d.forced);
+  f.cite("gc", i64(d.gc));
+  f.cite("line", i64(d.line));
+  f.cite("time_ns", d.start_ns);
+  f.cite("heap_start_bytes", i64(d.heap_start));
+  f.cite("live_before_bytes", i64(d.before));
+  f.cite("live_after_bytes", i64(d.after));
+  f.cite("forced", d.forced);
   if (!d.marker_before.empty()) {
-    ev(f, "marker_before", d.marker_before);
-    ev(f, "marker_before_line", i64(d.marker_before_line));
+    f.cite("marker_before", d.marker_before);
+    f.cite("marker_before_line", i64(d.marker_before_line));
   }
   if (!d.marker_after.empty()) {
-    ev(f, "marker_after", d.marker_after);
-    ev(f, "marker_after_line", i64(d.marker_after_line));
+    f.cite("marker_after", d.marker_after);
+    f.cite("marker_after_line", i64(d.marker_after_line));
   }
   std::vector<int64_t> others;
   for (size_t i = 1; i < drops.size(); ++i) others.push_back(drops[i].gc);
-  if (!others.empty()) ev(f, "other_drops_gc", others);
+  if (!others.empty()) f.cite("other_drops_gc", others);
   out.push_back(std::move(f));
 }
 
@@ -133,15 +132,15 @@ void memory_returned(const RunStats& st, std::vector<Finding>& out) {
       "The runtime returns freed heap memory to the OS lazily, in the background or when the periodic GC "
       "runs; RSS falls then. To return it at once after a known peak, call debug.FreeOSMemory(); to bound "
       "how much the runtime keeps, set GOMEMLIMIT.";
-  ev(f, "line", i64(r.line));
-  if (r.numbered) ev(f, "scvg", r.counter);
-  ev(f, "released_bytes", i64(r.released));
-  if (r.has_consumed) ev(f, "consumed_after_bytes", i64(r.consumed_after));
-  ev(f, "after_gc", i64(r.after_gc));
-  ev(f, "after_ns", r.after_ns);
-  if (since >= 0) ev(f, "seconds_after_collection", static_cast<double>(since) / 1e9);
-  ev(f, "releases", i64(rel.size()));
-  ev(f, "released_total_bytes", i64(total));
+  f.cite("line", i64(r.line));
+  if (r.numbered) f.cite("scvg", r.counter);
+  f.cite("released_bytes", i64(r.released));
+  if (r.has_consumed) f.cite("consumed_after_bytes", i64(r.consumed_after));
+  f.cite("after_gc", i64(r.after_gc));
+  f.cite("after_ns", r.after_ns);
+  if (since >= 0) f.cite("seconds_after_collection", static_cast<double>(since) / 1e9);
+  f.cite("releases", i64(rel.size()));
+  f.cite("released_total_bytes", i64(total));
   out.push_back(std::move(f));
 }
 
@@ -161,12 +160,12 @@ void memory_retained(const RunStats& st, const RunSummary& s, bool rss_sampled, 
     f.advice =
         "Expected after a large collection: the scavenger returns idle spans after about five minutes "
         "(Go <= 1.12). debug.FreeOSMemory() returns them at once; newer Go releases return memory sooner.";
-    ev(f, "line", i64(r.line));
-    if (r.numbered) ev(f, "scvg", r.counter);
-    ev(f, "after_gc", i64(r.after_gc));
-    ev(f, "consumed_bytes", i64(r.consumed));
-    ev(f, "inuse_bytes", i64(r.inuse));
-    ev(f, "released_bytes", i64(r.released));
+    f.cite("line", i64(r.line));
+    if (r.numbered) f.cite("scvg", r.counter);
+    f.cite("after_gc", i64(r.after_gc));
+    f.cite("consumed_bytes", i64(r.consumed));
+    f.cite("inuse_bytes", i64(r.inuse));
+    f.cite("released_bytes", i64(r.released));
     out.push_back(std::move(f));
     return;
   }
@@ -192,9 +191,9 @@ void memory_retained(const RunStats& st, const RunSummary& s, bool rss_sampled, 
       "the large return after the periodic GC is not reported.",
       d.gc, human_bytes(freed), human_bytes(released_after));
   f.advice = "Measure RSS to know which: `gcsight run -- ./prog` samples /proc next to the trace.";
-  ev(f, "gc", i64(d.gc));
-  ev(f, "freed_bytes", i64(freed));
-  ev(f, "released_after_bytes", i64(released_after));
+  f.cite("gc", i64(d.gc));
+  f.cite("freed_bytes", i64(freed));
+  f.cite("released_after_bytes", i64(released_after));
   out.push_back(std::move(f));
   notes->push_back(
       "The trace alone cannot show when freed memory leaves RSS: Go 1.22+ prints no scav line for the "
@@ -229,14 +228,14 @@ void live_heap_growth(const RunSummary& s, std::vector<Finding>& out) {
       "Take two heap profiles some minutes apart (go tool pprof -base old.pb.gz new.pb.gz, "
       "inuse_space) and look for what grows: caches without eviction, goroutines that never exit, "
       "slices that keep references.";
-  ev(f, "slope_bytes_per_s", t.slope_bytes_per_s);
-  ev(f, "r2", t.r2);
-  ev(f, "points", i64(t.points));
-  ev(f, "from_ns", t.from_ns);
-  ev(f, "to_ns", t.to_ns);
-  ev(f, "growth_bytes", static_cast<int64_t>(growth));
-  ev(f, "recent_slope_bytes_per_s", r.slope_bytes_per_s);
-  ev(f, "confidence", std::string(high ? "high" : "medium"));
+  f.cite("slope_bytes_per_s", t.slope_bytes_per_s);
+  f.cite("r2", t.r2);
+  f.cite("points", i64(t.points));
+  f.cite("from_ns", t.from_ns);
+  f.cite("to_ns", t.to_ns);
+  f.cite("growth_bytes", static_cast<int64_t>(growth));
+  f.cite("recent_slope_bytes_per_s", r.slope_bytes_per_s);
+  f.cite("confidence", std::string(high ? "high" : "medium"));
   out.push_back(std::move(f));
 }
 
@@ -260,11 +259,11 @@ void gc_cpu_high(const RunSummary& s, std::vector<Finding>& out) {
                       "reduce allocation (pprof -sample_index=alloc_space), or raise GOGC / set a "
                       "GOMEMLIMIT with headroom so cycles start less often."
                     : "Reduce allocation rate (pprof alloc_space), or trade memory for CPU with a higher GOGC.";
-  ev(f, "gc_cpu_fraction", s.gc_cpu_fraction);
-  ev(f, "max_window_fraction", s.gc_cpu_fraction_max_window);
-  ev(f, "window_ns", s.gc_cpu_window_ns);
-  ev(f, "assist_share", s.assist_share);
-  ev(f, "printed_util_last_pct", s.util_pct_last);
+  f.cite("gc_cpu_fraction", s.gc_cpu_fraction);
+  f.cite("max_window_fraction", s.gc_cpu_fraction_max_window);
+  f.cite("window_ns", s.gc_cpu_window_ns);
+  f.cite("assist_share", s.assist_share);
+  f.cite("printed_util_last_pct", s.util_pct_last);
   out.push_back(std::move(f));
 }
 
@@ -291,11 +290,11 @@ void long_pauses(const RunStats& st, const RunSummary& s, std::vector<Finding>& 
       "Long STW phases usually come from goroutines that do not reach a preemption point quickly (tight "
       "loops without calls on old Go, large cgo calls) or from an overloaded machine (GOMAXPROCS above "
       "the CPU quota). Check GOMAXPROCS against the container's CPU limit.";
-  ev(f, "max_ns", i64(p.max));
-  ev(f, "max_gc", i64(p.max_gc));
-  ev(f, "p99_ns", i64(p.p99));
-  ev(f, "longest_gc", gcs);
-  ev(f, "longest_ns", ns);
+  f.cite("max_ns", i64(p.max));
+  f.cite("max_gc", i64(p.max_gc));
+  f.cite("p99_ns", i64(p.p99));
+  f.cite("longest_gc", gcs);
+  f.cite("longest_ns", ns);
   out.push_back(std::move(f));
 }
 
@@ -319,9 +318,9 @@ void explicit_gc(const RunSummary& s, std::vector<Finding>& out) {
                  ? "Frequent explicit collections cost CPU and pauses and rarely help: let the pacer work, and "
                    "use GOMEMLIMIT to bound memory instead."
                  : "A one-off runtime.GC() after a known peak is fine; no action needed.";
-  ev(f, "forced_cycles", i64(s.user_forced_cycles));
-  ev(f, "share", share);
-  ev(f, "free_os_memory_lines", i64(s.scavenger.forced_lines));
+  f.cite("forced_cycles", i64(s.user_forced_cycles));
+  f.cite("share", share);
+  f.cite("free_os_memory_lines", i64(s.scavenger.forced_lines));
   out.push_back(std::move(f));
 }
 
@@ -343,10 +342,10 @@ void memory_limit_pressure(const RunStats& st, const RunSummary& s, std::vector<
   f.advice =
       "The live heap is close to the limit. Raise GOMEMLIMIT (leave headroom: ~10-20% above the peak live "
       "heap plus stacks), reduce the live heap, or give the container more memory.";
-  ev(f, "tight_cycles", i64(tight));
-  ev(f, "first_gc", i64(st.first_tight_gc()));
-  ev(f, "cycles_per_minute", s.cycles_per_minute);
-  ev(f, "max_window_gc_cpu_fraction", s.gc_cpu_fraction_max_window);
+  f.cite("tight_cycles", i64(tight));
+  f.cite("first_gc", i64(st.first_tight_gc()));
+  f.cite("cycles_per_minute", s.cycles_per_minute);
+  f.cite("max_window_gc_cpu_fraction", s.gc_cpu_fraction_max_window);
   out.push_back(std::move(f));
 }
 
@@ -364,9 +363,9 @@ void idle_periodic(const RunStats& st, const RunSummary& s, std::vector<Finding>
                                           st.idle_since_gc(), s.last_gc),
       human_duration(st.idle_since_ns()));
   f.advice = "Nothing to do: periodic cycles are cheap. They are also when Go 1.21+ returns much of its freed memory.";
-  ev(f, "since_gc", i64(st.idle_since_gc()));
-  ev(f, "since_ns", st.idle_since_ns());
-  ev(f, "cycles", i64(st.idle_cycles()));
+  f.cite("since_gc", i64(st.idle_since_gc()));
+  f.cite("since_ns", st.idle_since_ns());
+  f.cite("cycles", i64(st.idle_cycles()));
   out.push_back(std::move(f));
 }
 
@@ -399,10 +398,10 @@ void trace_gaps(const RunSummary& s, const RunFacts& facts, std::vector<Finding>
   f.advice = lost ? "Counts and percentiles leave out the missing cycles. The parse section lists the lines "
                     "that could not be read."
                   : "Totals cover the excerpt only.";
-  ev(f, "malformed_lines", i64(facts.malformed_lines));
-  ev(f, "numbering_gaps", i64(facts.numbering_gaps));
-  ev(f, "missing_cycles", i64(facts.missing_cycles));
-  ev(f, "first_gc", i64(s.first_gc));
+  f.cite("malformed_lines", i64(facts.malformed_lines));
+  f.cite("numbering_gaps", i64(facts.numbering_gaps));
+  f.cite("missing_cycles", i64(facts.missing_cycles));
+  f.cite("first_gc", i64(s.first_gc));
   out.push_back(std::move(f));
 }
 

@@ -29,7 +29,6 @@ constexpr uint64_t kNonGoMinPoints = 20;
 constexpr double kNearLimitShare = 0.90;
 constexpr double kNearLimitCritical = 0.98;
 
-void ev(Finding& f, std::string key, EvidenceItem::Value v) { f.evidence.push_back({std::move(key), std::move(v)}); }
 int64_t i64(uint64_t v) { return static_cast<int64_t>(v); }
 
 uint64_t clamp_sub(uint64_t a, uint64_t b) { return a > b ? a - b : 0; }
@@ -426,11 +425,11 @@ void MemoryModel::add_findings(ProcessInfo& info, bool ended) const {
         "Give the container more memory, or make the program use less. Set GOMEMLIMIT a little below the "
         "limit (e.g. 90%) so the collector works harder before the kernel kills; it cannot help if the live "
         "heap itself does not fit.";
-    ev(f, "oom_kills", i64(m.oom_kills));
-    ev(f, "signal", static_cast<int64_t>(info.signal));
-    ev(f, "cgroup_limit_bytes", i64(m.cgroup_limit));
-    ev(f, "cgroup_peak_bytes", i64(m.cgroup_peak));
-    ev(f, "rss_last_bytes", i64(m.at_end.rss));
+    f.cite("oom_kills", i64(m.oom_kills));
+    f.cite("signal", static_cast<int64_t>(info.signal));
+    f.cite("cgroup_limit_bytes", i64(m.cgroup_limit));
+    f.cite("cgroup_peak_bytes", i64(m.cgroup_peak));
+    f.cite("rss_last_bytes", i64(m.at_end.rss));
     out.push_back(std::move(f));
   }
 
@@ -452,10 +451,10 @@ void MemoryModel::add_findings(ProcessInfo& info, bool ended) const {
       f.advice =
           "Set GOMEMLIMIT below the limit (about 90%) so the Go runtime collects and returns memory before the "
           "kernel has to; if the live heap is most of it, the limit is too small for the workload.";
-      ev(f, "limit_bytes", i64(m.cgroup_limit));
-      ev(f, "peak_bytes", i64(use));
-      ev(f, "time_ns", at);
-      ev(f, "share", share);
+      f.cite("limit_bytes", i64(m.cgroup_limit));
+      f.cite("peak_bytes", i64(use));
+      f.cite("time_ns", at);
+      f.cite("share", share);
       out.push_back(std::move(f));
     }
   }
@@ -476,10 +475,10 @@ void MemoryModel::add_findings(ProcessInfo& info, bool ended) const {
       f.advice =
           "If GC CPU is high near the limit, raise GOMEMLIMIT or reduce the live heap; memory that is not the Go "
           "heap (cgo, mmap) counts against the process but is invisible to the limit.";
-      ev(f, "gomemlimit_bytes", i64(m.gomemlimit));
-      ev(f, "peak_bytes", i64(use));
-      ev(f, "time_ns", m.at_peak.t_ns);
-      ev(f, "share", share);
+      f.cite("gomemlimit_bytes", i64(m.gomemlimit));
+      f.cite("peak_bytes", i64(use));
+      f.cite("time_ns", m.at_peak.t_ns);
+      f.cite("share", share);
       out.push_back(std::move(f));
     }
   }
@@ -546,25 +545,25 @@ void MemoryModel::add_findings(ProcessInfo& info, bool ended) const {
           human_bytes(c.settled), human_duration(c.settled_ns), scav);
       f.advice = "Nothing to do: the memory went back to the OS.";
     }
-    ev(f, "gc", static_cast<int64_t>(c.gc));
-    ev(f, "collected_at_ns", c.t_ns);
-    ev(f, "freed_bytes", i64(c.freed));
-    ev(f, "live_after_bytes", i64(c.live_after));
-    ev(f, "rss_at_collection_bytes", i64(c.r0));
-    ev(f, "rss_max_bytes", i64(c.rss_max));
-    ev(f, "held_ns", held);
-    ev(f, "fell", c.fell);
+    f.cite("gc", static_cast<int64_t>(c.gc));
+    f.cite("collected_at_ns", c.t_ns);
+    f.cite("freed_bytes", i64(c.freed));
+    f.cite("live_after_bytes", i64(c.live_after));
+    f.cite("rss_at_collection_bytes", i64(c.r0));
+    f.cite("rss_max_bytes", i64(c.rss_max));
+    f.cite("held_ns", held);
+    f.cite("fell", c.fell);
     if (c.fell) {
-      ev(f, "fell_at_ns", c.fell_ns);
-      ev(f, "rss_after_bytes", i64(c.rss_after));
-      ev(f, "rss_settled_bytes", i64(c.settled));
-      ev(f, "settled_at_ns", c.settled_ns);
+      f.cite("fell_at_ns", c.fell_ns);
+      f.cite("rss_after_bytes", i64(c.rss_after));
+      f.cite("rss_settled_bytes", i64(c.settled));
+      f.cite("settled_at_ns", c.settled_ns);
       if (c.before_fall.valid) {
-        ev(f, "last_gc_before_fall", static_cast<int64_t>(c.before_fall.gc));
-        ev(f, "last_gc_before_fall_periodic", c.before_fall.periodic);
+        f.cite("last_gc_before_fall", static_cast<int64_t>(c.before_fall.gc));
+        f.cite("last_gc_before_fall_periodic", c.before_fall.periodic);
       }
     }
-    if (c.scav_returned > 0) ev(f, "scavenger_returned_bytes", i64(c.scav_returned));
+    if (c.scav_returned > 0) f.cite("scavenger_returned_bytes", i64(c.scav_returned));
     out.push_back(std::move(f));
   }
 
@@ -590,11 +589,11 @@ void MemoryModel::add_findings(ProcessInfo& info, bool ended) const {
           "Look outside the Go heap: cgo allocations (C libraries, SQLite, image codecs), syscall.Mmap, "
           "memory-mapped files, or a runtime structure growing with goroutines. pprof's heap profile will not "
           "show it; compare /proc/PID/smaps mappings, or use a C heap profiler.";
-      ev(f, "growth_bytes", static_cast<int64_t>(growth));
-      ev(f, "go_growth_bytes", static_cast<int64_t>(go_growth));
-      ev(f, "from_ns", fit_from_ns_);
-      ev(f, "to_ns", fit_to_ns_);
-      ev(f, "r2", other_fit_.r2());
+      f.cite("growth_bytes", static_cast<int64_t>(growth));
+      f.cite("go_growth_bytes", static_cast<int64_t>(go_growth));
+      f.cite("from_ns", fit_from_ns_);
+      f.cite("to_ns", fit_to_ns_);
+      f.cite("r2", other_fit_.r2());
       out.push_back(std::move(f));
     }
   }
@@ -607,8 +606,8 @@ void MemoryModel::add_findings(ProcessInfo& info, bool ended) const {
     f.title = fmt::format("Peak RSS {} at {}", human_bytes(m.at_peak.rss), human_duration(m.at_peak.t_ns));
     f.explanation = fmt::format("At the peak, {}.", parts_sentence(m.at_peak));
     f.advice = m.at_peak.trace ? "" : "No gc line had been printed by then, so the Go parts are unknown.";
-    ev(f, "rss_bytes", i64(m.at_peak.rss));
-    ev(f, "time_ns", m.at_peak.t_ns);
+    f.cite("rss_bytes", i64(m.at_peak.rss));
+    f.cite("time_ns", m.at_peak.t_ns);
     out.push_back(std::move(f));
   }
   std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) { return a.severity > b.severity; });

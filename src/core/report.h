@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -30,6 +31,8 @@ struct Finding {
   std::string explanation;  ///< why gcsight says so, with figures
   std::string advice;       ///< what to do about it
   std::vector<EvidenceItem> evidence;
+  /// Adds the evidence item `key` = `value`.
+  void cite(std::string key, EvidenceItem::Value value) { evidence.push_back({std::move(key), std::move(value)}); }
 };
 
 /// Exact order statistics of a quantity over a run (nearest rank).
