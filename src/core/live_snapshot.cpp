@@ -21,8 +21,8 @@ LiveSnapshot snapshot_of_report(const Report& report) {
   if (p.present) {
     s.process = true;
     s.program_running = false;
-    if (p.rss_known) s.rss = p.rss_last;
-    s.parts_known = p.rss_known && p.memory.at_end.rss > 0;
+    if (p.memory.have_peak) s.rss = p.memory.at_end.rss;
+    s.parts_known = p.memory.have_peak && p.memory.at_end.rss > 0;
     s.parts = p.memory.at_end;
     s.program_cpu_ns = p.child_cpu_ns;
     s.samples = p.samples;

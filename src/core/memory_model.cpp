@@ -363,13 +363,6 @@ void MemoryModel::finish(ProcessInfo& info) {
   info.memory.points = points_;
   info.memory.step_ns = info.interval_ns * static_cast<int64_t>(thin_every_);
   fill_timeline(info.memory, info.gomemlimit);
-  if (have_peak_) {
-    info.rss_known = true;
-    info.rss_peak = peak_.rss;
-    info.rss_peak_ns = peak_.t_ns;
-    info.rss_last = last_.rss;
-    info.rss_last_ns = last_.t_ns;
-  }
   add_findings(info, true);
 }
 

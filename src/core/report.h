@@ -236,11 +236,6 @@ struct ProcessInfo {
   uint64_t samples = 0;              ///< /proc samples taken
   uint64_t samples_missing = 0;      ///< samples that could not be read
   int64_t interval_ns = 0;
-  bool rss_known = false;
-  uint64_t rss_peak = 0;             ///< bytes
-  int64_t rss_peak_ns = 0;           ///< when (since launch)
-  uint64_t rss_last = 0;
-  int64_t rss_last_ns = 0;
   uint64_t self_rss = 0;             ///< gcsight's own RSS at the end
   uint64_t self_cpu_ns = 0;          ///< gcsight's own CPU time
   uint64_t child_cpu_ns = 0;         ///< the program's CPU time (last sample)

@@ -287,11 +287,11 @@ nlohmann::ordered_json report_to_json(const Report& report) {
     pr["samples"] = p.samples;
     pr["samples_missing"] = p.samples_missing;
     pr["interval_ns"] = p.interval_ns;
-    if (p.rss_known) {
-      pr["rss_peak_bytes"] = p.rss_peak;
-      pr["rss_peak_ns"] = p.rss_peak_ns;
-      pr["rss_last_bytes"] = p.rss_last;
-      pr["rss_last_ns"] = p.rss_last_ns;
+    if (p.memory.have_peak) {
+      pr["rss_peak_bytes"] = p.memory.at_peak.rss;
+      pr["rss_peak_ns"] = p.memory.at_peak.t_ns;
+      pr["rss_last_bytes"] = p.memory.at_end.rss;
+      pr["rss_last_ns"] = p.memory.at_end.t_ns;
     }
     const MemoryTimeline& m = p.memory;
     if (m.cgroup_known) {

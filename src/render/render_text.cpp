@@ -592,10 +592,10 @@ class TextWriter {
                                  p.gogc.empty() ? "(default)" : sanitize(p.gogc),
                                  p.gomemlimit.empty() ? "(default)" : sanitize(p.gomemlimit),
                                  p.gomaxprocs.empty() ? "(default)" : sanitize(p.gomaxprocs)));
-    if (p.rss_known) {
-      stat("rss", fmt::format("peak {} at {}, last {} at {}; {} samples every {}{}", format_bytes(p.rss_peak),
-                              format_duration(p.rss_peak_ns), format_bytes(p.rss_last),
-                              format_duration(p.rss_last_ns), format_count(p.samples),
+    if (p.memory.have_peak) {
+      stat("rss", fmt::format("peak {} at {}, last {} at {}; {} samples every {}{}", format_bytes(p.memory.at_peak.rss),
+                              format_duration(p.memory.at_peak.t_ns), format_bytes(p.memory.at_end.rss),
+                              format_duration(p.memory.at_end.t_ns), format_count(p.samples),
                               format_duration(p.interval_ns),
                               p.samples_missing > 0 ? fmt::format(" ({} could not be read)", p.samples_missing)
                                                     : std::string()));
@@ -615,7 +615,7 @@ class TextWriter {
                                  m.oom_kills > 0 ? fmt::format(", {} OOM kill(s)", m.oom_kills) : std::string()));
     }
     stat("gcsight itself", fmt::format("{} RSS, {} CPU", format_bytes(p.self_rss), format_duration(static_cast<int64_t>(p.self_cpu_ns))));
-    if (p.rss_known || !p.findings.empty()) findings(p.findings);
+    if (p.memory.have_peak || !p.findings.empty()) findings(p.findings);
     line("");
   }
 

@@ -146,8 +146,8 @@ TEST(MemoryModel, RssHeldUntilThePeriodicGcIsRetainedNotLeaked) {
     EXPECT_EQ(b.heap_live + b.heap_new + b.stacks_globals + b.retained + b.lazy_free + b.file + b.other, b.rss);
   }
   EXPECT_TRUE(checked);
-  EXPECT_EQ(s.info.rss_peak, 1020 * kMiB);
-  EXPECT_EQ(s.info.rss_last, 26 * kMiB);
+  EXPECT_EQ(s.info.memory.at_peak.rss, 1020 * kMiB);
+  EXPECT_EQ(s.info.memory.at_end.rss, 26 * kMiB);
   EXPECT_NE(s.find("rss-peak"), nullptr);
 }
 
@@ -308,7 +308,7 @@ TEST(MemoryModel, MissingSamplesAreCountedNotZero) {
   EXPECT_EQ(s.info.samples, 11u);
   EXPECT_EQ(s.info.samples_missing, 1u);
   for (const RssBreakdown& b : s.info.memory.points) EXPECT_EQ(b.rss, 50 * kMiB);
-  EXPECT_EQ(s.info.rss_last, 50 * kMiB);
+  EXPECT_EQ(s.info.memory.at_end.rss, 50 * kMiB);
 }
 
 TEST(MemoryModel, ProcessStartIsTheEarliestArrivalLessTheCycle) {
@@ -346,7 +346,7 @@ TEST(MemoryModel, LongRunsAreThinnedEvenly) {
   const int64_t step = pts[1].t_ns - pts[0].t_ns;
   EXPECT_EQ(step, info.memory.step_ns);
   for (size_t i = 1; i < pts.size(); ++i) EXPECT_EQ(pts[i].t_ns - pts[i - 1].t_ns, step);
-  EXPECT_EQ(info.rss_peak, 1000 * kMiB);  // the peak survives thinning
+  EXPECT_EQ(info.memory.at_peak.rss, 1000 * kMiB);  // the peak survives thinning
 }
 
 }  // namespace
@@ -412,7 +412,7 @@ TEST(MemoryModel, LiveFindingsWhileTheProgramRuns) {
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(evidence_i64(*f, "fell"), 1);
   EXPECT_EQ(evidence_i64(*f, "fell_at_ns"), 126'500 * kMs);
-  EXPECT_EQ(s.info.rss_last, 26 * kMiB);
+  EXPECT_EQ(s.info.memory.at_end.rss, 26 * kMiB);
 }
 
 }  // namespace
