@@ -1,5 +1,5 @@
 // Small things the end-to-end tests share: a file's bytes, a shell command's
-// exit status, and stopping a child process gcsight runs as.
+// exit status and output, and stopping a child process gcsight runs as.
 #pragma once
 
 #include <sys/types.h>
@@ -13,6 +13,12 @@ namespace gcsight::testing_support {
 std::string slurp(const std::filesystem::path& p);
 /// The exit status of `sh -c cmd`, or -1 when it did not exit normally.
 int sh(const std::string& cmd);
+/// What `sh -c cmd` wrote on its stdout, and its exit status as sh() gives it.
+struct Captured {
+  int status = -1;
+  std::string out;
+};
+Captured sh_capture(const std::string& cmd);
 /// Sends SIGTERM to `pid` and waits for it: its exit status, 128+N when signal N ended it.
 int terminate_and_wait(pid_t pid);
 

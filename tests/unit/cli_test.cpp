@@ -6,7 +6,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -20,24 +19,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int status = -1;
-  std::string out;
-};
-
 // Runs a shell command from the test data directory, so reports name inputs
 // by relative path; returns the exit status and stdout (stderr with 2>&1).
-Result sh(const std::string& cmd) {
-  const std::string full = "cd '" + std::string(GCSIGHT_TEST_DATA) + "' && " + cmd;
-  Result r;
-  FILE* p = popen(full.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 65536> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
+gcsight::testing_support::Captured sh(const std::string& cmd) {
+  return gcsight::testing_support::sh_capture("cd '" + std::string(GCSIGHT_TEST_DATA) + "' && " + cmd);
 }
 
 const std::string kBin = std::string("'") + GCSIGHT_BINARY + "'";

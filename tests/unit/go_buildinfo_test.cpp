@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <bit>
 #include <cstdio>
 #include <cstdlib>
@@ -34,13 +33,9 @@ namespace fs = std::filesystem;
 
 /// Runs a shell command; returns its exit status and, in *out, its stdout and stderr.
 int run(const std::string& command, std::string* out) {
-  out->clear();
-  FILE* p = ::popen((command + " 2>&1").c_str(), "r");
-  if (p == nullptr) return -1;
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out->append(buf.data(), n);
-  return ::pclose(p);
+  auto r = gcsight::testing_support::sh_capture(command + " 2>&1");
+  *out = std::move(r.out);
+  return r.status;
 }
 
 using gcsight::testing_support::slurp;

@@ -45,16 +45,7 @@ fs::path first_gcprog() {
 
 using gcsight::testing_support::sh;
 
-std::string capture(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return out;
-  char buf[4096];
-  size_t n = 0;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  pclose(p);
-  return out;
-}
+std::string capture(const std::string& cmd) { return gcsight::testing_support::sh_capture(cmd).out; }
 
 using gcsight::testing_support::slurp;
 
