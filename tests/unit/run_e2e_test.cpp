@@ -161,6 +161,25 @@ TEST_F(RunE2E, LargeStdoutPassesThroughByteForByteAndCyclesAreCounted) {
   }
 }
 
+// Where `got` first differs from `want`, with the bytes around it (escaped),
+// for a failure message a reader can act on.
+std::string first_difference(const std::string& want, const std::string& got) {
+  size_t i = 0;
+  while (i < want.size() && i < got.size() && want[i] == got[i]) ++i;
+  const auto around = [i](const std::string& s) {
+    std::string out;
+    for (size_t k = i < 60 ? 0 : i - 60; k < s.size() && k < i + 60; ++k) {
+      if (s[k] == '\n') {
+        out += "\\n";
+      } else {
+        out += s[k];
+      }
+    }
+    return out;
+  };
+  return "first difference at byte " + std::to_string(i) + "\n  want: " + around(want) + "\n  got:  " + around(got);
+}
+
 std::string without_newlines(std::string s) {
   std::erase(s, '\n');
   return s;
@@ -203,7 +222,8 @@ TEST_F(RunE2E, LargeOutputPassesThroughByteForByte) {
     const std::string want_err = slurp(dir_ / "want.err"), got_err = slurp(dir_ / "got.err");
     EXPECT_EQ(want_out.size(), 16u << 20);
     EXPECT_EQ(want_err.size(), 16u << 20);
-    EXPECT_TRUE(got_out == want_out) << "stdout differs: " << got_out.size() << " vs " << want_out.size();
+    EXPECT_TRUE(got_out == want_out) << "stdout differs: " << got_out.size() << " vs " << want_out.size() << "; "
+                                     << first_difference(want_out, got_out);
     const auto r = nlohmann::json::parse(slurp(dir_ / "r.json"));
     EXPECT_GT(r["runs"][0]["summary"]["cycles"].get<int>(), 10);
     const int64_t malformed = r["parse"]["malformed_lines"];
@@ -211,7 +231,7 @@ TEST_F(RunE2E, LargeOutputPassesThroughByteForByte) {
       ++exact;
     } else {
       EXPECT_GT(malformed, 0) << "stderr differs (" << got_err.size() << " vs " << want_err.size()
-                              << " bytes) with every runtime line read";
+                              << " bytes) with every runtime line read; " << first_difference(want_err, got_err);
       EXPECT_TRUE(is_subsequence(without_newlines(want_err), without_newlines(got_err)))
           << "bytes the program wrote are missing or out of order";
     }
