@@ -109,16 +109,6 @@ bool take_runtime_line(ParsedChunk& chunk, size_t& pos, size_t max_line) {
 
 }  // namespace
 
-GcCycle& ParsedChunk::next_gc() {
-  if (gc_count == gcs.size()) gcs.resize(std::max<size_t>(1024, gcs.size() + gcs.size() / 2));
-  return gcs[gc_count];
-}
-
-ScavEvent& ParsedChunk::next_scav() {
-  if (scav_count == scavs.size()) scavs.resize(std::max<size_t>(1024, scavs.size() + scavs.size() / 2));
-  return scavs[scav_count];
-}
-
 void ParsedChunk::reset() {
   lines.clear();
   text_size = 0;

@@ -7,6 +7,7 @@
 // the sequential path does.
 #pragma once
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -73,11 +74,25 @@ struct ParsedChunk {
   size_t append(std::string_view line);
   /// Writes the padding after the text, once it is complete.
   void pad();
-  /// The next gc / scav record's storage (its index is gc_count / scav_count before the call).
-  GcCycle& next_gc();
-  ScavEvent& next_scav();
+  /// The next gc / scav record's storage (its index is gc_count / scav_count
+  /// before the call). Inline: workers ask for both on every runtime line.
+  GcCycle& next_gc() {
+    if (gc_count == gcs.size()) [[unlikely]] grow(gcs);
+    return gcs[gc_count];
+  }
+  ScavEvent& next_scav() {
+    if (scav_count == scavs.size()) [[unlikely]] grow(scavs);
+    return scavs[scav_count];
+  }
   /// Forgets the lines and records (keeps the storage).
   void reset();
+
+ private:
+  // By half again (at least 1,024 records): the peak RSS bound counts on it.
+  template <typename Record>
+  [[gnu::noinline]] static void grow(std::vector<Record>& records) {
+    records.resize(std::max<size_t>(1024, records.size() + records.size() / 2));
+  }
 };
 
 /// Reads `fd` (a regular file of `size` bytes, not compressed) on worker threads;
