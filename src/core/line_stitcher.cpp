@@ -22,6 +22,7 @@
 #include "core/line_stitcher.h"
 
 #include <algorithm>
+#include <array>
 #include <optional>
 
 namespace gcsight {
@@ -66,21 +67,29 @@ bool may_come_between(const InputLine& line, const LineParse& p) {
 
 }  // namespace
 
-uint64_t signature_of(std::string_view text) {
-  uint64_t h = 1469598103934665603ull;
-  size_t n = 0;
-  for (char c : text) {
-    if (n == 14) break;
-    char k = c;
-    if (c >= '0' && c <= '9') {
-      k = '9';
-    } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
-      k = 'a';
-    }
-    h = (h ^ static_cast<uint8_t>(k)) * 1099511628211ull;
-    ++n;
+namespace {
+
+// Each byte's class in a signature: digits -> '9', letters -> 'a', the rest kept.
+constexpr std::array<uint8_t, 256> kSignatureClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (size_t c = 0; c < t.size(); ++c) {
+    const bool digit = c >= '0' && c <= '9';
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    t[c] = digit ? '9' : letter ? 'a' : static_cast<uint8_t>(c);
   }
-  return n < 6 ? 0 : h;  // too short to say anything
+  return t;
+}();
+
+}  // namespace
+
+uint64_t signature_of(std::string_view text) {
+  const size_t n = std::min<size_t>(text.size(), 14);
+  if (n < 6) return 0;  // too short to say anything
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < n; ++i) {
+    h = (h ^ kSignatureClass[static_cast<uint8_t>(text[i])]) * 1099511628211ull;
+  }
+  return h;
 }
 
 // One search over the held lines.

@@ -118,5 +118,16 @@ TEST(LineStitcher, TheNextRuntimeLineEndsTheWait) {
   EXPECT_EQ(o.program, "xline 1\n\n");
 }
 
+// A program line's signature is the shape of its first 14 bytes.
+TEST(LineStitcher, SignaturesFoldDigitsAndLetters) {
+  EXPECT_EQ(signature_of("err 000123 abcdef"), signature_of("out 987654 XyZzy."));
+  EXPECT_NE(signature_of("err 000123 abcdef"), signature_of("err-000123 abcdef"));
+  EXPECT_NE(signature_of("err 000123 abcdef"), signature_of("err 00012a abcdef"));
+  EXPECT_EQ(signature_of("2026/11/26 12:00:01 one"), signature_of("1999/01/02 03:04:05 two, and more"));
+  EXPECT_EQ(signature_of("short"), 0u);
+  EXPECT_NE(signature_of("sixsix"), 0u);
+  EXPECT_NE(signature_of("\xff\xfe\x80 text"), signature_of("\x7f\xfe\x80 text"));
+}
+
 }  // namespace
 }  // namespace gcsight
