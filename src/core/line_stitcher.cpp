@@ -29,7 +29,7 @@ namespace gcsight {
 
 namespace {
 
-// Shape of the start of a program line: digits -> 9, letters -> a, rest kept.
+// Program writes without a newline that one reconstruction may skip inside the runtime text.
 constexpr int kMaxInsertions = 2;
 // No bound in time: a line's time is when gcsight read it, and a gcsight that
 // lags (a loaded machine, a sanitizer build) would see late what came early.
@@ -65,11 +65,8 @@ bool may_come_between(const InputLine& line, const LineParse& p) {
   return p.kind == LineKind::kProgram || (p.kind == LineKind::kPartial && !p.strong);
 }
 
-}  // namespace
-
-namespace {
-
-// Each byte's class in a signature: digits -> '9', letters -> 'a', the rest kept.
+// Each byte's class in a signature, the shape of the start of a program line:
+// digits -> '9', letters -> 'a', the rest kept.
 constexpr std::array<uint8_t, 256> kSignatureClass = [] {
   std::array<uint8_t, 256> t{};
   for (size_t c = 0; c < t.size(); ++c) {

@@ -287,13 +287,13 @@ nlohmann::ordered_json report_to_json(const Report& report) {
     pr["samples"] = p.samples;
     pr["samples_missing"] = p.samples_missing;
     pr["interval_ns"] = p.interval_ns;
-    if (p.memory.have_peak) {
-      pr["rss_peak_bytes"] = p.memory.at_peak.rss;
-      pr["rss_peak_ns"] = p.memory.at_peak.t_ns;
-      pr["rss_last_bytes"] = p.memory.at_end.rss;
-      pr["rss_last_ns"] = p.memory.at_end.t_ns;
-    }
     const MemoryTimeline& m = p.memory;
+    if (m.have_peak) {
+      pr["rss_peak_bytes"] = m.at_peak.rss;
+      pr["rss_peak_ns"] = m.at_peak.t_ns;
+      pr["rss_last_bytes"] = m.at_end.rss;
+      pr["rss_last_ns"] = m.at_end.t_ns;
+    }
     if (m.cgroup_known) {
       Json cg = Json::object();
       cg["version"] = m.cgroup_version;

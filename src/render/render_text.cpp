@@ -592,22 +592,19 @@ class TextWriter {
                                  p.gogc.empty() ? "(default)" : sanitize(p.gogc),
                                  p.gomemlimit.empty() ? "(default)" : sanitize(p.gomemlimit),
                                  p.gomaxprocs.empty() ? "(default)" : sanitize(p.gomaxprocs)));
-    if (p.memory.have_peak) {
-      stat("rss", fmt::format("peak {} at {}, last {} at {}; {} samples every {}{}", format_bytes(p.memory.at_peak.rss),
-                              format_duration(p.memory.at_peak.t_ns), format_bytes(p.memory.at_end.rss),
-                              format_duration(p.memory.at_end.t_ns), format_count(p.samples),
+    const MemoryTimeline& m = p.memory;
+    if (m.have_peak) {
+      stat("rss", fmt::format("peak {} at {}, last {} at {}; {} samples every {}{}", format_bytes(m.at_peak.rss),
+                              format_duration(m.at_peak.t_ns), format_bytes(m.at_end.rss),
+                              format_duration(m.at_end.t_ns), format_count(p.samples),
                               format_duration(p.interval_ns),
                               p.samples_missing > 0 ? fmt::format(" ({} could not be read)", p.samples_missing)
                                                     : std::string()));
-      const MemoryTimeline& m = p.memory;
-      if (m.have_peak) {
-        stat("rss at peak", breakdown(m.at_peak));
-        stat("rss at end", breakdown(m.at_end));
-      }
+      stat("rss at peak", breakdown(m.at_peak));
+      stat("rss at end", breakdown(m.at_end));
     } else {
       stat("rss", fmt::format("not sampled ({} samples, {} could not be read)", p.samples, p.samples_missing));
     }
-    const MemoryTimeline& m = p.memory;
     if (m.cgroup_known) {
       stat("cgroup", fmt::format("v{}, usage peak {} at {}, limit {}{}", m.cgroup_version, format_bytes(m.cgroup_peak),
                                  format_duration(m.cgroup_peak_ns),
@@ -615,7 +612,7 @@ class TextWriter {
                                  m.oom_kills > 0 ? fmt::format(", {} OOM kill(s)", m.oom_kills) : std::string()));
     }
     stat("gcsight itself", fmt::format("{} RSS, {} CPU", format_bytes(p.self_rss), format_duration(static_cast<int64_t>(p.self_cpu_ns))));
-    if (p.memory.have_peak || !p.findings.empty()) findings(p.findings);
+    if (m.have_peak || !p.findings.empty()) findings(p.findings);
     line("");
   }
 
