@@ -1,12 +1,20 @@
 #include "support/e2e.h"
 
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
-#include <cstdio>
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
+#include <map>
 #include <sstream>
+#include <vector>
 
 namespace gcsight::testing_support {
 
@@ -17,20 +25,170 @@ std::string slurp(const std::filesystem::path& p) {
   return ss.str();
 }
 
-int sh(const std::string& cmd) {
-  const int st = std::system(cmd.c_str());
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+namespace {
+
+// The Go programs the end-to-end tests build (tests/e2e/programs).
+bool is_test_program(std::string_view comm) { return comm == "gcprog" || comm == "memtest"; }
+
+// One process of a command's process group, as /proc shows it.
+struct Member {
+  pid_t pid = 0;
+  std::string comm;
+  char state = '?';
+  uint64_t cpu_ticks = 0;              // utime + stime
+  std::vector<long> thread_syscalls;  // per thread: the syscall it sleeps in, -1 when running
+};
+
+std::vector<Member> members_of(pid_t pgid) {
+  std::vector<Member> out;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const std::string stat = slurp(e.path() / "stat");
+    const size_t open = stat.find('('), close = stat.rfind(')');
+    if (open == std::string::npos || close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 2));
+    Member m;
+    long ppid = 0, pgrp = 0;
+    std::string skip;
+    rest >> m.state >> ppid >> pgrp;
+    if (pgrp != pgid) continue;
+    for (int i = 0; i < 8; ++i) rest >> skip;  // session .. cmajflt
+    uint64_t utime = 0, stime = 0;
+    rest >> utime >> stime;
+    m.pid = std::stoi(name);
+    m.comm = stat.substr(open + 1, close - open - 1);
+    m.cpu_ticks = utime + stime;
+    for (const auto& t : std::filesystem::directory_iterator(e.path() / "task", ec)) {
+      const std::string sc = slurp(t.path() / "syscall");
+      m.thread_syscalls.push_back(sc.empty() || sc.starts_with("running") ? -1 : std::atol(sc.c_str()));
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
 }
+
+std::string describe(const std::vector<Member>& members) {
+  std::ostringstream os;
+  for (const Member& m : members) {
+    os << "  pid " << m.pid << " (" << m.comm << ") state " << m.state << ", cpu ticks " << m.cpu_ticks
+       << ", threads in syscall:";
+    for (long s : m.thread_syscalls) os << ' ' << s;
+    os << '\n';
+  }
+  return os.str();
+}
+
+bool all_in_futex(const Member& m) {
+  return !m.thread_syscalls.empty() &&
+         std::all_of(m.thread_syscalls.begin(), m.thread_syscalls.end(), [](long s) { return s == SYS_futex; });
+}
+
+int seconds_from_env(const char* name, int fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && std::atoi(v) > 0 ? std::atoi(v) : fallback;
+}
+int deadline_seconds() { return seconds_from_env("GCSIGHT_TEST_DEADLINE_S", 600); }
+int stall_seconds() { return seconds_from_env("GCSIGHT_TEST_STALL_S", 10); }
+
+enum class Outcome { kExited, kTimedOut, kGoDeadlock };
+
+// Runs `sh -c cmd` in a process group of its own and watches it: past the
+// deadline, or when one of the test's Go programs has slept in futex with
+// every thread and used no CPU for 10 s (GCSIGHT_TEST_STALL_S), the group is
+// killed. The second is
+// the Go runtime's own deadlock under gctrace+scavtrace and heavy stderr
+// (docs/trace-formats.md), not gcsight's: gcsight is never the process judged.
+Outcome run_watched(const std::string& cmd, std::string* captured, int* status) {
+  int out[2] = {-1, -1};
+  if (captured != nullptr && pipe2(out, O_CLOEXEC) != 0) return Outcome::kExited;
+  const pid_t pid = fork();
+  if (pid == 0) {
+    setpgid(0, 0);
+    if (captured != nullptr) dup2(out[1], STDOUT_FILENO);
+    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  if (pid < 0) return Outcome::kExited;
+  setpgid(pid, pid);
+  if (captured != nullptr) close(out[1]);
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + std::chrono::seconds(deadline_seconds());
+  auto next_look = start + std::chrono::seconds(1);
+  std::map<pid_t, std::pair<uint64_t, std::chrono::steady_clock::time_point>> asleep;  // pid -> ticks, since
+  bool open = captured != nullptr;
+  for (;;) {
+    if (open) {
+      pollfd p{out[0], POLLIN, 0};
+      if (poll(&p, 1, 10) > 0) {
+        char buf[65536];
+        const ssize_t n = read(out[0], buf, sizeof buf);
+        if (n > 0) {
+          captured->append(buf, static_cast<size_t>(n));
+        } else if (n == 0 || errno != EINTR) {
+          open = false;
+        }
+      }
+    } else {
+      usleep(10'000);
+    }
+    if (!open && waitpid(pid, status, WNOHANG) == pid) break;
+    const auto now = std::chrono::steady_clock::now();
+    if (now < next_look) continue;
+    next_look = now + std::chrono::seconds(1);
+    const std::vector<Member> members = members_of(pid);
+    Outcome verdict = Outcome::kExited;
+    if (now >= deadline) {
+      std::cerr << "timed out after " << deadline_seconds() << " s (GCSIGHT_TEST_DEADLINE_S): " << cmd << "\n"
+                << describe(members);
+      verdict = Outcome::kTimedOut;
+    }
+    for (const Member& m : members) {
+      if (!is_test_program(m.comm) || !all_in_futex(m)) {
+        asleep.erase(m.pid);
+        continue;
+      }
+      auto [it, fresh] = asleep.try_emplace(m.pid, m.cpu_ticks, now);
+      if (!fresh && it->second.first != m.cpu_ticks) it->second = {m.cpu_ticks, now};
+      if (verdict == Outcome::kExited && now - it->second.second >= std::chrono::seconds(stall_seconds())) {
+        std::cerr << "the Go program " << m.comm << " (pid " << m.pid
+                  << ") is deadlocked inside its runtime: every thread has slept in futex for "
+                  << stall_seconds() << " s with no CPU used\n"
+                  << describe(members);
+        verdict = Outcome::kGoDeadlock;
+      }
+    }
+    if (verdict == Outcome::kExited) continue;
+    kill(-pid, SIGKILL);
+    waitpid(pid, status, 0);
+    if (captured != nullptr) close(out[0]);
+    return verdict;
+  }
+  if (captured != nullptr) close(out[0]);
+  return Outcome::kExited;
+}
+
+// A command whose Go program deadlocked in the Go runtime runs again, twice
+// at most; a command past its deadline fails (-1).
+int shell(const std::string& cmd, std::string* captured) {
+  for (int attempt = 1;; ++attempt) {
+    if (captured != nullptr) captured->clear();
+    int st = 0;
+    const Outcome o = run_watched(cmd, captured, &st);
+    if (o == Outcome::kExited) return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    if (o == Outcome::kTimedOut || attempt == 3) return -1;
+    std::cerr << "a known hazard of the Go runtime, not of gcsight: the command runs again\n";
+  }
+}
+
+}  // namespace
+
+int sh(const std::string& cmd) { return shell(cmd, nullptr); }
 
 Captured sh_capture(const std::string& cmd) {
   Captured r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[65536];
-  size_t n = 0;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  r.status = shell(cmd, &r.out);
   return r;
 }
 

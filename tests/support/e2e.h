@@ -12,8 +12,15 @@ namespace gcsight::testing_support {
 /// The whole file, byte for byte; empty when it cannot be read (not written yet).
 std::string slurp(const std::filesystem::path& p);
 /// The exit status of `sh -c cmd`, or -1 when it did not exit normally.
+///
+/// The command runs in a process group of its own, watched: past
+/// GCSIGHT_TEST_DEADLINE_S seconds (600 by default) the group is killed, what
+/// each of its processes was doing is printed, and the result is -1. When one of
+/// the tests' Go programs deadlocks inside the Go runtime (every thread asleep in
+/// futex, no CPU used for 10 s: a hazard of gctrace+scavtrace under heavy
+/// stderr, docs/trace-formats.md), the command runs again, at most twice.
 int sh(const std::string& cmd);
-/// What `sh -c cmd` wrote on its stdout, and its exit status as sh() gives it.
+/// What `sh -c cmd` wrote on its stdout, and its exit status as sh() gives it (watched the same way).
 struct Captured {
   int status = -1;
   std::string out;

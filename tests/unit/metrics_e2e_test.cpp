@@ -41,6 +41,7 @@ const std::string kBin = GCSIGHT_BINARY;
 const char* const kPrometheus = "/usr/bin/prometheus";
 const char* const kPromtool = "/usr/bin/promtool";
 
+using gcsight::testing_support::sh;
 using gcsight::testing_support::slurp;
 
 // A port that was free a moment ago (the kernel's choice for port 0).
@@ -67,8 +68,7 @@ Lint promtool_check(const std::string& body, const fs::path& dir) {
   const fs::path in = dir / "scrape.txt", out = dir / "promtool.txt";
   std::ofstream(in, std::ios::binary) << body;
   const std::string cmd = std::string(kPromtool) + " check metrics < '" + in.string() + "' > '" + out.string() + "' 2>&1";
-  const int st = std::system(cmd.c_str());
-  return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(out)};
+  return {sh(cmd), slurp(out)};
 }
 
 // Starts argv[0] with its output in `log`; extra environment entries in `env`.
@@ -305,9 +305,9 @@ TEST(MetricsListen, ABusyAddressIsAnErrorBeforeTheProgramStarts) {
   const fs::path marker = dir.path() / "ran";
   const std::string cmd = "'" + kBin + "' run --metrics-listen 127.0.0.1:" + std::to_string(ntohs(a.sin_port)) +
                           " -- /bin/sh -c 'touch " + marker.string() + "' 2>'" + (dir.path() / "err").string() + "'";
-  const int st = std::system(cmd.c_str());
+  const int st = sh(cmd);
   close(fd);
-  EXPECT_EQ(WIFEXITED(st) ? WEXITSTATUS(st) : -1, 125);
+  EXPECT_EQ(st, 125);
   EXPECT_FALSE(fs::exists(marker)) << "the program ran";
   EXPECT_NE(slurp(dir.path() / "err").find("gcsight: --metrics-listen: cannot listen on 127.0.0.1:"), std::string::npos)
       << slurp(dir.path() / "err");

@@ -39,6 +39,7 @@ using Clock = std::chrono::steady_clock;
 const std::string kBin = GCSIGHT_BINARY;
 const fs::path kCapture = fs::path(GCSIGHT_TEST_DATA) / "corpus/go1.23.5/churn-gogc100";
 
+using gcsight::testing_support::sh;
 using gcsight::testing_support::slurp;
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -249,9 +250,7 @@ TEST_F(WatchE2E, FromEndSkipsWhatTheFileHolds) {
 TEST_F(WatchE2E, StandardInputEndsWithAFinalTextStatus) {
   const std::string cmd = "'" + kBin + "' watch - < '" + (kCapture / "stderr.log").string() + "' > '" +
                           (dir_ / "out.txt").string() + "'";
-  const int st = std::system(cmd.c_str());
-  ASSERT_TRUE(WIFEXITED(st));
-  EXPECT_EQ(WEXITSTATUS(st), 0);
+  ASSERT_EQ(sh(cmd), 0);
   const auto out = lines_of(slurp(dir_ / "out.txt"));
   ASSERT_FALSE(out.empty());
   EXPECT_EQ(out.back().rfind("188 cycles | gc 188 | pause last ", 0), 0u) << out.back();
@@ -352,8 +351,7 @@ TEST_F(WatchE2E, StandardInputThatEndsInsideAGzipMemberIsAnInputError) {
   auto run = [&](const fs::path& in) {
     const std::string cmd = "'" + kBin + "' watch - < '" + in.string() + "' > '" + (dir_ / "out.txt").string() +
                             "' 2> '" + (dir_ / "err.txt").string() + "'";
-    const int st = std::system(cmd.c_str());
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return sh(cmd);
   };
   EXPECT_EQ(run(whole), 0);
   EXPECT_NE(slurp(dir_ / "out.txt").find("188 cycles | gc 188"), std::string::npos) << slurp(dir_ / "out.txt");
@@ -366,9 +364,7 @@ TEST_F(WatchE2E, StandardInputThatEndsInsideAGzipMemberIsAnInputError) {
 TEST(WatchMetrics, AnAddressThatCannotBeBoundIsAUsageError) {
   const std::string cmd = "'" + kBin + "' watch --metrics-listen 256.0.0.1:9464 '" + (kCapture / "stderr.log").string() +
                           "' >/dev/null 2>&1";
-  const int st = std::system(cmd.c_str());
-  ASSERT_TRUE(WIFEXITED(st));
-  EXPECT_EQ(WEXITSTATUS(st), 2);
+  EXPECT_EQ(sh(cmd), 2);
 }
 
 TEST(RecentPauses, NearestRankOverTheLatestPausesOnly) {

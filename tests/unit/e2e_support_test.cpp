@@ -1,0 +1,88 @@
+// The watched shell of the end-to-end tests: a command past its deadline is
+// killed and fails, and a test program deadlocked inside its runtime is run
+// again instead of hanging the suite.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "support/e2e.h"
+
+namespace gcsight::testing_support {
+namespace {
+
+namespace fs = std::filesystem;
+
+class WatchedShell : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("gcsight-shell-" + std::to_string(getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  static double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+  fs::path dir_;
+};
+
+TEST_F(WatchedShell, ExitStatusAndOutputAsTheShellGivesThem) {
+  EXPECT_EQ(sh("exit 7"), 7);
+  EXPECT_EQ(sh("kill -9 $$"), -1);
+  const Captured c = sh_capture("printf 'a\\nb'; echo err >&2; exit 3");
+  EXPECT_EQ(c.status, 3);
+  EXPECT_EQ(c.out, "a\nb");
+}
+
+TEST_F(WatchedShell, ACommandPastItsDeadlineIsKilledWithEverythingItStarted) {
+  ::setenv("GCSIGHT_TEST_DEADLINE_S", "2", 1);
+  const auto t0 = std::chrono::steady_clock::now();
+  // A grandchild that ignores SIGTERM is killed too: the whole group goes.
+  EXPECT_EQ(sh("trap '' TERM; sleep 60 & echo $! > " + (dir_ / "pid").string() + "; wait"), -1);
+  EXPECT_LT(seconds_since(t0), 30);
+  const std::string pid = slurp(dir_ / "pid");
+  ASSERT_FALSE(pid.empty());
+  usleep(200'000);
+  // Gone, or a zombie until whatever adopted it reaps it.
+  const std::string stat = slurp("/proc/" + pid.substr(0, pid.find('\n')) + "/stat");
+  EXPECT_TRUE(stat.empty() || stat.find(") Z ") != std::string::npos) << "the grandchild still runs: " << stat;
+  ::unsetenv("GCSIGHT_TEST_DEADLINE_S");
+}
+
+// A stand-in for a Go program deadlocked in its runtime, named as the tests'
+// Go programs are: its one thread sleeps in futex and uses no CPU.
+TEST_F(WatchedShell, AGoProgramDeadlockedInItsRuntimeRunsAgainTwiceAtMost) {
+  ::setenv("GCSIGHT_TEST_STALL_S", "1", 1);
+  const fs::path prog = dir_ / "gcprog";
+  std::ofstream(prog) << "#!/usr/bin/python3\nimport threading\nthreading.Event().wait()\n";
+  fs::permissions(prog, fs::perms::owner_all);
+  const fs::path runs = dir_ / "runs";
+  EXPECT_EQ(sh("echo run >> " + runs.string() + "; " + prog.string()), -1);
+  EXPECT_EQ(slurp(runs), "run\nrun\nrun\n");
+
+  // Once it exits, the first run that does not hang gives the status.
+  const fs::path once = dir_ / "once";
+  EXPECT_EQ(sh("if [ -e " + once.string() + " ]; then exit 5; fi; touch " + once.string() + "; " + prog.string()), 5);
+  ::unsetenv("GCSIGHT_TEST_STALL_S");
+}
+
+// Sleeping in another syscall (a program waiting for input, a timer) is not a deadlock.
+TEST_F(WatchedShell, AProgramSleepingElsewhereIsLeftAlone) {
+  ::setenv("GCSIGHT_TEST_STALL_S", "1", 1);
+  const fs::path prog = dir_ / "gcprog";
+  std::ofstream(prog) << "#!/usr/bin/python3\nimport time\ntime.sleep(3)\n";
+  fs::permissions(prog, fs::perms::owner_all);
+  EXPECT_EQ(sh("echo run >> " + (dir_ / "runs").string() + "; " + prog.string()), 0);
+  EXPECT_EQ(slurp(dir_ / "runs"), "run\n");
+  ::unsetenv("GCSIGHT_TEST_STALL_S");
+}
+
+}  // namespace
+}  // namespace gcsight::testing_support
