@@ -10,10 +10,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
+#include <stdexcept>
 #include <vector>
 
 namespace gcsight::testing_support {
@@ -215,6 +217,23 @@ int terminate_and_wait(pid_t pid) {
   int st = 0;
   waitpid(pid, &st, 0);
   return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+TempDir::TempDir(const std::string& tag) {
+  std::string name = (std::filesystem::temp_directory_path() / ("gcsight-" + tag + "-XXXXXX")).string();
+  if (mkdtemp(name.data()) == nullptr) throw std::runtime_error("mkdtemp " + name + ": " + std::strerror(errno));
+  path_ = name;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::filesystem::path TempDir::write(const std::string& name, const std::string& data) const {
+  const std::filesystem::path p = path_ / name;
+  std::ofstream(p, std::ios::binary) << data;
+  return p;
 }
 
 }  // namespace gcsight::testing_support

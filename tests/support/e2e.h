@@ -29,4 +29,22 @@ Captured sh_capture(const std::string& cmd);
 /// Sends SIGTERM to `pid` and waits for it: its exit status, 128+N when signal N ended it.
 int terminate_and_wait(pid_t pid);
 
+/// A fresh directory, `gcsight-TAG-XXXXXX` under the system's temporary one,
+/// removed with everything in it when this goes.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& tag);
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::filesystem::path& name) const { return path_ / name; }
+  /// Writes `data` to the file `name` in the directory: its path.
+  std::filesystem::path write(const std::string& name, const std::string& data) const;
+
+ private:
+  std::filesystem::path path_;
+};
+
 }  // namespace gcsight::testing_support

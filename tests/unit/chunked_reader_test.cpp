@@ -20,6 +20,7 @@
 #include "io/line_reader.h"
 #include "render/render_json.h"
 #include "support/compress.h"
+#include "support/e2e.h"
 
 #ifdef GCSIGHT_HAVE_TRACEGEN
 #include "trace_model.h"
@@ -30,24 +31,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() : path_(fs::temp_directory_path() / ("gcsight-chunked-" + std::to_string(::getpid()))) {
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  fs::path write(const std::string& name, const std::string& data) const {
-    const fs::path p = path_ / name;
-    std::ofstream(p, std::ios::binary) << data;
-    return p;
-  }
-
- private:
-  fs::path path_;
-};
+using testing_support::TempDir;
 
 ReadOptions sequential() {
   ReadOptions r;
@@ -130,7 +114,7 @@ std::string generated(tracegen::TraceFormat format, uint64_t seed, size_t bytes 
 
 TEST(ChunkedReader, GeneratedTracesWithSplitLines) {
   using tracegen::TraceFormat;
-  TempDir dir;
+  TempDir dir("chunked");
   for (TraceFormat format : {TraceFormat::kModern, TraceFormat::kGo119, TraceFormat::kLegacy, TraceFormat::kGo15}) {
     const fs::path p = dir.write("trace.log", generated(format, 3));
     uint64_t seq_cycles = 0;
@@ -150,7 +134,7 @@ TEST(ChunkedReader, CompressedTracesGiveTheSequentialReport) {
   // Compressed inputs are read in the stream mode: one worker decompresses the
   // next lines while the others parse theirs.
   using tracegen::TraceFormat;
-  TempDir dir;
+  TempDir dir("chunked");
   for (TraceFormat format : {TraceFormat::kModern, TraceFormat::kLegacy}) {
     const std::string text = generated(format, 11, 1u << 20);
     for (const fs::path& p : {dir.write("trace.log.gz", testing_support::gzip(text)),
@@ -188,7 +172,7 @@ TEST(ChunkedReader, WrappedAndCrlfTraces) {
     crlf += std::string(line) + "\r\n";
     pos = nl + 1;
   }
-  TempDir dir;
+  TempDir dir("chunked");
   for (const auto& [name, data] : {std::pair{"docker.log", docker}, std::pair{"crlf.log", crlf}}) {
     const fs::path p = dir.write(name, data);
     const std::string expected = report_json(p, sequential());
@@ -261,7 +245,7 @@ std::vector<ReadLine> stream_lines(const fs::path& p, const ChunkOptions& o, uin
 }
 
 TEST(ChunkedReader, LinesAreTheLineReaders) {
-  TempDir dir;
+  TempDir dir("chunked");
   std::string overlong(300, 'x');
   const std::vector<std::string> inputs = {
       "",
@@ -310,7 +294,7 @@ TEST(ChunkedReader, LinesAreTheLineReaders) {
 }
 
 TEST(ChunkedReader, StopsEarlyWithoutHanging) {
-  TempDir dir;
+  TempDir dir("chunked");
   std::string data;
   for (int i = 0; i < 5000; ++i) data += "line " + std::to_string(i) + "\n";
   const fs::path p = dir.write("early", data);

@@ -19,18 +19,10 @@ namespace fs = std::filesystem;
 
 class WatchedShell : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("gcsight-shell-" + std::to_string(getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
   static double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
-  fs::path dir_;
+  TempDir dir_{"shell"};
 };
 
 TEST_F(WatchedShell, ExitStatusAndOutputAsTheShellGivesThem) {

@@ -1,6 +1,7 @@
 // read_input_ends: a large plain file is read at its ends only; the first and
 // last gc lines must be those of the whole file whatever lies around them.
 #include "io/input_ends.h"
+#include "support/e2e.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -26,12 +27,6 @@ std::string gc_line(uint32_t n) {
 
 class InputEndsTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("gcsight-ends-" + std::to_string(getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   // `before` bytes of program output, gc lines first..last with program lines
   // between, then `after` bytes of program output.
   std::string write(const std::string& name, size_t before, uint32_t first, uint32_t last, size_t after) {
@@ -44,7 +39,7 @@ class InputEndsTest : public ::testing::Test {
     return p.string();
   }
 
-  fs::path dir_;
+  gcsight::testing_support::TempDir dir_{"ends"};
 };
 
 TEST_F(InputEndsTest, ALargePlainFileGivesTheWholeFilesEnds) {

@@ -58,13 +58,10 @@ class LiveE2E : public ::testing::Test {
     prog_ = first_gcprog();
     if (prog_.empty()) GTEST_SKIP() << "no Go toolchain: the Go programs were not built";
     const std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    dir_ = fs::temp_directory_path() / ("gcsight-live-" + std::to_string(getpid()) + "-" + name);
-    fs::create_directories(dir_);
     socket_ = "gcsight-test-" + std::to_string(getpid()) + "-" + name;
   }
   void TearDown() override {
     if (!socket_.empty()) sh("tmux -L " + socket_ + " kill-server >/dev/null 2>&1");
-    if (!dir_.empty()) fs::remove_all(dir_);
   }
   // Starts `env gcsight run --live ARGS -- gcprog` in a 120x40 tmux session; its status goes to dir_/exit.
   void start(const std::string& env, const std::string& args) {
@@ -133,7 +130,8 @@ class LiveE2E : public ::testing::Test {
     }
     return {};
   }
-  fs::path prog_, dir_;
+  fs::path prog_;
+  gcsight::testing_support::TempDir dir_{"live"};
   std::string socket_;
 };
 

@@ -107,18 +107,7 @@ class Child {
   pid_t pid_;
 };
 
-class TempDir {
- public:
-  explicit TempDir(const std::string& tag)
-      : path_(fs::temp_directory_path() / ("gcsight-metrics-" + std::to_string(getpid()) + "-" + tag)) {
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  [[nodiscard]] const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using gcsight::testing_support::TempDir;
 
 TEST(PromtoolLint, TheExpositionOfATraceAndOfARunHasNoWarnings) {
   if (!fs::exists(kPromtool)) GTEST_SKIP() << kPromtool << " is missing (Debian package prometheus)";

@@ -49,16 +49,10 @@ class RunE2E : public ::testing::Test {
   void SetUp() override {
     progs_ = gcprogs();
     if (progs_.empty()) GTEST_SKIP() << "no Go toolchain: the Go programs were not built";
-    dir_ = fs::temp_directory_path() / ("gcsight-e2e-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    if (!dir_.empty()) fs::remove_all(dir_);
   }
   std::string q(const fs::path& p) const { return "'" + p.string() + "'"; }
   std::vector<fs::path> progs_;
-  fs::path dir_;
+  gcsight::testing_support::TempDir dir_{"e2e"};
 };
 
 TEST_F(RunE2E, CyclesEqualTheProgramsNumGCForEveryToolchain) {

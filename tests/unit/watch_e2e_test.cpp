@@ -76,17 +76,11 @@ Ndjson read_ndjson(const fs::path& p) {
 
 class WatchE2E : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("gcsight-watch-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
   void TearDown() override {
     if (pid_ > 0) {
       kill(pid_, SIGKILL);
       waitpid(pid_, nullptr, 0);
     }
-    fs::remove_all(dir_);
   }
   void start(const std::vector<std::string>& args) {
     pid_ = fork();
@@ -117,7 +111,7 @@ class WatchE2E : public ::testing::Test {
     pid_ = -1;
     return status;
   }
-  fs::path dir_;
+  gcsight::testing_support::TempDir dir_{"watch"};
   pid_t pid_ = -1;
 };
 
