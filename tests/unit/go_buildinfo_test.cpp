@@ -19,6 +19,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -65,13 +66,8 @@ class GoBuildinfoTest : public ::testing::Test {
     std::sort(toolchains.begin(), toolchains.end());
     if (toolchains.empty()) return;
 
-    char tmpl[] = "/tmp/gcsight-go-buildinfo-XXXXXX";
-    if (::mkdtemp(tmpl) == nullptr) {
-      setup_error_ = "mkdtemp failed";
-      return;
-    }
-    dir_ = tmpl;
-    const fs::path src = dir_ / "src";
+    const testing_support::TempDir& dir = dir_.emplace("go-buildinfo");
+    const fs::path src = dir / "src";
     fs::create_directories(src);
     write_file(src / "go.mod", "module x\n\ngo 1.19\n");
     write_file(src / "main.go", "package main\n\nfunc main() { println(\"hello\") }\n");
@@ -81,7 +77,7 @@ class GoBuildinfoTest : public ::testing::Test {
     const std::string env =
         "env -u GOROOT GOFLAGS=-mod=mod GOPROXY=off "
         "GOTOOLCHAIN=local GOENV=off GOWORK=off GOTELEMETRY=off GOCACHE='" +
-        cache.string() + "' GOPATH='" + (dir_ / "gopath").string() + "' ";
+        cache.string() + "' GOPATH='" + (dir / "gopath").string() + "' ";
     for (const std::string& go : toolchains) {
       GoBinary b;
       b.go = go;
@@ -94,7 +90,7 @@ class GoBuildinfoTest : public ::testing::Test {
       std::istringstream words(out);
       std::string w1, w2;
       words >> w1 >> w2 >> b.expected;
-      b.path = dir_ / ("prog-" + fs::path(go).parent_path().parent_path().filename().string());
+      b.path = dir / ("prog-" + fs::path(go).parent_path().parent_path().filename().string());
       const std::string build = "cd '" + src.string() + "' && " + env + "'" + go +
                                 "' build -trimpath -buildvcs=false -o '" + b.path.string() + "' .";
       if (run(build, &out) != 0) {
@@ -106,10 +102,7 @@ class GoBuildinfoTest : public ::testing::Test {
   }
 
   static void TearDownTestSuite() {
-    if (!dir_.empty()) {
-      std::error_code ec;
-      fs::remove_all(dir_, ec);
-    }
+    dir_.reset();
     binaries_.clear();
   }
 
@@ -119,7 +112,7 @@ class GoBuildinfoTest : public ::testing::Test {
   }
 
   static inline std::vector<GoBinary> binaries_;
-  static inline fs::path dir_;
+  static inline std::optional<testing_support::TempDir> dir_;
   static inline std::string setup_error_;
 };
 

@@ -88,8 +88,7 @@ TEST_P(MemtestE2E, RssAfterTheCollectionIsExplainedWithTheRightTimes) {
   }
   const fs::path prog = fs::path(GCSIGHT_GO_PROGRAMS) / GetParam() / "memtest";
   if (!fs::exists(prog)) GTEST_SKIP() << prog << " was not built (no " << GetParam() << " toolchain)";
-  const fs::path dir = fs::temp_directory_path() / ("gcsight-memtest-" + GetParam() + "-" + std::to_string(getpid()));
-  fs::create_directories(dir);
+  const gcsight::testing_support::TempDir dir("memtest-" + GetParam());
   const fs::path report = dir / "report.json", truth = dir / "truth.json";
 
   const auto t0 = Clock::now();
@@ -183,7 +182,6 @@ TEST_P(MemtestE2E, RssAfterTheCollectionIsExplainedWithTheRightTimes) {
   for (const Sample& s : samples) our_peak = std::max(our_peak, s.rss);
   EXPECT_NEAR(static_cast<double>(r["process"]["rss_peak_bytes"].get<int64_t>()), static_cast<double>(our_peak),
               0.1 * static_cast<double>(our_peak));
-  fs::remove_all(dir);
 }
 
 // One toolchain that returns memory early (go1.19's scavenger) when the

@@ -16,6 +16,8 @@
 #include <fstream>
 #include <string>
 
+#include "support/e2e.h"
+
 namespace gcsight {
 namespace {
 
@@ -61,9 +63,6 @@ std::string smaps_text(uint64_t lazy_kib, uint64_t huge_kib) {
 class FakeProc : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/gcsight-proc-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    root_ = tmpl;
     proc_ = root_ / "proc";
     cg_ = root_ / "cgroup";
     add(100, "go prog", 'S', 1, 1000, 800, 4, 300, 50, 7, 5, 0);
@@ -84,7 +83,6 @@ class FakeProc : public ::testing::Test {
     write(cg_ / "test.slice/run.scope/memory.events",
           "low 0\nhigh 0\nmax 4\noom 1\noom_kill 1\noom_group_kill 0\n");
   }
-  void TearDown() override { fs::remove_all(root_); }
 
   void add(int pid, const std::string& comm, char state, int ppid, uint64_t rss_kib,
            uint64_t anon_kib, int threads, int utime, int stime, int cutime, uint64_t lazy_kib,
@@ -97,7 +95,8 @@ class FakeProc : public ::testing::Test {
 
   ProcSampler sampler(SamplerOptions o) { return ProcSampler(100, o, proc_.string(), cg_.string()); }
 
-  fs::path root_, proc_, cg_;
+  testing_support::TempDir root_{"proc"};
+  fs::path proc_, cg_;
 };
 
 TEST_F(FakeProc, OneProcess) {
