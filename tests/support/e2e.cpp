@@ -107,16 +107,16 @@ int seconds_from_env(const char* name, int fallback) {
 int deadline_seconds() { return seconds_from_env("GCSIGHT_TEST_DEADLINE_S", 600); }
 int stall_seconds() { return seconds_from_env("GCSIGHT_TEST_STALL_S", 10); }
 
-enum class Outcome { kExited, kTimedOut, kGoDeadlock };
+enum class Outcome { kNotStarted, kExited, kTimedOut, kGoDeadlock };
 
-// Runs `sh -c cmd` in a process group of its own and watches it: past the
-// deadline, or when one of the test's Go programs has looked deadlocked for
-// 10 s (GCSIGHT_TEST_STALL_S) using under 5% of a core, the group is killed. The second is
-// the Go runtime's own deadlock under gctrace+scavtrace and heavy stderr
-// (docs/trace-formats.md), not gcsight's: gcsight is never the process judged.
+// Runs `sh -c cmd` in a process group of its own and watches it. The group is
+// killed past the deadline, or when one of the tests' Go programs has looked
+// deadlocked for GCSIGHT_TEST_STALL_S seconds using under 5% of a core: the Go
+// runtime's own deadlock under gctrace+scavtrace and heavy stderr
+// (docs/trace-formats.md). gcsight is never the process judged.
 Outcome run_watched(const std::string& cmd, std::string* captured, int* status) {
   int out[2] = {-1, -1};
-  if (captured != nullptr && pipe2(out, O_CLOEXEC) != 0) return Outcome::kExited;
+  if (captured != nullptr && pipe2(out, O_CLOEXEC) != 0) return Outcome::kNotStarted;
   const pid_t pid = fork();
   if (pid == 0) {
     setpgid(0, 0);
@@ -124,7 +124,13 @@ Outcome run_watched(const std::string& cmd, std::string* captured, int* status) 
     execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
-  if (pid < 0) return Outcome::kExited;
+  if (pid < 0) {
+    if (captured != nullptr) {
+      close(out[0]);
+      close(out[1]);
+    }
+    return Outcome::kNotStarted;
+  }
   setpgid(pid, pid);
   if (captured != nullptr) close(out[1]);
   const auto start = std::chrono::steady_clock::now();
@@ -166,9 +172,9 @@ Outcome run_watched(const std::string& cmd, std::string* captured, int* status) 
       }
       const auto [it, fresh] = asleep.try_emplace(m.pid, m.cpu_ticks, now);
       const auto [ticks, since] = it->second;
-      const double cpu_share = static_cast<double>(m.cpu_ticks - ticks) / static_cast<double>(ticks_per_s) /
-                               std::max(1e-3, std::chrono::duration<double>(now - since).count());
       if (fresh || verdict != Outcome::kExited || now - since < std::chrono::seconds(stall_seconds())) continue;
+      const double cpu_share = static_cast<double>(m.cpu_ticks - ticks) / static_cast<double>(ticks_per_s) /
+                               std::chrono::duration<double>(now - since).count();
       if (cpu_share >= 0.05) {
         it->second = {m.cpu_ticks, now};  // busy after all: look again from here
         continue;
@@ -190,14 +196,14 @@ Outcome run_watched(const std::string& cmd, std::string* captured, int* status) 
 }
 
 // A command whose Go program deadlocked in the Go runtime runs again, twice
-// at most; a command past its deadline fails (-1).
+// at most; a command past its deadline, or not started, fails (-1).
 int shell(const std::string& cmd, std::string* captured) {
   for (int attempt = 1;; ++attempt) {
     if (captured != nullptr) captured->clear();
     int st = 0;
     const Outcome o = run_watched(cmd, captured, &st);
     if (o == Outcome::kExited) return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    if (o == Outcome::kTimedOut || attempt == 3) return -1;
+    if (o != Outcome::kGoDeadlock || attempt == 3) return -1;
     std::cerr << "a known hazard of the Go runtime, not of gcsight: the command runs again\n";
   }
 }

@@ -16,9 +16,11 @@ std::string slurp(const std::filesystem::path& p);
 /// The command runs in a process group of its own, watched: past
 /// GCSIGHT_TEST_DEADLINE_S seconds (600 by default) the group is killed, what
 /// each of its processes was doing is printed, and the result is -1. When one of
-/// the tests' Go programs deadlocks inside the Go runtime (every thread asleep in
-/// futex, no CPU used for 10 s: a hazard of gctrace+scavtrace under heavy
-/// stderr, docs/trace-formats.md), the command runs again, at most twice.
+/// the tests' Go programs deadlocks inside the Go runtime (every thread on a
+/// lock but sysmon, under 5% of a core for GCSIGHT_TEST_STALL_S = 10 s: a
+/// hazard of gctrace+scavtrace under heavy stderr, docs/trace-formats.md), the
+/// group is killed and the command runs again, at most twice. A command that
+/// cannot be started gives -1 too.
 int sh(const std::string& cmd);
 /// What `sh -c cmd` wrote on its stdout, and its exit status as sh() gives it (watched the same way).
 struct Captured {

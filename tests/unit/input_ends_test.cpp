@@ -1,7 +1,6 @@
 // read_input_ends: a large plain file is read at its ends only; the first and
 // last gc lines must be those of the whole file whatever lies around them.
 #include "io/input_ends.h"
-#include "support/e2e.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -10,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+
+#include "support/e2e.h"
 
 namespace gcsight {
 namespace {
