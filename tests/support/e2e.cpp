@@ -14,9 +14,12 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
+
+extern char** environ;
 
 namespace gcsight::testing_support {
 
@@ -107,13 +110,81 @@ int seconds_from_env(const char* name, int fallback) {
 int deadline_seconds() { return seconds_from_env("GCSIGHT_TEST_DEADLINE_S", 600); }
 int stall_seconds() { return seconds_from_env("GCSIGHT_TEST_STALL_S", 10); }
 
+// What the watch of a process group concluded.
+enum class Verdict { kNone, kTimedOut, kGoDeadlock };
+
+}  // namespace
+
+// Watches a process group for the two ways a test's command hangs: it is past
+// the deadline, or one of the tests' Go programs has looked deadlocked for
+// GCSIGHT_TEST_STALL_S seconds using under 5% of a core (the Go runtime's own
+// deadlock under gctrace+scavtrace and heavy stderr, docs/trace-formats.md).
+// gcsight is never the process judged.
+class GroupWatch {
+ public:
+  // The limits are read from the environment here, once.
+  GroupWatch(pid_t pgid, std::string what)
+      : pgid_(pgid),
+        what_(std::move(what)),
+        deadline_s_(deadline_seconds()),
+        stall_s_(stall_seconds()),
+        deadline_(std::chrono::steady_clock::now() + std::chrono::seconds(deadline_s_)),
+        next_look_(std::chrono::steady_clock::now() + std::chrono::seconds(1)) {}
+
+  // Looks at the group, at most once a second; on a verdict, what it saw is printed.
+  Verdict look() {
+    const auto now = std::chrono::steady_clock::now();
+    if (now < next_look_) return Verdict::kNone;
+    next_look_ = now + std::chrono::seconds(1);
+    const std::vector<Member> members = members_of(pgid_);
+    if (now >= deadline_) {
+      std::cerr << "timed out after " << deadline_s_ << " s (GCSIGHT_TEST_DEADLINE_S): " << what_ << "\n"
+                << describe(members);
+      return Verdict::kTimedOut;
+    }
+    for (const Member& m : members) {
+      if (!is_test_program(m.comm) || !looks_deadlocked(m)) {
+        asleep_.erase(m.pid);
+        continue;
+      }
+      const auto [it, fresh] = asleep_.try_emplace(m.pid, m.cpu_ticks, now);
+      const auto [ticks, since] = it->second;
+      if (fresh || now - since < std::chrono::seconds(stall_s_)) continue;
+      const double cpu_share = static_cast<double>(m.cpu_ticks - ticks) / static_cast<double>(ticks_per_s_) /
+                               std::chrono::duration<double>(now - since).count();
+      if (cpu_share >= 0.05) {
+        it->second = {m.cpu_ticks, now};  // busy after all: look again from here
+        continue;
+      }
+      std::cerr << "the Go program " << m.comm << " (pid " << m.pid << ") is deadlocked inside its runtime: for "
+                << stall_s_ << " s its threads have waited on locks, using " << cpu_share * 100
+                << "% of a core\n"
+                << describe(members);
+      return Verdict::kGoDeadlock;
+    }
+    return Verdict::kNone;
+  }
+
+ private:
+  pid_t pgid_;
+  std::string what_;
+  int deadline_s_;
+  int stall_s_;
+  std::chrono::steady_clock::time_point deadline_;
+  std::chrono::steady_clock::time_point next_look_;
+  std::map<pid_t, std::pair<uint64_t, std::chrono::steady_clock::time_point>> asleep_;  // pid -> ticks, since
+  long ticks_per_s_ = sysconf(_SC_CLK_TCK);
+};
+
+namespace {
+
+// The exit status of a wait status: 128+N when signal N ended the process.
+int exit_status(int st) { return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st); }
+
 enum class Outcome { kNotStarted, kExited, kTimedOut, kGoDeadlock };
 
-// Runs `sh -c cmd` in a process group of its own and watches it. The group is
-// killed past the deadline, or when one of the tests' Go programs has looked
-// deadlocked for GCSIGHT_TEST_STALL_S seconds using under 5% of a core: the Go
-// runtime's own deadlock under gctrace+scavtrace and heavy stderr
-// (docs/trace-formats.md). gcsight is never the process judged.
+// Runs `sh -c cmd` in a process group of its own, watched (GroupWatch); the
+// group is killed on a verdict.
 Outcome run_watched(const std::string& cmd, std::string* captured, int* status) {
   int out[2] = {-1, -1};
   if (captured != nullptr && pipe2(out, O_CLOEXEC) != 0) return Outcome::kNotStarted;
@@ -133,11 +204,7 @@ Outcome run_watched(const std::string& cmd, std::string* captured, int* status) 
   }
   setpgid(pid, pid);
   if (captured != nullptr) close(out[1]);
-  const auto start = std::chrono::steady_clock::now();
-  const auto deadline = start + std::chrono::seconds(deadline_seconds());
-  auto next_look = start + std::chrono::seconds(1);
-  std::map<pid_t, std::pair<uint64_t, std::chrono::steady_clock::time_point>> asleep;  // pid -> ticks, since
-  const long ticks_per_s = sysconf(_SC_CLK_TCK);
+  GroupWatch watch(pid, cmd);
   bool open = captured != nullptr;
   for (;;) {
     if (open) {
@@ -155,41 +222,12 @@ Outcome run_watched(const std::string& cmd, std::string* captured, int* status) 
       usleep(10'000);
     }
     if (!open && waitpid(pid, status, WNOHANG) == pid) break;
-    const auto now = std::chrono::steady_clock::now();
-    if (now < next_look) continue;
-    next_look = now + std::chrono::seconds(1);
-    const std::vector<Member> members = members_of(pid);
-    Outcome verdict = Outcome::kExited;
-    if (now >= deadline) {
-      std::cerr << "timed out after " << deadline_seconds() << " s (GCSIGHT_TEST_DEADLINE_S): " << cmd << "\n"
-                << describe(members);
-      verdict = Outcome::kTimedOut;
-    }
-    for (const Member& m : members) {
-      if (!is_test_program(m.comm) || !looks_deadlocked(m)) {
-        asleep.erase(m.pid);
-        continue;
-      }
-      const auto [it, fresh] = asleep.try_emplace(m.pid, m.cpu_ticks, now);
-      const auto [ticks, since] = it->second;
-      if (fresh || verdict != Outcome::kExited || now - since < std::chrono::seconds(stall_seconds())) continue;
-      const double cpu_share = static_cast<double>(m.cpu_ticks - ticks) / static_cast<double>(ticks_per_s) /
-                               std::chrono::duration<double>(now - since).count();
-      if (cpu_share >= 0.05) {
-        it->second = {m.cpu_ticks, now};  // busy after all: look again from here
-        continue;
-      }
-      std::cerr << "the Go program " << m.comm << " (pid " << m.pid << ") is deadlocked inside its runtime: for "
-                << stall_seconds() << " s its threads have waited on locks, using " << cpu_share * 100
-                << "% of a core\n"
-                << describe(members);
-      verdict = Outcome::kGoDeadlock;
-    }
-    if (verdict == Outcome::kExited) continue;
+    const Verdict verdict = watch.look();
+    if (verdict == Verdict::kNone) continue;
     kill(-pid, SIGKILL);
     waitpid(pid, status, 0);
     if (captured != nullptr) close(out[0]);
-    return verdict;
+    return verdict == Verdict::kTimedOut ? Outcome::kTimedOut : Outcome::kGoDeadlock;
   }
   if (captured != nullptr) close(out[0]);
   return Outcome::kExited;
@@ -218,11 +256,71 @@ Captured sh_capture(const std::string& cmd) {
   return r;
 }
 
-int terminate_and_wait(pid_t pid) {
-  kill(pid, SIGTERM);
+Child::Child(const std::vector<std::string>& argv, const std::filesystem::path& out,
+             const std::filesystem::path& err, const std::vector<std::string>& env) {
+  // Everything the child needs is made before fork: after it, only exec's work.
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  // The entries of `env`, and the test's own environment but for the names they set.
+  std::vector<std::string> environment = env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string_view entry(*e);
+    const std::string_view name = entry.substr(0, entry.find('=') + 1);
+    if (std::none_of(env.begin(), env.end(), [&](const std::string& x) { return x.starts_with(name); })) {
+      environment.emplace_back(entry);
+    }
+  }
+  std::vector<char*> envp;
+  for (std::string& e : environment) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  const std::string out_path = out.string(), err_path = err.string();
+  pid_ = fork();
+  if (pid_ == 0) {
+    setpgid(0, 0);
+    const int o = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int e = err_path == out_path ? o : open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (o < 0 || e < 0 || dup2(o, STDOUT_FILENO) < 0 || dup2(e, STDERR_FILENO) < 0) _exit(99);
+    execve(args[0], args.data(), envp.data());
+    _exit(127);
+  }
+  if (pid_ < 0) {
+    status_ = -1;
+    return;
+  }
+  setpgid(pid_, pid_);
+  std::string what;
+  for (const std::string& a : argv) what += (what.empty() ? "" : " ") + a;
+  watch_ = std::make_unique<GroupWatch>(pid_, what);
+}
+
+Child::~Child() {
+  if (status_) return;
+  kill(-pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+}
+
+std::optional<int> Child::poll() {
+  if (status_) return status_;
   int st = 0;
-  waitpid(pid, &st, 0);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  if (waitpid(pid_, &st, WNOHANG) == pid_) {
+    status_ = exit_status(st);
+  } else if (watch_->look() != Verdict::kNone) {
+    kill(-pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    status_ = -1;
+  }
+  return status_;
+}
+
+int Child::wait() {
+  while (!poll()) usleep(10'000);
+  return *status_;
+}
+
+int Child::stop(int sig) {
+  if (!status_) kill(pid_, sig);
+  return wait();
 }
 
 TempDir::TempDir(const std::string& tag) {

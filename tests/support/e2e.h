@@ -1,11 +1,16 @@
 // Small things the end-to-end tests share: a file's bytes, a shell command's
-// exit status and output, and stopping a child process gcsight runs as.
+// exit status and output, a program the test talks to while it runs, and
+// a directory of its own.
 #pragma once
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace gcsight::testing_support {
 
@@ -28,8 +33,38 @@ struct Captured {
   std::string out;
 };
 Captured sh_capture(const std::string& cmd);
-/// Sends SIGTERM to `pid` and waits for it: its exit status, 128+N when signal N ended it.
-int terminate_and_wait(pid_t pid);
+
+class GroupWatch;
+
+/// A program a test starts and talks to while it runs, watched as sh() watches
+/// a command: in a process group of its own, with its stdout and stderr written
+/// to files (the same file when both paths are), and `env` entries
+/// ("NAME=value") in place of the test's own of those names. The group is killed when
+/// the Child goes, so a failed assertion leaves nothing running.
+class Child {
+ public:
+  Child(const std::vector<std::string>& argv, const std::filesystem::path& out, const std::filesystem::path& err,
+        const std::vector<std::string>& env = {});
+  ~Child();
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+
+  [[nodiscard]] pid_t pid() const { return pid_; }
+  /// Its exit status once it has ended (128+N when signal N ended it), else
+  /// nothing. -1 when it could not be started, or once the watch killed its
+  /// group: past GCSIGHT_TEST_DEADLINE_S, or one of the tests' Go programs
+  /// deadlocked in its runtime (what the watch saw is printed).
+  std::optional<int> poll();
+  /// Waits for poll() to give a status.
+  int wait();
+  /// Sends `sig` to the program (not to its group), then wait().
+  int stop(int sig = SIGTERM);
+
+ private:
+  pid_t pid_ = -1;
+  std::optional<int> status_;
+  std::unique_ptr<GroupWatch> watch_;
+};
 
 /// A fresh directory, `gcsight-TAG-XXXXXX` under the system's temporary one,
 /// removed with everything in it when this goes.

@@ -11,8 +11,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -92,27 +90,18 @@ TEST_P(MemtestE2E, RssAfterTheCollectionIsExplainedWithTheRightTimes) {
   const fs::path report = dir / "report.json", truth = dir / "truth.json";
 
   const auto t0 = Clock::now();
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    setenv("IDLE_SECONDS", "140", 1);
-    setenv("TRUTH_FILE", truth.c_str(), 1);
-    const std::string out = (dir / "out.txt").string(), err = (dir / "err.txt").string();
-    if (!freopen(out.c_str(), "w", stdout) || !freopen(err.c_str(), "w", stderr)) _exit(99);
-    execl(GCSIGHT_BINARY, GCSIGHT_BINARY, "run", "--json", report.c_str(), "--", prog.c_str(), nullptr);
-    _exit(98);
-  }
+  gcsight::testing_support::Child gcsight({GCSIGHT_BINARY, "run", "--json", report.string(), "--", prog.string()},
+                                          dir / "out.txt", dir / "err.txt",
+                                          {"IDLE_SECONDS=140", "TRUTH_FILE=" + truth.string()});
   // Our own samples of the program's RSS, on our own clock (fork ~ launch).
   std::vector<Sample> samples;
   std::optional<int> child;
   for (;;) {
-    int st = 0;
-    if (waitpid(pid, &st, WNOHANG) == pid) {
-      ASSERT_TRUE(WIFEXITED(st)) << "gcsight did not exit normally";
-      ASSERT_EQ(WEXITSTATUS(st), 0) << slurp(dir / "err.txt");
+    if (const std::optional<int> status = gcsight.poll()) {
+      ASSERT_EQ(*status, 0) << slurp(dir / "err.txt");
       break;
     }
-    if (!child) child = first_child(pid);
+    if (!child) child = first_child(gcsight.pid());
     if (child) {
       if (const auto r = vm_rss(*child)) {
         samples.push_back({std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count(), *r});

@@ -11,9 +11,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -71,42 +69,7 @@ Lint promtool_check(const std::string& body, const fs::path& dir) {
   return {sh(cmd), slurp(out)};
 }
 
-// Starts argv[0] with its output in `log`; extra environment entries in `env`.
-pid_t spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env, const fs::path& log) {
-  const pid_t pid = fork();
-  if (pid != 0) return pid;
-  for (const std::string& kv : env) putenv(const_cast<char*>(kv.c_str()));
-  if (!freopen(log.c_str(), "w", stdout) || !freopen(log.c_str(), "a", stderr)) _exit(99);
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  execv(args[0], args.data());
-  _exit(98);
-}
-
-// A child process that a failed assertion does not leave behind.
-class Child {
- public:
-  explicit Child(pid_t pid) : pid_(pid) {}
-  ~Child() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-  /// SIGTERM, then its exit status (128+N when a signal N ended it).
-  int stop() {
-    const int status = gcsight::testing_support::terminate_and_wait(pid_);
-    pid_ = -1;
-    return status;
-  }
-
- private:
-  pid_t pid_;
-};
-
+using gcsight::testing_support::Child;
 using gcsight::testing_support::TempDir;
 
 TEST(PromtoolLint, TheExpositionOfATraceAndOfARunHasNoWarnings) {
@@ -167,11 +130,11 @@ TEST(PrometheusE2E, ARealPrometheusScrapesTheProgramsGcCycles) {
                                                   "scrape_configs:\n  - job_name: gcsight\n    static_configs:\n"
                                                   "      - targets: ['127.0.0.1:"
                                                << metrics_port << "']\n";
-  Child prometheus(
-      spawn({kPrometheus, "--config.file=" + (dir.path() / "prometheus.yml").string(),
-             "--storage.tsdb.path=" + (dir.path() / "tsdb").string(),
-             "--web.listen-address=127.0.0.1:" + std::to_string(prom_port), "--log.level=warn"},
-            {}, dir.path() / "prometheus.log"));
+  const fs::path prom_log = dir.path() / "prometheus.log";
+  Child prometheus({kPrometheus, "--config.file=" + (dir.path() / "prometheus.yml").string(),
+                    "--storage.tsdb.path=" + (dir.path() / "tsdb").string(),
+                    "--web.listen-address=127.0.0.1:" + std::to_string(prom_port), "--log.level=warn"},
+                   prom_log, prom_log);
 
   // Prometheus first, scraping (the target is still down) before the program
   // starts, so that it scrapes the run as it goes: its scrape manager takes
@@ -185,11 +148,11 @@ TEST(PrometheusE2E, ARealPrometheusScrapesTheProgramsGcCycles) {
   const fs::path truth = dir.path() / "truth.json", report = dir.path() / "report.json";
   // gcsight serves before the program starts and keeps the final figures up
   // (--metrics-linger) until this test has read them and stops it.
-  Child gcsight(spawn({kBin, "run", "-q", "--json", report.string(), "--metrics-listen",
-                               "127.0.0.1:" + std::to_string(metrics_port), "--metrics-linger", "120", "--",
-                               prog.string()},
-                              {"ALLOC_MB_PER_S=100", "DURATION_MS=3000", "WHOLE_LINES=1", "TRUTH_FILE=" + truth.string()},
-                              dir.path() / "gcsight.log"));
+  const fs::path gcsight_log = dir.path() / "gcsight.log";
+  Child gcsight({kBin, "run", "-q", "--json", report.string(), "--metrics-listen",
+                 "127.0.0.1:" + std::to_string(metrics_port), "--metrics-linger", "120", "--", prog.string()},
+                gcsight_log, gcsight_log,
+                {"ALLOC_MB_PER_S=100", "DURATION_MS=3000", "WHOLE_LINES=1", "TRUTH_FILE=" + truth.string()});
   // While the program runs: what the endpoint serves passes promtool.
   httplib::Client endpoint("127.0.0.1", metrics_port);
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
@@ -259,9 +222,10 @@ TEST(MetricsListen, WatchServesTheFiguresOfTheLogItFollows) {
   TempDir dir("watch");
   const int port = free_port();
   const fs::path capture = fs::path(GCSIGHT_TEST_DATA) / "corpus/go1.23.5/forced";
-  Child watch(spawn({kBin, "watch", "--interval", "0.1", "--metrics-listen", "127.0.0.1:" + std::to_string(port),
-                     (capture / "stderr.log").string()},
-                    {}, dir.path() / "watch.log"));
+  const fs::path watch_log = dir.path() / "watch.log";
+  Child watch({kBin, "watch", "--interval", "0.1", "--metrics-listen", "127.0.0.1:" + std::to_string(port),
+               (capture / "stderr.log").string()},
+              watch_log, watch_log);
   const double num_gc = nlohmann::json::parse(slurp(capture / "truth.json"))["NumGC"].get<double>();
   httplib::Client endpoint("127.0.0.1", port);
   const std::string want = "\ngcsight_gc_cycles_total " + std::to_string(static_cast<int64_t>(num_gc)) + "\n";

@@ -4,8 +4,6 @@
 // output passed through byte for byte while its stderr writes land inside the
 // runtime's trace lines.
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
@@ -97,24 +95,10 @@ TEST_F(RunE2E, ExitStatusIsPassedOn) {
 TEST_F(RunE2E, SigtermReachesTheProgramOnceAndTheReportIsWritten) {
   const fs::path prog = progs_.back();
   const fs::path report = dir_ / "report.json", out = dir_ / "out.txt";
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    setenv("HANDLE_SIGTERM", "1", 1);
-    setenv("DURATION_MS", "20000", 1);
-    setenv("ALLOC_MB_PER_S", "50", 1);
-    const std::string rep = report.string(), o = out.string();
-    if (!freopen(o.c_str(), "w", stdout)) _exit(99);
-    if (!freopen("/dev/null", "w", stderr)) _exit(99);
-    execl(kBin.c_str(), kBin.c_str(), "run", "--json", rep.c_str(), "--", prog.c_str(), nullptr);
-    _exit(98);
-  }
+  gcsight::testing_support::Child child({kBin, "run", "--json", report.string(), "--", prog.string()}, out,
+                                        "/dev/null", {"HANDLE_SIGTERM=1", "DURATION_MS=20000", "ALLOC_MB_PER_S=50"});
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-  kill(pid, SIGTERM);
-  int st = 0;
-  waitpid(pid, &st, 0);
-  ASSERT_TRUE(WIFEXITED(st));
-  EXPECT_EQ(WEXITSTATUS(st), 0);
+  EXPECT_EQ(child.stop(), 0);
   const std::string o = slurp(out);
   EXPECT_NE(o.find("got SIGTERM"), std::string::npos);
   EXPECT_EQ(o.find("got SIGTERM"), o.rfind("got SIGTERM"));  // once

@@ -5,13 +5,12 @@
 // records and the final summary against the capture's own NumGC.
 #include <fcntl.h>
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -76,24 +75,10 @@ Ndjson read_ndjson(const fs::path& p) {
 
 class WatchE2E : public ::testing::Test {
  protected:
-  void TearDown() override {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
   void start(const std::vector<std::string>& args) {
-    pid_ = fork();
-    ASSERT_GE(pid_, 0);
-    if (pid_ == 0) {
-      const std::string out = (dir_ / "out.ndjson").string(), err = (dir_ / "err.txt").string();
-      if (!freopen(out.c_str(), "w", stdout) || !freopen(err.c_str(), "w", stderr)) _exit(99);
-      std::vector<char*> argv{const_cast<char*>(kBin.c_str()), const_cast<char*>("watch")};
-      for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      execv(kBin.c_str(), argv.data());
-      _exit(98);
-    }
+    std::vector<std::string> argv{kBin, "watch"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    child_ = std::make_unique<gcsight::testing_support::Child>(argv, dir_ / "out.ndjson", dir_ / "err.txt");
   }
   // Waits until gcsight has written `n` gc records (or 20 s have passed).
   size_t wait_for_cycles(size_t n) {
@@ -106,13 +91,9 @@ class WatchE2E : public ::testing::Test {
     }
     return got;
   }
-  int stop() {
-    const int status = gcsight::testing_support::terminate_and_wait(pid_);
-    pid_ = -1;
-    return status;
-  }
+  int stop() { return child_->stop(); }
   gcsight::testing_support::TempDir dir_{"watch"};
-  pid_t pid_ = -1;
+  std::unique_ptr<gcsight::testing_support::Child> child_;  // killed, if still running, when the test ends
 };
 
 size_t gc_lines_in(const std::vector<std::string>& lines, size_t from, size_t to) {
