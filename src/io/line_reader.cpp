@@ -301,31 +301,6 @@ class ZstdDecoder final : public Decoder {
   size_t pending_ = 0;  // last ZSTD_decompressStream result: > 0 while inside a frame
 };
 
-// True while the bytes sniffed so far could still begin one of the magics below, so
-// that a terminal or a slow pipe is not kept waiting for bytes the decision does not need.
-bool may_be_magic(const std::string& head) {
-  static constexpr std::string_view kMagics[] = {
-      std::string_view("\x1f\x8b", 2), std::string_view("\x28\xb5\x2f\xfd", 4),
-      std::string_view("\xfd\x37zXZ\0", 6), "BZh9", std::string_view("\x04\x22\x4d\x18", 4)};
-  for (std::string_view m : kMagics) {
-    size_t n = std::min(head.size(), m.size());
-    if (head.size() < m.size() && std::string_view(head).substr(0, n) == m.substr(0, n))
-      return true;
-  }
-  return false;
-}
-
-// Compressions we recognise but do not decode: naming them beats a screen of binary lines.
-const char* unsupported_compression(const std::string& head) {
-  auto starts = [&](std::string_view magic) {
-    return head.size() >= magic.size() && std::string_view(head).substr(0, magic.size()) == magic;
-  };
-  if (starts(std::string_view("\xfd\x37zXZ\0", 6))) return "xz";
-  if (starts("BZh") && head.size() >= 4 && head[3] >= '1' && head[3] <= '9') return "bzip2";
-  if (starts(std::string_view("\x04\x22\x4d\x18", 4))) return "lz4";
-  return nullptr;
-}
-
 std::string quoted(const std::string& name) { return "'" + name + "'"; }
 
 }  // namespace
@@ -348,10 +323,10 @@ namespace {
 // *error is set (the decoder is still returned, for the bytes it may hold).
 std::unique_ptr<Decoder> make_decoder(std::unique_ptr<ByteSource> source, const LineReaderOptions& options,
                                       Compression* compression, std::string* error) {
-  // Sniff up to 6 bytes (a pipe may deliver them in pieces).
+  // Sniff the magic bytes (a pipe may deliver them in pieces).
   std::string head;
   std::string err;
-  char tmp[6];
+  char tmp[kMagicBytes];
   bool read_failed = false;
   while (head.size() < sizeof tmp && (head.empty() || may_be_magic(head))) {
     ptrdiff_t got = source->read(tmp, sizeof tmp - head.size(), &err);
@@ -359,25 +334,16 @@ std::unique_ptr<Decoder> make_decoder(std::unique_ptr<ByteSource> source, const 
     if (got <= 0) break;
     head.append(tmp, static_cast<size_t>(got));
   }
-  auto starts = [&](const char* magic, size_t len) {
-    return head.size() >= len && std::memcmp(head.data(), magic, len) == 0;
-  };
   std::unique_ptr<Decoder> decoder;
-  *compression = Compression::kNone;
-  if (starts("\x1f\x8b", 2)) {
-    *compression = Compression::kGzip;
+  *compression = compression_of(head);
+  if (*compression == Compression::kGzip) {
     decoder = std::make_unique<GzipDecoder>(std::move(source), head, options.block_size);
-  } else if (starts("\x28\xb5\x2f\xfd", 4)) {
-    *compression = Compression::kZstd;
+  } else if (*compression == Compression::kZstd) {
     decoder = std::make_unique<ZstdDecoder>(std::move(source), head, options.block_size);
   } else {
     decoder = std::make_unique<PlainDecoder>(std::move(source), head);
   }
-  if (read_failed) {
-    *error = err;
-  } else if (const char* kind = unsupported_compression(head)) {
-    *error = std::string(kind) + "-compressed input is not supported; decompress it first";
-  }
+  *error = read_failed ? err : unsupported_compression(head);
   return decoder;
 }
 

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "io/compression.h"
+
 namespace gcsight {
 
 /// One physical line; `text` stays valid until the next call to next().
@@ -17,9 +19,6 @@ struct Line {
   uint64_t number = 0;     ///< 1-based physical line number in the decompressed input
   bool terminated = true;  ///< false for a last line that had no "\n"
 };
-
-/// How the input was compressed, as told by its first bytes.
-enum class Compression : uint8_t { kNone, kGzip, kZstd };
 
 /// Buffer sizes; the defaults suit real logs, tests shrink them to reach the edge cases.
 struct LineReaderOptions {

@@ -4,6 +4,8 @@
 // goes out in 256 KiB pieces, so memory stays bounded whatever arrives at once.
 #include "io/stream_decoder.h"
 
+#include "io/compression.h"
+
 #include <zstd.h>
 
 #include <algorithm>
@@ -12,25 +14,6 @@ namespace gcsight {
 namespace {
 
 constexpr size_t kOut = size_t{256} << 10;
-constexpr std::string_view kGzipMagic("\x1f\x8b", 2);
-constexpr std::string_view kZstdMagic("\x28\xb5\x2f\xfd", 4);
-
-// Could `head` still grow into one of the magics we tell apart?
-bool may_be_magic(std::string_view head) {
-  static constexpr std::string_view kMagics[] = {kGzipMagic, kZstdMagic, std::string_view("\xfd\x37zXZ\0", 6),
-                                                 "BZh9", std::string_view("\x04\x22\x4d\x18", 4)};
-  for (std::string_view m : kMagics) {
-    if (head.size() < m.size() && m.substr(0, head.size()) == head) return true;
-  }
-  return false;
-}
-
-const char* unsupported(std::string_view head) {
-  if (head.starts_with(std::string_view("\xfd\x37zXZ\0", 6))) return "xz";
-  if (head.starts_with("BZh") && head.size() >= 4 && head[3] >= '1' && head[3] <= '9') return "bzip2";
-  if (head.starts_with(std::string_view("\x04\x22\x4d\x18", 4))) return "lz4";
-  return nullptr;
-}
 
 }  // namespace
 
@@ -74,13 +57,14 @@ bool StreamDecoder::at_boundary() const {
 
 bool StreamDecoder::decide(const DecodedSink& out, std::string* error, bool at_end) {
   if (!at_end && may_be_magic(head_)) return true;  // too few bytes to tell yet
-  if (const char* kind = unsupported(head_)) {
-    *error = std::string(kind) + "-compressed input is not supported; decompress it first";
+  if (std::string e = unsupported_compression(head_); !e.empty()) {
+    *error = std::move(e);
     return false;
   }
   std::string head;
   head.swap(head_);
-  if (std::string_view(head).substr(0, 2) == kGzipMagic) {
+  const Compression compression = compression_of(head);
+  if (compression == Compression::kGzip) {
     kind_ = Kind::kGzip;
     if (!zs_init_) {
       if (inflateInit2(&zs_, 16 + MAX_WBITS) != Z_OK) {
@@ -90,7 +74,7 @@ bool StreamDecoder::decide(const DecodedSink& out, std::string* error, bool at_e
       zs_init_ = true;
     }
     gz_state_ = GzState::kMember;
-  } else if (std::string_view(head).substr(0, 4) == kZstdMagic) {
+  } else if (compression == Compression::kZstd) {
     kind_ = Kind::kZstd;
     if (zstd_ == nullptr) zstd_ = ZSTD_createDCtx();
     if (zstd_ == nullptr) {
@@ -116,10 +100,10 @@ bool StreamDecoder::feed(std::string_view in, const DecodedSink& out, std::strin
       break;
   }
   // Only the first few bytes are ever held here.
-  const size_t take = std::min(in.size(), size_t{6} - std::min<size_t>(6, head_.size()));
+  const size_t take = std::min(in.size(), kMagicBytes - std::min(kMagicBytes, head_.size()));
   head_.append(in.substr(0, take));
   in.remove_prefix(take);
-  if (head_.size() < 6 && in.empty()) return decide(out, error, false);
+  if (head_.size() < kMagicBytes && in.empty()) return decide(out, error, false);
   return decide(out, error, true) && (in.empty() || feed(in, out, error));
 }
 

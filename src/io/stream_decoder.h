@@ -1,8 +1,9 @@
 // Decompression of a byte stream handed over in pieces as they arrive, for
 // `watch`, which follows files that may still be growing: a gzip or zstd file
 // being written is decoded as far as its bytes go, and the rest waits for the
-// next poll. The compression is told by the first bytes, as LineReader does
-// (gzip 1f 8b, zstd 28 b5 2f fd; xz, bzip2 and lz4 are named and refused);
+// next poll. The compression is told by the first bytes, as LineReader tells
+// it (io/compression.h: gzip and zstd are read; xz, bzip2 and lz4 are named
+// and refused);
 // several gzip members (and zero padding after them) and several zstd frames
 // are read in turn. LineReader's decoders pull from a source until it ends,
 // which a file that keeps growing never does; this one is pushed to instead.

@@ -327,6 +327,10 @@ TEST(LineReader, UnsupportedCompressionIsNamed) {
   EXPECT_FALSE(r->next(line));
   EXPECT_TRUE(r->failed());
   EXPECT_NE(r->error().find("xz"), std::string::npos) << r->error();
+  // The same words as the push decoder of `watch` (the same sniffing).
+  auto lz = LineReader::from_string(std::string("\x04\x22\x4d\x18rest", 8), "t.lz4");
+  EXPECT_FALSE(lz->next(line));
+  EXPECT_EQ(lz->error(), "gcsight: cannot read 't.lz4': lz4-compressed input is not supported; decompress it first");
 }
 
 TEST(LineReader, BzipIsNamedButTextStartingLikeItIsNot) {
