@@ -19,7 +19,6 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 #include <zstd.h>
 
 #include <algorithm>
@@ -27,6 +26,8 @@
 #include <climits>
 #include <cstring>
 #include <utility>
+
+#include "io/stream_decoder.h"
 
 namespace gcsight {
 namespace detail {
@@ -118,187 +119,73 @@ class StringSource final : public ByteSource {
   size_t pos_ = 0;
 };
 
-// Compressed input waiting for a decompressor, starting with the sniffed bytes.
-class InputBuffer {
+// The decoder of one source. Plain text is read straight into the caller's
+// buffer; gzip and zstd input is read a block at a time and StreamDecoder
+// decodes it into the caller's buffer, as much as fits. The sniffed first
+// bytes come first either way.
+class SourceDecoder final : public Decoder {
  public:
-  InputBuffer(ByteSource* source, const std::string& head, size_t cap)
-      : source_(source), cap_(std::max(cap, head.size())), data_(new char[cap_]) {
-    std::memcpy(data_.get(), head.data(), head.size());
-    end_ = head.size();
-  }
-  [[nodiscard]] const char* data() const { return data_.get() + begin_; }
-  [[nodiscard]] size_t size() const { return end_ - begin_; }
-  [[nodiscard]] bool empty() const { return begin_ == end_; }
-  [[nodiscard]] bool eof() const { return eof_; }
-  void consume(size_t n) { begin_ += n; }
-  // Reads more when empty; false on a read error.
-  bool refill(std::string* err) {
-    if (!empty() || eof_) return true;
-    begin_ = end_ = 0;
-    ptrdiff_t got = source_->read(data_.get(), cap_, err);
-    if (got < 0) return false;
-    if (got == 0) eof_ = true;
-    end_ = static_cast<size_t>(got);
-    return true;
+  SourceDecoder(std::unique_ptr<ByteSource> source, std::string head, Compression compression, size_t block)
+      : source_(std::move(source)), head_(std::move(head)), plain_(compression == Compression::kNone) {
+    ok_ = decoder_.start(compression, &start_error_);
+    if (plain_) return;
+    block_ = std::max(compression == Compression::kGzip ? std::min(block, size_t{256} << 10)
+                                                        : std::min(block, ZSTD_DStreamInSize()),
+                      head_.size());
+    in_.reset(new char[block_]);
+    std::copy(head_.begin(), head_.end(), in_.get());
+    len_ = head_.size();
   }
 
- private:
-  ByteSource* source_;
-  size_t cap_;
-  std::unique_ptr<char[]> data_;
-  size_t begin_ = 0;
-  size_t end_ = 0;
-  bool eof_ = false;
-};
-
-class PlainDecoder final : public Decoder {
- public:
-  PlainDecoder(std::unique_ptr<ByteSource> source, std::string head)
-      : source_(std::move(source)), head_(std::move(head)) {}
   ptrdiff_t read(char* dst, size_t n, std::string* err) override {
-    if (head_pos_ < head_.size()) {
-      size_t k = std::min(n, head_.size() - head_pos_);
-      std::memcpy(dst, head_.data() + head_pos_, k);
-      head_pos_ += k;
-      return static_cast<ptrdiff_t>(k);
+    if (!ok_) {
+      *err = start_error_;
+      return -1;
     }
-    return source_->read(dst, n, err);
+    if (plain_) {
+      if (head_pos_ < head_.size()) {
+        const size_t k = std::min(n, head_.size() - head_pos_);
+        std::memcpy(dst, head_.data() + head_pos_, k);
+        head_pos_ += k;
+        return static_cast<ptrdiff_t>(k);
+      }
+      return source_->read(dst, n, err);
+    }
+    for (;;) {
+      size_t used = 0;
+      size_t made = 0;
+      if (!decoder_.step({in_.get() + pos_, len_ - pos_}, dst, n, &used, &made, err)) return -1;
+      pos_ += used;
+      if (made > 0) return static_cast<ptrdiff_t>(made);
+      if (used > 0) continue;
+      // Nothing held and nothing to take: the input is used up (the decoder
+      // takes whatever it is given while it has room).
+      if (pos_ != len_) {
+        *err = "the decoder stopped with input left";
+        return -1;
+      }
+      if (eof_) return decoder_.check_end(err) ? 0 : -1;
+      const ptrdiff_t got = source_->read(in_.get(), block_, err);
+      if (got < 0) return -1;
+      eof_ = got == 0;
+      pos_ = 0;
+      len_ = static_cast<size_t>(got);
+    }
   }
 
  private:
   std::unique_ptr<ByteSource> source_;
   std::string head_;
-  size_t head_pos_ = 0;
-};
-
-// zlib counts in uInt; a block never needs more than this per call.
-constexpr size_t kMaxZChunk = size_t{1} << 30;
-
-class GzipDecoder final : public Decoder {
- public:
-  GzipDecoder(std::unique_ptr<ByteSource> source, const std::string& head, size_t block)
-      : source_(std::move(source)), in_(source_.get(), head, std::min(block, size_t{256} << 10)) {
-    ok_ = inflateInit2(&zs_, 16 + MAX_WBITS) == Z_OK;
-  }
-  ~GzipDecoder() override {
-    if (ok_) inflateEnd(&zs_);
-  }
-  GzipDecoder(const GzipDecoder&) = delete;
-  GzipDecoder& operator=(const GzipDecoder&) = delete;
-
-  ptrdiff_t read(char* dst, size_t n, std::string* err) override {
-    if (!ok_) {
-      *err = "cannot initialise the gzip decoder";
-      return -1;
-    }
-    n = std::min(n, kMaxZChunk);
-    size_t produced = 0;
-    while (produced == 0) {
-      if (!in_.refill(err)) return -1;
-      if (state_ == State::kBetween) {
-        // After a member: end of input, another member, or zero padding (tar-style
-        // blocks, which gzip(1) also accepts).
-        if (in_.empty()) return 0;
-        if (in_.data()[0] == 0) {
-          state_ = State::kPadding;
-        } else {
-          if (inflateReset(&zs_) != Z_OK) {
-            *err = "cannot reset the gzip decoder";
-            return -1;
-          }
-          state_ = State::kMember;
-        }
-      }
-      if (state_ == State::kPadding) {
-        if (in_.empty()) return 0;
-        const char* p = in_.data();
-        for (size_t i = 0; i < in_.size(); ++i) {
-          if (p[i] != 0) {
-            *err = "trailing garbage after gzip data";
-            return -1;
-          }
-        }
-        in_.consume(in_.size());
-        continue;
-      }
-      if (in_.empty()) {  // refill() hit the end inside a member
-        *err = "truncated gzip stream";
-        return -1;
-      }
-      zs_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in_.data()));
-      zs_.avail_in = static_cast<uInt>(std::min(in_.size(), kMaxZChunk));
-      zs_.next_out = reinterpret_cast<Bytef*>(dst);
-      zs_.avail_out = static_cast<uInt>(n);
-      int rc = inflate(&zs_, Z_NO_FLUSH);
-      in_.consume(static_cast<size_t>(reinterpret_cast<char*>(zs_.next_in) - in_.data()));
-      produced = n - zs_.avail_out;
-      if (rc == Z_STREAM_END) {
-        state_ = State::kBetween;
-      } else if (rc == Z_DATA_ERROR) {
-        *err = std::string("corrupt gzip data (") + (zs_.msg ? zs_.msg : "invalid data") + ")";
-        return -1;
-      } else if (rc == Z_MEM_ERROR) {
-        *err = "out of memory in the gzip decoder";
-        return -1;
-      } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-        *err = "gzip decoder error " + std::to_string(rc);
-        return -1;
-      }
-      // Z_BUF_ERROR: input used up mid-member; the next turn refills or reports truncation.
-    }
-    return static_cast<ptrdiff_t>(produced);
-  }
-
- private:
-  enum class State : uint8_t { kMember, kBetween, kPadding };
-  std::unique_ptr<ByteSource> source_;
-  InputBuffer in_;
-  z_stream zs_{};
+  size_t head_pos_ = 0;  // plain: how much of head_ was handed out
+  bool plain_;
+  StreamDecoder decoder_;
   bool ok_ = false;
-  State state_ = State::kMember;
-};
-
-class ZstdDecoder final : public Decoder {
- public:
-  ZstdDecoder(std::unique_ptr<ByteSource> source, const std::string& head, size_t block)
-      : source_(std::move(source)),
-        in_(source_.get(), head, std::min(block, ZSTD_DStreamInSize())),
-        dctx_(ZSTD_createDCtx()) {}
-  ~ZstdDecoder() override { ZSTD_freeDCtx(dctx_); }
-  ZstdDecoder(const ZstdDecoder&) = delete;
-  ZstdDecoder& operator=(const ZstdDecoder&) = delete;
-
-  ptrdiff_t read(char* dst, size_t n, std::string* err) override {
-    if (dctx_ == nullptr) {
-      *err = "cannot initialise the zstd decoder";
-      return -1;
-    }
-    ZSTD_outBuffer out{dst, n, 0};
-    for (;;) {
-      if (!in_.refill(err)) return -1;
-      // pending_ == 0: between frames, so the end of input here is a clean end.
-      if (in_.empty() && pending_ == 0) return 0;
-      ZSTD_inBuffer in{in_.data(), in_.size(), 0};
-      size_t rc = ZSTD_decompressStream(dctx_, &out, &in);
-      in_.consume(in.pos);
-      if (ZSTD_isError(rc)) {
-        *err = std::string("corrupt zstd data (") + ZSTD_getErrorName(rc) + ")";
-        return -1;
-      }
-      pending_ = rc;
-      if (out.pos > 0) return static_cast<ptrdiff_t>(out.pos);
-      if (in.size == 0) {  // no input left, nothing flushed, frame unfinished
-        *err = "truncated zstd stream";
-        return -1;
-      }
-    }
-  }
-
- private:
-  std::unique_ptr<ByteSource> source_;
-  InputBuffer in_;
-  ZSTD_DCtx* dctx_;
-  size_t pending_ = 0;  // last ZSTD_decompressStream result: > 0 while inside a frame
+  std::string start_error_;
+  std::unique_ptr<char[]> in_;  // compressed: input read and not yet decoded, [pos_, len_)
+  size_t block_ = 0;
+  size_t pos_ = 0;
+  size_t len_ = 0;
+  bool eof_ = false;
 };
 
 std::string quoted(const std::string& name) { return "'" + name + "'"; }
@@ -334,17 +221,9 @@ std::unique_ptr<Decoder> make_decoder(std::unique_ptr<ByteSource> source, const 
     if (got <= 0) break;
     head.append(tmp, static_cast<size_t>(got));
   }
-  std::unique_ptr<Decoder> decoder;
   *compression = compression_of(head);
-  if (*compression == Compression::kGzip) {
-    decoder = std::make_unique<GzipDecoder>(std::move(source), head, options.block_size);
-  } else if (*compression == Compression::kZstd) {
-    decoder = std::make_unique<ZstdDecoder>(std::move(source), head, options.block_size);
-  } else {
-    decoder = std::make_unique<PlainDecoder>(std::move(source), head);
-  }
   *error = read_failed ? err : unsupported_compression(head);
-  return decoder;
+  return std::make_unique<SourceDecoder>(std::move(source), std::move(head), *compression, options.block_size);
 }
 
 // Opens a file for reading; nullptr and *error ("cannot open 'x': ...") on failure.
@@ -469,7 +348,8 @@ std::unique_ptr<LineReader> LineReader::open(const std::string& path, std::strin
 
 std::unique_ptr<LineReader> LineReader::open_range(int fd, uint64_t begin, uint64_t end, std::string name,
                                                    const LineReaderOptions& options) {
-  auto decoder = std::make_unique<PlainDecoder>(std::make_unique<RangeSource>(fd, begin, end), std::string());
+  auto decoder = std::make_unique<SourceDecoder>(std::make_unique<RangeSource>(fd, begin, end), std::string(),
+                                                 Compression::kNone, options.block_size);
   return std::unique_ptr<LineReader>(new LineReader(std::move(decoder), std::move(name), options));
 }
 

@@ -1,5 +1,6 @@
-// The push decoder `watch` reads compressed files with: whatever the pieces
-// the bytes arrive in (one at a time included), the output is the original;
+// The decoder of compressed input, pushed (as `watch` uses it) and pulled (as
+// LineReader does): whatever the pieces the bytes arrive in (one at a time
+// included) and the room for output, the output is the original;
 // several gzip members, zero padding and several zstd frames are read; an end
 // inside a member or frame, corrupt data and compressions that are not read
 // are errors; a file too short to tell is plain text.
@@ -8,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 
 #include "support/compress.h"
 
@@ -44,6 +46,60 @@ TEST(StreamDecoder, AnyPiecesGiveTheOriginal) {
       EXPECT_EQ(decode(packed, piece, &err, &finished), text) << piece;
       EXPECT_TRUE(finished) << err;
     }
+  }
+}
+
+// Pulls `data` as LineReader does: input in pieces of `piece` bytes, output
+// in at most `room` bytes a step, drained before more input.
+std::string pull(const std::string& data, Compression c, size_t piece, size_t room, std::string* error,
+                 bool* finished) {
+  StreamDecoder d;
+  std::string out;
+  std::string buf(room, '\0');
+  *finished = false;
+  if (!d.start(c, error)) return out;
+  size_t at = 0;
+  std::string_view in;
+  for (;;) {
+    size_t used = 0, made = 0;
+    if (!d.step(in, buf.data(), room, &used, &made, error)) return out;
+    out.append(buf.data(), made);
+    in.remove_prefix(used);
+    if (used > 0 || made > 0) continue;
+    if (!in.empty()) {
+      *error = "stopped with input left";
+      return out;
+    }
+    if (at == data.size()) break;
+    in = std::string_view(data).substr(at, piece);
+    at += in.size();
+  }
+  *finished = d.check_end(error);
+  return out;
+}
+
+TEST(StreamDecoder, PulledWithAnyRoomGivesTheOriginal) {
+  const std::string a = sample_text(), b = "scav 1 KiB work\nlast line\n";
+  const std::pair<std::string, Compression> inputs[] = {{gzip(a) + gzip(b) + std::string(100, '\0'), Compression::kGzip},
+                                                        {zstd(a) + zstd(b), Compression::kZstd},
+                                                        {a + b, Compression::kNone}};
+  for (const auto& [packed, c] : inputs) {
+    for (size_t piece : {size_t{1}, size_t{5}, size_t{4096}, packed.size()}) {
+      for (size_t room : {size_t{1}, size_t{7}, size_t{65536}}) {
+        std::string err;
+        bool finished = false;
+        EXPECT_EQ(pull(packed, c, piece, room, &err, &finished), a + b) << piece << " " << room << " " << err;
+        EXPECT_TRUE(finished) << err;
+      }
+    }
+  }
+  // An end inside a member or a frame.
+  for (const auto& [packed, c] : {std::pair{gzip(a), Compression::kGzip}, std::pair{zstd(a), Compression::kZstd}}) {
+    std::string err;
+    bool finished = true;
+    pull(packed.substr(0, packed.size() - 5), c, 100, 1000, &err, &finished);
+    EXPECT_FALSE(finished);
+    EXPECT_EQ(err, c == Compression::kGzip ? "truncated gzip stream" : "truncated zstd stream");
   }
 }
 
