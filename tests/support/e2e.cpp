@@ -278,8 +278,9 @@ Child::Child(const std::vector<std::string>& argv, const std::filesystem::path& 
   pid_ = fork();
   if (pid_ == 0) {
     setpgid(0, 0);
-    const int o = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int e = err_path == out_path ? o : open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    // Close-on-exec: the program gets them as its stdout and stderr only (dup2 clears the flag).
+    const int o = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    const int e = err_path == out_path ? o : open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (o < 0 || e < 0 || dup2(o, STDOUT_FILENO) < 0 || dup2(e, STDERR_FILENO) < 0) _exit(99);
     execve(args[0], args.data(), envp.data());
     _exit(127);
