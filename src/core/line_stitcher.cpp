@@ -393,10 +393,10 @@ void LineStitcher::emit_parsed(const InputLine& line, const LineParse& p, bool t
   }
 }
 
-void LineStitcher::flush_suffix() {
+void LineStitcher::flush_suffix(bool trailing_newline) {
   Held h = std::move(*suffix_held_);
   suffix_held_.reset();
-  emit_parsed(InputLine{h.text, h.number, h.wall_ns, h.terminated}, h.parse);
+  emit_parsed(InputLine{h.text, h.number, h.wall_ns, h.terminated}, h.parse, trailing_newline);
   std::vector<Held> between = std::move(suffix_between_);
   suffix_between_.clear();
   replay(std::move(between));
@@ -449,7 +449,9 @@ bool LineStitcher::take_suffix(const InputLine& line, const LineParse& p) {
   }
   ++stats_.stitched;
   stats_.stitched_pieces += 1 + suffix_between_.size();
-  flush_suffix();
+  // The runtime's line went on after its held line ended, so that line's
+  // newline, after any program text on it, was the program's.
+  flush_suffix(/*trailing_newline=*/true);
   if (n < line.text.size()) {
     emit_program(line.text.substr(n), line.number, line.wall_ns, TextRole::kTrailing, line.terminated);
   }

@@ -157,7 +157,8 @@ class LineStitcher {
   int64_t pending_wall_ = 0;
   std::vector<Held> pending_between_;  // whole program lines seen while waiting for its newline
   bool take_suffix(const InputLine& line, const LineParse& p);
-  void flush_suffix();
+  // Emits the held line whose suffix was awaited (`trailing_newline` as for emit_parsed) and the lines after it.
+  void flush_suffix(bool trailing_newline = false);
   uint32_t recent_gc_[8] = {};
   size_t recent_gc_next_ = 0;
   std::vector<std::pair<uint64_t, uint32_t>> signatures_;  // (signature hash, hits)

@@ -46,6 +46,8 @@ TEST_P(SplitLines, EveryCycleRecoveredAtAHighMidlineRate) {
   EXPECT_EQ(s.heap_live.max, t.live_heap_bytes.max);
   EXPECT_EQ(s.heap_live.last, t.live_heap_bytes.last);
   EXPECT_EQ(s.scavenger.lines, t.scav_lines);
+  // Every application line is a program line, those that landed inside gc lines too.
+  EXPECT_EQ(r.parse.program_lines, t.app_lines);
   EXPECT_GT(r.parse.stitched_lines, t.split_gc_lines / 2);
 }
 

@@ -119,6 +119,31 @@ TEST(LineStitcher, TheNextRuntimeLineEndsTheWait) {
 }
 
 // A program line's signature is the shape of its first 14 bytes.
+// `...2 P` + `log A\n` + ` (forced)\n`: the runtime's line goes on after the
+// program's, so the newline after `log A` is the program's.
+TEST(LineStitcher, ProgramTextBeforeALateForcedSuffixKeepsItsNewline) {
+  const std::string first = std::string(kGc) + "log A";
+  int forced = 0;
+  Out o;
+  LineStitcher st([&](const TraceEvent& e) {
+    if (e.kind == EventKind::kGc) {
+      ++o.gc;
+      if (e.gc.has(kGcUserForced)) ++forced;
+    }
+    if (e.kind == EventKind::kProgram) {
+      o.program.append(e.text);
+      if (e.role != TextRole::kPrefix && e.terminated) o.program.push_back('\n');
+    }
+  });
+  for (const InputLine& l : std::vector<InputLine>{{first, 1, 0, true}, {" (forced)", 2, 0, true}, {"log B", 3, 0, true}}) {
+    st.push(l);
+  }
+  st.finish();
+  EXPECT_EQ(o.gc, 1);
+  EXPECT_EQ(forced, 1);
+  EXPECT_EQ(o.program, "log A\nlog B\n");
+}
+
 TEST(LineStitcher, SignaturesFoldDigitsAndLetters) {
   EXPECT_EQ(signature_of("err 000123 abcdef"), signature_of("out 987654 XyZzy."));
   EXPECT_NE(signature_of("err 000123 abcdef"), signature_of("err-000123 abcdef"));
