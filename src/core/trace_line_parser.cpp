@@ -211,18 +211,22 @@ bool looks_like_runtime_tail(std::string_view line) {
         return false;
     }
   };
+  // Sixteen bytes at a time, a candidate is a space followed by m, M, K or c
+  // (GCC vector extensions: SSE2 on x86-64, NEON on arm64). A block with one
+  // is looked at byte by byte; most program lines have none.
+  using Bytes = uint8_t __attribute__((vector_size(16)));
   size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t w = 0;
-    std::memcpy(&w, b + i, 8);
-    // Bytes equal to ' ' become zero; the classic zero-byte test marks them (and
-    // perhaps bytes after one, which the check below rejects).
-    const uint64_t x = w ^ 0x2020202020202020ull;
-    uint64_t m = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
-    while (m != 0) {
-      const size_t j = i + static_cast<size_t>(std::countr_zero(m) >> 3);
+  for (; i + 17 <= n; i += 16) {
+    Bytes w;
+    Bytes next;  // the byte after each of w's
+    std::memcpy(&w, b + i, 16);
+    std::memcpy(&next, b + i + 1, 16);
+    const auto hit = (w == ' ') & ((next == 'm') | (next == 'M') | (next == 'K') | (next == 'c'));
+    uint64_t halves[2];
+    std::memcpy(halves, &hit, 16);
+    if ((halves[0] | halves[1]) == 0) continue;
+    for (size_t j = i; j < i + 16; ++j) {
       if (b[j] == ' ' && at_space(j)) return true;
-      m &= m - 1;
     }
   }
   for (; i < n; ++i) {

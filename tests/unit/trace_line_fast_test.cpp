@@ -352,6 +352,32 @@ TEST(TraceLineFast, RuntimeTailsAsByFind) {
   for (const std::string& l : lines) EXPECT_EQ(looks_like_runtime_tail(l), tail_by_find(l)) << "`" << l << "`";
 }
 
+// The search goes sixteen bytes at a time: each literal, whole or cut short,
+// at every offset of the first blocks and with any length of text after it,
+// among text with spaces and the letters that start the literals.
+TEST(TraceLineFast, RuntimeTailsAtEveryOffset) {
+  size_t checked = 0;
+  for (std::string_view tail : {" ms clock, ", " ms cpu, ", " MB goal, ", " KiB work", " MB stacks, ", " MB globals, ",
+                                " KiB now, ", " KiB total, ", ", consumed: "}) {
+    for (size_t cut = tail.size() - 2; cut <= tail.size(); ++cut) {
+      for (size_t at = 0; at <= 40; ++at) {
+        for (size_t after = 0; after <= 20; ++after) {
+          for (const char* filler : {"xxxxxxxx", "a m M K c ", " mcMK  mc"}) {
+            std::string line;
+            while (line.size() < at) line += filler;
+            line.resize(at);
+            line += tail.substr(0, cut);
+            for (size_t k = 0; k < after; ++k) line += "yz m"[k % 4];
+            EXPECT_EQ(looks_like_runtime_tail(line), tail_by_find(line)) << "`" << line << "`";
+            ++checked;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 10000u);
+}
+
 #ifdef GCSIGHT_HAVE_TRACEGEN
 TEST(TraceLineFast, GeneratedTraces) {
   using tracegen::TraceFormat;
