@@ -35,6 +35,10 @@ struct Analyzer::RunState {
   RunFacts facts;
   std::vector<Marker> tail;  // ring of the latest markers once the head is full
   size_t tail_next = 0;
+  // A tail marker's text while it is borrowed (keep_borrowed_text copies it);
+  // a view with no data when the marker holds its own.
+  std::vector<std::string_view> tail_borrowed;
+  bool borrowing = false;
   // Every cycle of the run, selected by --since/--until or not: runs follow these.
   uint32_t last_gc = 0;
   int64_t last_start_ns = 0;
@@ -133,9 +137,10 @@ Analyzer::RunState& Analyzer::run_for_gc(const GcCycle& c) {
   return nr;
 }
 
-void Analyzer::add_marker(RunState& r, std::string_view full_text, uint64_t line, int64_t wall_ns) {
+void Analyzer::add_marker(RunState& r, std::string_view full_text, uint64_t line, int64_t wall_ns, bool borrowed) {
   const std::string_view text = full_text.substr(0, kMarkerTextMax);
-  r.stats.add_program_line(text, line);
+  r.stats.add_program_line(text, line, borrowed);
+  if (borrowed) r.borrowing = borrowing_ = true;
   ++r.run.markers_total;
   const size_t head = opts_.max_markers / 2;
   // Past the head, keep a ring of the latest ones; heap drops keep their own neighbours.
@@ -143,20 +148,46 @@ void Analyzer::add_marker(RunState& r, std::string_view full_text, uint64_t line
   Marker* m = nullptr;
   if (r.run.markers.size() < head) {
     m = &r.run.markers.emplace_back();
+    m->text.assign(text);
   } else if (tail_cap == 0) {
     return;
-  } else if (r.tail.size() < tail_cap) {
-    m = &r.tail.emplace_back();
   } else {
-    // Written over in place: the slot's text keeps its storage.
-    m = &r.tail[r.tail_next];
-    if (++r.tail_next == tail_cap) r.tail_next = 0;
+    size_t slot = r.tail_next;
+    if (r.tail.size() < tail_cap) {
+      slot = r.tail.size();
+      r.tail.emplace_back();
+      r.tail_borrowed.emplace_back();
+    } else if (++r.tail_next == tail_cap) {
+      // Written over in place: the slot's text keeps its storage.
+      r.tail_next = 0;
+    }
+    m = &r.tail[slot];
+    if (borrowed) {
+      r.tail_borrowed[slot] = text;
+    } else {
+      r.tail_borrowed[slot] = {};
+      m->text.assign(text);
+    }
   }
   m->line = line;
-  m->text.assign(text);
   m->after_gc = r.stats.last_gc();
   m->time_ns = r.stats.has_cycles() ? r.stats.last_start_ns() : -1;
   m->wall_ns = wall_ns;
+}
+
+void Analyzer::keep_borrowed_text() {
+  if (!borrowing_) return;
+  for (auto& r : runs_) {
+    if (!r->borrowing) continue;
+    for (size_t i = 0; i < r->tail.size(); ++i) {
+      if (r->tail_borrowed[i].data() == nullptr) continue;
+      r->tail[i].text.assign(r->tail_borrowed[i]);
+      r->tail_borrowed[i] = {};
+    }
+    r->stats.keep_program_line();
+    r->borrowing = false;
+  }
+  borrowing_ = false;
 }
 
 void Analyzer::on_gc(const GcCycle& gc) {
@@ -210,9 +241,17 @@ void Analyzer::on_gc(const GcCycle& gc) {
 }
 
 void Analyzer::on_program_line(std::string_view text, uint64_t line, int64_t wall_ns) {
+  program_line(text, line, wall_ns, false);
+}
+
+void Analyzer::on_program_line_borrowed(std::string_view text, uint64_t line, int64_t wall_ns) {
+  program_line(text, line, wall_ns, true);
+}
+
+void Analyzer::program_line(std::string_view text, uint64_t line, int64_t wall_ns, bool borrowed) {
   ++report_.parse.program_lines;
   if (current_ != nullptr) {
-    if (current_->in_range) add_marker(*current_, text, line, wall_ns);
+    if (current_->in_range) add_marker(*current_, text, line, wall_ns, borrowed);
   } else if (pre_run_markers_.size() < opts_.max_markers) {
     pre_run_markers_.emplace_back(std::string(text.substr(0, kMarkerTextMax)), line);
   }

@@ -60,6 +60,11 @@ class Analyzer {
   void on_scav(const ScavEvent& scav);
   /// A whole line of program output (an event of TextRole::kLine), likewise.
   void on_program_line(std::string_view text, uint64_t line, int64_t wall_ns);
+  /// The same for text that stays readable until keep_borrowed_text(): what
+  /// the report keeps of the latest lines is copied then, not line by line.
+  void on_program_line_borrowed(std::string_view text, uint64_t line, int64_t wall_ns);
+  /// Copies what is kept of borrowed text; the caller's buffer may go after this.
+  void keep_borrowed_text();
   /// Ends the current input with what was read of it.
   void end_input(InputInfo info, const StitchStats& stitch, std::string wrapper);
   /// Computes statistics and findings of every run.
@@ -81,7 +86,8 @@ class Analyzer {
   RunState& run_for_gc(const GcCycle& c);
   [[nodiscard]] bool selected(const GcCycle& c) const;
   RunState* current();
-  void add_marker(RunState& r, std::string_view text, uint64_t line, int64_t wall_ns);
+  void add_marker(RunState& r, std::string_view text, uint64_t line, int64_t wall_ns, bool borrowed = false);
+  void program_line(std::string_view text, uint64_t line, int64_t wall_ns, bool borrowed);
 
   AnalyzeOptions opts_;
   CycleSink cycles_;
@@ -93,6 +99,7 @@ class Analyzer {
   std::vector<size_t> input_runs_;  ///< runs of the current input
   std::string input_;
   RunState* current_ = nullptr;
+  bool borrowing_ = false;  ///< some run holds borrowed text
   bool pending_periodic_ = false;
   // The last program text handed on as text before a runtime piece (kPrefix):
   // a line of its own after all when an empty remainder on its line follows.

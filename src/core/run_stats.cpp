@@ -385,11 +385,17 @@ void RunStats::add_scav(const ScavEvent& __restrict e) {
   }
 }
 
-void RunStats::add_program_line(std::string_view text, uint64_t line) {
+void RunStats::add_program_line(std::string_view text, uint64_t line, bool borrowed) {
   // Every program line comes here, and few are ever read back (around a heap
-  // drop): a plain copy into a fixed buffer, no string assignment.
-  last_marker_len_ = std::min(text.size(), last_marker_.size());
-  std::memcpy(last_marker_.data(), text.data(), last_marker_len_);
+  // drop): a view while the caller keeps the text, else a plain copy into a
+  // fixed buffer, no string assignment.
+  marker_borrowed_ = borrowed;
+  if (borrowed) {
+    borrowed_marker_ = text.substr(0, last_marker_.size());
+  } else {
+    last_marker_len_ = std::min(text.size(), last_marker_.size());
+    std::memcpy(last_marker_.data(), text.data(), last_marker_len_);
+  }
   last_marker_line_ = line;
   if (awaiting_gc_ != 0) {
     for (HeapDrop& d : drops_) {
@@ -400,6 +406,13 @@ void RunStats::add_program_line(std::string_view text, uint64_t line) {
     }
     awaiting_gc_ = 0;
   }
+}
+
+void RunStats::keep_program_line() {
+  if (!marker_borrowed_) return;
+  last_marker_len_ = borrowed_marker_.size();
+  std::memcpy(last_marker_.data(), borrowed_marker_.data(), last_marker_len_);
+  marker_borrowed_ = false;
 }
 
 RunSummary RunStats::summary() const {

@@ -71,8 +71,12 @@ class RunStats {
   /// Adds a scavenger line seen after cycle `last_gc` (0 = before any).
   void add_scav(const ScavEvent& e);
   void add_gc_forced() { ++summary_.gc_forced_lines; }
-  /// Notes a program line, for the markers around heap drops.
-  void add_program_line(std::string_view text, uint64_t line);
+  /// Notes a program line, for the markers around heap drops. `borrowed`: its
+  /// text stays readable until keep_program_line(), which copies it then (only
+  /// the last line's text is ever read).
+  void add_program_line(std::string_view text, uint64_t line, bool borrowed = false);
+  /// Copies the last program line's text if it is still borrowed.
+  void keep_program_line();
 
   /// Final figures.
   [[nodiscard]] RunSummary summary() const;
@@ -126,8 +130,12 @@ class RunStats {
   uint32_t awaiting_gc_ = 0;  // heap drop waiting for the next program line
   std::array<char, 200> last_marker_{};  // the last program line's first 200 bytes ...
   size_t last_marker_len_ = 0;         // ... and how many of them it has
+  std::string_view borrowed_marker_;   // or its first bytes in the caller's buffer, until keep_program_line()
+  bool marker_borrowed_ = false;
   uint64_t last_marker_line_ = 0;
-  [[nodiscard]] std::string last_marker() const { return {last_marker_.data(), last_marker_len_}; }
+  [[nodiscard]] std::string last_marker() const {
+    return marker_borrowed_ ? std::string(borrowed_marker_) : std::string(last_marker_.data(), last_marker_len_);
+  }
   // What the next cycle needs of the previous one (a whole GcCycle is 160 bytes).
   struct PrevCycle {
     int64_t start_ns = 0;

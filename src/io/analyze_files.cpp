@@ -89,12 +89,17 @@ bool pass_whole(LineStitcher& stitcher, Analyzer& analyzer, const InputLine& in,
 }
 
 // The same for a whole line of program output; `runtime_tail` and `signature`
-// are looks_like_runtime_tail and signature_of its text.
+// are looks_like_runtime_tail and signature_of its text. `borrowed`: the text
+// is a chunk's, which stays until the analyzer keeps what it wants of it.
 bool pass_program(LineStitcher& stitcher, Analyzer& analyzer, const InputLine& in, bool runtime_tail,
-                  uint64_t signature) {
+                  uint64_t signature, bool borrowed) {
   if (!stitcher.passes_program(runtime_tail)) return false;
   stitcher.passed_on_program(signature);
-  analyzer.on_program_line(in.text, in.number, in.wall_ns);
+  if (borrowed) {
+    analyzer.on_program_line_borrowed(in.text, in.number, in.wall_ns);
+  } else {
+    analyzer.on_program_line(in.text, in.number, in.wall_ns);
+  }
   return true;
 }
 
@@ -122,7 +127,7 @@ inline void take_parsed(LineStitcher& stitcher, Analyzer& analyzer, ParseSlots& 
       return;
     }
     case LineKind::kProgram:
-      if (pass_program(stitcher, analyzer, in, l.runtime_tail, l.signature)) return;
+      if (pass_program(stitcher, analyzer, in, l.runtime_tail, l.signature, true)) return;
       break;
     default:
       break;
@@ -155,7 +160,7 @@ void take_plain(LineStitcher& stitcher, Analyzer& analyzer, ParseSlots& parses, 
       }
       if (l.kind == LineKind::kProgram &&
           pass_program(stitcher, analyzer, {{text + l.offset, l.length}, number, 0, l.terminated}, l.runtime_tail,
-                       l.signature)) {
+                       l.signature, true)) {
         continue;
       }
     }
@@ -203,6 +208,7 @@ bool analyze_chunked(ChunkedReader& chunks, const std::string& name, Analyzer& a
       lines += count - i;
     }
     if (count > 0) last_terminated = chunk->lines[count - 1].terminated;
+    analyzer.keep_borrowed_text();  // before next() takes the chunk back
     bytes += chunk->bytes;
     if (chunk->failed) {
       read_error = chunk->error;
@@ -236,7 +242,7 @@ bool analyze_reader(LineReader& reader, Analyzer& analyzer, int default_year, st
       if (LineParse* p = parses.common(u.payload)) {
         if (pass_whole(stitcher, analyzer, in, p->kind, p->begin, p->end, &p->gc, &p->scav)) continue;
         if (p->kind == LineKind::kProgram && !stitcher.holding() &&
-            pass_program(stitcher, analyzer, in, looks_like_runtime_tail(in.text), signature_of(in.text))) {
+            pass_program(stitcher, analyzer, in, looks_like_runtime_tail(in.text), signature_of(in.text), false)) {
           continue;
         }
         stitcher.push(in, *p);
