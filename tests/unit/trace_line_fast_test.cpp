@@ -378,6 +378,36 @@ TEST(TraceLineFast, RuntimeTailsAtEveryOffset) {
   EXPECT_GT(checked, 10000u);
 }
 
+// plain_program_line goes sixteen bytes at a time: "gc" and "sc" at every
+// offset of the first blocks (across a block's edge too), among bytes that
+// are one half of a pair.
+TEST(TraceLineFast, PlainProgramLinesAtEveryOffset) {
+  const auto by_find = [](std::string_view l) {
+    return l.find("gc") == std::string_view::npos && l.find("sc") == std::string_view::npos &&
+           !l.starts_with("pacer: ") && !l.starts_with("GC forced") && !l.ends_with("GC forced");
+  };
+  size_t plain = 0;
+  size_t checked = 0;
+  for (std::string_view pair : {"gc", "sc", "cg", "cs", "c", "g", "s"}) {
+    for (size_t at = 0; at <= 40; ++at) {
+      for (size_t after = 0; after <= 20; ++after) {
+        for (const char* filler : {"xxxxxxxx", "c g s c ", "ccggsscc", "gxsxcx"}) {
+          std::string line;
+          while (line.size() < at) line += filler;
+          line.resize(at);
+          line += pair;
+          for (size_t k = 0; k < after; ++k) line += "yc g"[k % 4];
+          EXPECT_EQ(plain_program_line(line), by_find(line)) << "`" << line << "`";
+          plain += by_find(line) ? 1u : 0u;
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_GT(plain, 1000u);
+  EXPECT_LT(plain, checked);
+}
+
 #ifdef GCSIGHT_HAVE_TRACEGEN
 TEST(TraceLineFast, GeneratedTraces) {
   using tracegen::TraceFormat;
