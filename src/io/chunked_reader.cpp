@@ -121,8 +121,11 @@ void ParsedChunk::reset() {
 
 char* ParsedChunk::reserve(size_t n) {
   if (n > text_capacity) {
-    text.reset(new char[n + kLinePadding]);
-    text_capacity = n;
+    // A chunk runs to the end of a line, so the next may be a few bytes longer:
+    // an eighth more room, or each of them would take fresh (zeroed) pages.
+    const size_t cap = std::max(n, text_capacity + text_capacity / 8);
+    text.reset(new char[cap + kLinePadding]);
+    text_capacity = cap;
   }
   text_size = n;
   return text.get();
