@@ -34,6 +34,7 @@ cp fuzz/corpus/* "$work/corpus/"
 if [ "${#kept[@]}" -gt 0 ]; then cp "${kept[@]}" "$work/corpus/"; fi
 
 status=0
+started=$SECONDS
 # CI runs a fixed seed and a fixed number of inputs (FUZZ_SEED, FUZZ_RUNS), so
 # its verdict does not depend on the machine's speed; SECONDS caps the time.
 "$fuzzer" -seed="${FUZZ_SEED:-1}" -runs="${FUZZ_RUNS:--1}" -max_total_time="$run_seconds" -max_len=4096 \
@@ -53,4 +54,5 @@ if [ "$found" = 1 ] || [ "$status" != 0 ]; then
   echo "fuzz: the parser checks failed (libFuzzer exit status $status)" >&2
   exit 1
 fi
-echo "fuzz: no failure in ${run_seconds}s" >&2
+if [ "${FUZZ_RUNS:--1}" = -1 ]; then inputs="inputs until the cap"; else inputs="$FUZZ_RUNS inputs"; fi
+echo "fuzz: no failure: $inputs (seed ${FUZZ_SEED:-1}) in $((SECONDS - started)) s, cap ${run_seconds} s" >&2
