@@ -675,19 +675,24 @@ void LineStitcher::replay(std::vector<Held> lines) {
 }
 
 void LineStitcher::finish() {
-  if (newline_pending_) {
-    newline_pending_ = false;
-    std::vector<Held> between = std::move(pending_between_);
-    pending_between_.clear();
-    replay(std::move(between));
+  // Each step can leave work for another: a stitch found among the held lines
+  // can wait for its late newline again (with lines after it), and replaying
+  // held lines can leave a complete line waiting for its suffix. Until nothing waits.
+  for (;;) {
+    if (newline_pending_) {
+      newline_pending_ = false;
+      std::vector<Held> between = std::move(pending_between_);
+      pending_between_.clear();
+      replay(std::move(between));
+    } else if (suffix_held_) {
+      flush_suffix();
+    } else if (!held_.empty()) {
+      if (try_resolve(true, held_.size()) || (held_.size() > 1 && try_resolve(true, 1))) continue;
+      fail_first();
+    } else {
+      return;
+    }
   }
-  if (suffix_held_) flush_suffix();
-  while (!held_.empty()) {
-    if (try_resolve(true, held_.size()) || (held_.size() > 1 && try_resolve(true, 1))) continue;
-    fail_first();
-  }
-  // Replaying held lines can leave a complete line waiting for its suffix.
-  if (suffix_held_) flush_suffix();
 }
 
 }  // namespace gcsight
