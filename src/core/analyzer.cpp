@@ -140,7 +140,7 @@ Analyzer::RunState& Analyzer::run_for_gc(const GcCycle& c) {
 void Analyzer::add_marker(RunState& r, std::string_view full_text, uint64_t line, int64_t wall_ns, bool borrowed) {
   const std::string_view text = full_text.substr(0, kMarkerTextMax);
   r.stats.add_program_line(text, line, borrowed);
-  if (borrowed) r.borrowing = borrowing_ = true;
+  if (borrowed) r.borrowing = true;
   ++r.run.markers_total;
   const size_t head = opts_.max_markers / 2;
   // Past the head, keep a ring of the latest ones; heap drops keep their own neighbours.
@@ -176,7 +176,6 @@ void Analyzer::add_marker(RunState& r, std::string_view full_text, uint64_t line
 }
 
 void Analyzer::keep_borrowed_text() {
-  if (!borrowing_) return;
   for (auto& r : runs_) {
     if (!r->borrowing) continue;
     for (size_t i = 0; i < r->tail.size(); ++i) {
@@ -187,7 +186,6 @@ void Analyzer::keep_borrowed_text() {
     r->stats.keep_program_line();
     r->borrowing = false;
   }
-  borrowing_ = false;
 }
 
 void Analyzer::on_gc(const GcCycle& gc) {

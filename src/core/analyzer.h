@@ -99,7 +99,6 @@ class Analyzer {
   std::vector<size_t> input_runs_;  ///< runs of the current input
   std::string input_;
   RunState* current_ = nullptr;
-  bool borrowing_ = false;  ///< some run holds borrowed text
   bool pending_periodic_ = false;
   // The last program text handed on as text before a runtime piece (kPrefix):
   // a line of its own after all when an empty remainder on its line follows.

@@ -7,7 +7,6 @@
 // runtime was interrupted by another write, and LineStitcher takes over.
 #include "core/trace_line_parser.h"
 
-#include <bit>
 #include <cstring>
 
 #include "core/trace_line_fast.h"
