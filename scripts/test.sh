@@ -20,8 +20,9 @@ if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
     -R '^(ChunkedReader\.|Cli\.APipe|RotatedLogs\.)'
 fi
 
-# A fixed seed and a fixed number of inputs: the same verdict on every run of
-# the same code (the time cap is only a safety net).
+# A fixed seed and a fixed number of inputs, so that the verdict does not hang
+# on the machine's speed (the time cap is only a safety net). It is not quite
+# repeatable: two runs of the same code have met different inputs.
 if [ "${FUZZ_SECONDS:-600}" != 0 ] && [ -x fuzz/run.sh ]; then
   FUZZ_RUNS="${FUZZ_RUNS:-5000}" fuzz/run.sh "${FUZZ_SECONDS:-600}"
 fi
