@@ -91,38 +91,6 @@ uint64_t signature_of(std::string_view text) {
 
 // One search over the held lines.
 struct StitchSearch {
-  // A quick necessary condition for any reconstruction, checked before the
-  // search: the shape's fixed literals occur in order in the held lines, each
-  // within one line (tokens are never cut), from `start` on the first. Where
-  // they cannot all be placed (typically the first piece of a split line, alone
-  // in the window) the search could only fail, after spending its budget on
-  // insertions. Gives up (true) past a fixed amount of scanning.
-  static bool literals_fit(const Shape& shape, const std::vector<LineStitcher::Held>& lines, size_t start) {
-    size_t li = 0;
-    size_t pos = start;
-    size_t scanned = 0;
-    for (const Token& t : shape.tokens) {
-      if (t.kind != TokKind::kLit) continue;
-      for (;;) {
-        if (li >= lines.size()) return false;
-        const std::string_view text = lines[li].text;
-        if (pos <= text.size()) {
-          const size_t at = text.find(t.text, pos);
-          if (at != std::string_view::npos) {
-            scanned += at - pos;
-            pos = at + t.text.size();
-            break;
-          }
-          scanned += text.size() - pos;
-        }
-        if (scanned > (size_t{64} << 10)) return true;
-        ++li;
-        pos = 0;
-      }
-    }
-    return true;
-  }
-
   StitchSearch(const LineStitcher& s, const std::vector<LineStitcher::Held>& l, size_t b)
       : st(s), lines(l), budget(b) {}
   const LineStitcher& st;
@@ -492,7 +460,8 @@ void LineStitcher::process(const InputLine& line, const LineParse& p) {
     // Insertions are searched only when the window closes: they multiply the
     // search, and a reading without them that comes later is the better one.
     if (try_resolve(false, held_.size())) return;
-    const bool closed = held_.size() >= opts_.max_lookahead || ends_window(p);
+    // Every held line searches again; past the window's budget, the wait is over.
+    const bool closed = held_.size() >= opts_.max_lookahead || ends_window(p) || window_steps_ >= opts_.window_budget;
     if (closed && try_resolve(true, held_.size())) return;
     // The first line read alone, with program writes inside it: once the wait
     // for its rest is over (the count is checked once; more lines do not
@@ -554,13 +523,15 @@ bool LineStitcher::try_resolve(bool allow_insertions, size_t count) {
   for (int allowed : {0, allow_insertions ? kMaxInsertions : -1}) {
     if (allowed < 0) break;
     for (const Shape& shape : first.family) {
-      if (!StitchSearch::literals_fit(shape, held_, first.begin)) continue;  // no reconstruction can exist
+      if (!literals_fit(shape)) continue;  // no reconstruction can exist
       StitchSearch s(*this, held_, opts_.search_budget);
       s.shape = &shape;
       s.last_line = count - 1;
       s.start = first.begin;
       s.max_insertions = allowed;
       s.walk(0, first.begin, 0, FieldValues{});
+      window_steps_ += opts_.search_budget - s.budget;
+      stats_.search_steps += opts_.search_budget - s.budget;
       if (s.found && (!best || s.best_score > best->best_score)) {
         best = Best{&shape, s.best_score, std::move(s.best_cuts), std::move(s.best_skipped), s.best_vals,
                     std::move(s.best_insertions)};
@@ -631,14 +602,54 @@ bool LineStitcher::try_resolve(bool allow_insertions, size_t count) {
   // Lines after the reconstruction are read again.
   std::vector<Held> rest(std::make_move_iterator(held_.begin() + static_cast<std::ptrdiff_t>(count)),
                          std::make_move_iterator(held_.end()));
-  held_.clear();
+  clear_held();
   replay(std::move(rest));
   return true;
 }
 
+// The shape's fixed literals occur in order in the held lines, each within
+// one line (tokens are never cut), from the first held line's start of runtime
+// text on. Where they cannot all be placed (typically the first piece of a
+// split line, alone in the window, or followed by program output only) the
+// search could only fail, after spending its budget on insertions. The scan
+// goes on from where it stopped the last time, so over a window of held lines
+// it reads each of their bytes once per shape.
+bool LineStitcher::literals_fit(const Shape& shape) {
+  LiteralScan* scan = nullptr;
+  for (LiteralScan& s : literal_scans_) {
+    if (s.shape == &shape) scan = &s;
+  }
+  if (scan == nullptr) scan = &literal_scans_.emplace_back(LiteralScan{&shape, 0, 0, held_.front().parse.begin});
+  const std::span<const Token> tokens = shape.tokens;
+  while (scan->token < tokens.size()) {
+    const Token& t = tokens[scan->token];
+    if (t.kind != TokKind::kLit) {
+      ++scan->token;
+      continue;
+    }
+    if (scan->line >= held_.size()) return false;
+    const std::string_view text = held_[scan->line].text;
+    const size_t at = scan->pos <= text.size() ? text.find(t.text, scan->pos) : std::string_view::npos;
+    if (at == std::string_view::npos) {
+      ++scan->line;
+      scan->pos = 0;
+      continue;
+    }
+    scan->pos = at + t.text.size();
+    ++scan->token;
+  }
+  return true;
+}
+
+void LineStitcher::clear_held() {
+  held_.clear();
+  literal_scans_.clear();
+  window_steps_ = 0;
+}
+
 void LineStitcher::fail_first() {
   std::vector<Held> lines = std::move(held_);
-  held_.clear();
+  clear_held();
   const Held& h0 = lines.front();
   const LineParse& p = h0.parse;
   const bool last_unterminated = lines.size() == 1 && !h0.terminated;

@@ -60,6 +60,9 @@ struct StitchOptions {
   /// held while a complete runtime line waits for its late newline or suffix.
   size_t max_lookahead = 8192;
   size_t search_budget = 50000;  ///< match steps per split line before giving up
+  /// Match steps over all the searches for one held start (each new held line
+  /// searches again): past them its continuation counts as not found.
+  size_t window_budget = 1000000;
 };
 
 /// Counters the stitcher keeps.
@@ -69,6 +72,7 @@ struct StitchStats {
   uint64_t orphan_tails = 0;     ///< pieces of runtime lines whose start was never found
   uint64_t unresolved = 0;       ///< starts of runtime lines that could not be completed
   uint64_t truncated = 0;        ///< a runtime line cut off at the end of input
+  uint64_t search_steps = 0;     ///< match steps spent searching for the pieces of split lines
 };
 
 /// The shape of a program line's first 14 bytes (digits and letters folded),
@@ -132,6 +136,11 @@ class LineStitcher {
   // Reads held_[0, count) as one runtime line, if it can be; held lines after
   // them are then read again.
   bool try_resolve(bool allow_insertions, size_t count);
+  // A quick necessary condition for any reconstruction of `shape` from the
+  // held lines, checked before a search (see the .cpp).
+  bool literals_fit(const Shape& shape);
+  // Forgets what was learnt of the held lines (they were all taken).
+  void clear_held();
   void fail_first();
   void replay(std::vector<Held> lines);
   [[nodiscard]] bool ends_window(const LineParse& p) const;
@@ -148,6 +157,17 @@ class LineStitcher {
   StitchOptions opts_;
   StitchStats stats_;
   std::vector<Held> held_;
+  // How far the fixed literals of each shape tried were placed in held_: held
+  // lines are only appended until clear_held(), and where a literal first
+  // occurs does not change when lines are appended, so each scan resumes.
+  struct LiteralScan {
+    const Shape* shape;
+    size_t token;  // the next token to place
+    size_t line;   // where it is looked for
+    size_t pos;
+  };
+  std::vector<LiteralScan> literal_scans_;
+  uint64_t window_steps_ = 0;  // search steps spent on the held lines since clear_held()
   // A complete line with program text after it: the runtime's ` (forced)`
   // may still follow on the next line (the program wrote before it).
   std::optional<Held> suffix_held_;

@@ -118,6 +118,65 @@ TEST(LineStitcher, TheNextRuntimeLineEndsTheWait) {
   EXPECT_EQ(o.program, "xline 1\n\n");
 }
 
+// The first piece of a gc line, then lines of ordinary log output: the rest
+// never comes. Each held line could search for it again; none may, since the
+// shape's literals (` ms clock, ` and on) are nowhere in the window, however
+// many bytes it holds. (Past 64 KiB of held text the stitcher once searched
+// anyway, its whole budget for every further line: minutes for 3,000 lines.)
+TEST(LineStitcher, AStartWhoseLiteralsNeverComeCostsNoSearch) {
+  std::vector<std::string> texts{"gc 1 @0.011s 3%: 0.009+6.3+0.04"};
+  for (int i = 0; i < 8000; ++i) texts.push_back("2024/01/01 12:00:00 request " + std::to_string(i));
+  std::vector<InputLine> lines;
+  for (size_t i = 0; i < texts.size(); ++i) lines.push_back({texts[i], i + 1, 0, true});
+  std::string want;
+  for (const std::string& t : texts) want += t + "\n";
+
+  Out out;
+  StitchStats stats;
+  {
+    LineStitcher st(
+        [&](const TraceEvent& e) {
+          if (e.kind == EventKind::kProgram || e.kind == EventKind::kMalformed) {
+            out.program.append(e.text);
+            if (e.terminated) out.program.push_back('\n');
+          }
+        },
+        {});
+    for (const InputLine& l : lines) st.push(l);
+    st.finish();
+    stats = st.stats();
+  }
+  EXPECT_EQ(stats.unresolved, 1u);
+  EXPECT_EQ(stats.search_steps, 0u);
+  EXPECT_TRUE(out.program == want);  // every byte, the cut line first
+}
+
+// When the literals are all there but no reading of the numbers works, every
+// held line searches again; the window's budget ends the wait.
+TEST(LineStitcher, TheSearchesForOneStartStayWithinTheWindowBudget) {
+  StitchOptions opts;
+  opts.search_budget = 2000;
+  opts.window_budget = 20000;
+  std::vector<std::string> texts{"gc 1 @0.011s 3%: 0.009+6.3+0.04"};
+  for (int i = 0; i < 300; ++i) {
+    texts.push_back(" ms clock, 1+2/3/4+5 ms cpu, 1->2->x MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P " +
+                    std::to_string(i));
+  }
+  std::vector<InputLine> lines;
+  for (size_t i = 0; i < texts.size(); ++i) lines.push_back({texts[i], i + 1, 0, true});
+  auto steps = [&](const StitchOptions& o) {
+    LineStitcher st([](const TraceEvent&) {}, o);
+    for (const InputLine& l : lines) st.push(l);
+    st.finish();
+    return st.stats().search_steps;
+  };
+  // Each closing search may spend its own budget: with insertions, then the first line alone.
+  EXPECT_LE(steps(opts), opts.window_budget + 3 * opts.search_budget);
+  StitchOptions unbounded = opts;
+  unbounded.window_budget = SIZE_MAX;
+  EXPECT_GT(steps(unbounded), 10 * opts.window_budget);  // what the budget saves here
+}
+
 // A program line's signature is the shape of its first 14 bytes.
 // `...2 P` + `log A\n` + ` (forced)\n`: the runtime's line goes on after the
 // program's, so the newline after `log A` is the program's.
