@@ -333,10 +333,11 @@ void memory_limit_pressure(const RunStats& st, const RunSummary& s, std::vector<
   f.severity = spiral ? Severity::kCritical : Severity::kWarning;
   f.title = fmt::format("Heap goal pinned near the live heap in {} cycles: a memory limit is driving the GC", tight);
   f.explanation = fmt::format(
-      "From gc {} on, {} of {} cycles ran with a goal less than 10% above the live heap (GOGC would give "
-      "~{}%): the goal follows a memory limit (GOMEMLIMIT), not GOGC. Cycles run back to back ({:.0f}/min) "
+      "From gc {} on, {} of {} cycles ran with a goal that left less room above the live heap than GOGC=10 "
+      "would{}: the goal follows a memory limit (GOMEMLIMIT), not GOGC. Cycles run back to back ({:.0f}/min) "
       "and GC CPU reaches {:.0f}% in the busiest window{}.",
-      st.first_tight_gc(), tight, s.cycles, s.gogc_effective > 0 ? static_cast<int>(s.gogc_effective) : 100,
+      st.first_tight_gc(), tight, s.cycles,
+      s.gogc_effective > 0 ? fmt::format(" (the run's effective GOGC is ~{})", static_cast<int>(s.gogc_effective)) : "",
       s.cycles_per_minute, 100 * std::max(0.0, s.gc_cpu_fraction_max_window),
       spiral ? ": the death spiral where the collector consumes the CPU the program needs" : "");
   f.advice =

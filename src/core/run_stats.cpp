@@ -288,8 +288,9 @@ void RunStats::add_cycle_as(const GcCycle& __restrict c, uint8_t flags) {
         }
         ++gogc_counts_[gogc_last_].second;
       }
-      // Memory-limit pressure: the goal leaves almost no room above the live heap.
-      if (static_cast<double>(c.goal) < 1.10 * static_cast<double>(base)) {
+      // Memory-limit pressure: the goal leaves less room above the live heap than
+      // a tenth of what GOGC=100 gives (live + stacks + globals), an effective GOGC below 10.
+      if (static_cast<double>(c.goal) < static_cast<double>(prev_.heap_live) + 0.10 * static_cast<double>(base)) {
         if (tight_cycles_++ == 0) first_tight_gc_ = c.gc;
       }
     }

@@ -19,13 +19,14 @@ struct Cycle {
   const char* c3 = "0.040";
   const char* cpu = "0.10+0.20/1.1/0.50+0.080";
   bool forced = false;
+  uint64_t stacks_mb = 0, globals_mb = 0;
 };
 
 std::string gc_line(uint32_t n, const Cycle& c) {
   const auto ms = static_cast<uint64_t>(c.at_s * 1000);
-  return fmt::format("gc {} @{}.{:03}s 1%: {}+1.2+{} ms clock, {} ms cpu, {}->{}->{} MB, {} MB goal, 0 MB stacks, 0 MB globals, 2 P{}\n",
+  return fmt::format("gc {} @{}.{:03}s 1%: {}+1.2+{} ms clock, {} ms cpu, {}->{}->{} MB, {} MB goal, {} MB stacks, {} MB globals, 2 P{}\n",
                      n, ms / 1000, ms % 1000, c.c1, c.c3, c.cpu, c.start_mb, c.end_mb, c.live_mb, c.goal_mb,
-                     c.forced ? " (forced)" : "");
+                     c.stacks_mb, c.globals_mb, c.forced ? " (forced)" : "");
 }
 
 Report analyze_text(std::string text) { return testing_support::analyze_text(std::move(text), "<synthetic>", 2024); }
@@ -131,6 +132,20 @@ TEST(Findings, MemoryLimitPressure) {
   const Finding* f = find(r, "memory-limit-pressure");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->severity, Severity::kCritical);
+}
+
+// GOGC=100 with 200 MiB of globals and a 20 MiB heap: the goal (240 MiB) is far
+// above the live heap, though within 10% of live + stacks + globals.
+TEST(Findings, LargeGlobalsAtGogc100AreNotLimitPressure) {
+  std::string t;
+  for (uint32_t i = 1; i <= 100; ++i) {
+    Cycle c{i * 1.0, 230, 232, 20, 240};
+    c.globals_mb = 200;
+    t += gc_line(i, c);
+  }
+  const Report r = analyze_text(t);
+  EXPECT_EQ(find(r, "memory-limit-pressure"), nullptr);
+  EXPECT_NEAR(r.runs[0].summary.gogc_effective, 100, 5);
 }
 
 TEST(Findings, NormalPacingIsNotLimitPressure) {
