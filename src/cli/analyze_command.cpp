@@ -289,7 +289,10 @@ int run_analyze(const AnalyzeArgs& a) {
   } else if (a.format == "text") {
     std::cout << render_text(report, text_style(a.color, a.charts, STDOUT_FILENO));
   }
-  std::cout.flush();
+  if (std::string err; !flush_stdout(&err)) {
+    std::cerr << "gcsight: " << err << "\n";
+    return kExitOutput;
+  }
   timer.mark("render");
 
   if (status == kExitOk && a.fail_on) {

@@ -8,6 +8,7 @@
 
 #include "cli/analyze_command.h"
 #include "cli/exit_codes.h"
+#include "cli/output_file.h"
 #include "core/compare.h"
 #include "gcsight/version.h"
 #include "io/line_reader.h"
@@ -103,7 +104,10 @@ int run_compare(const CompareArgs& args) {
   } else {
     std::cout << render_compare_text(c, use_color(args.color, STDOUT_FILENO));
   }
-  std::cout.flush();
+  if (std::string err; !flush_stdout(&err)) {
+    std::cerr << "gcsight: " << err << "\n";
+    return kExitOutput;
+  }
   if (c.unknown) {
     for (const ThresholdResult& t : c.thresholds) {
       if (!t.known) {

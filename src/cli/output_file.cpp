@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <iostream>
 
 namespace gcsight {
 
@@ -55,6 +56,18 @@ bool write_file_whole(const std::string& path, const std::string& content, std::
   if (!f) return false;
   f->stream().write(content.data(), static_cast<std::streamsize>(content.size()));
   return f->commit(error);
+}
+
+bool flush_stdout(std::string* error) {
+  std::cout.flush();
+  // std::cout writes through stdio's stdout, whose own buffer fflush empties.
+  if (std::cout && std::fflush(stdout) == 0 && !std::ferror(stdout)) return true;
+  // The write that failed may be long past (CSV streams as it is read), so
+  // errno is named only when it is an error a write gives.
+  const int e = errno;
+  const bool write_error = e == ENOSPC || e == EDQUOT || e == EFBIG || e == EIO || e == EPIPE || e == EBADF;
+  *error = std::string("cannot write the report to standard output: ") + (write_error ? std::strerror(e) : "write failed");
+  return false;
 }
 
 }  // namespace gcsight

@@ -30,4 +30,8 @@ class OutputFile {
 /// Writes `content` to `path` whole or not at all.
 bool write_file_whole(const std::string& path, const std::string& content, std::string* error);
 
+/// Flushes std::cout; false and *error when anything written to it was lost
+/// (a full disk behind `> report.json`, a closed descriptor).
+bool flush_stdout(std::string* error);
+
 }  // namespace gcsight

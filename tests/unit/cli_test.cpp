@@ -115,6 +115,20 @@ TEST(Cli, ReportFilesAreWrittenWholeOrNotAtAll) {
   fs::remove_all(dir);
 }
 
+// A report lost on its way to standard output (a full disk behind `> r.json`)
+// is an error, not a success: exit 4 and a message, for every format.
+TEST(Cli, AReportStandardOutputCannotTakeExits4) {
+  for (const char* format : {"json", "text", "csv"}) {
+    const auto r = sh(kBin + " analyze --format " + format + " seed/trace-1.log 2>&1 >/dev/full");
+    EXPECT_EQ(r.status, 4) << format;
+    EXPECT_NE(r.out.find("cannot write the report to standard output: No space left on device"), std::string::npos)
+        << format << ": " << r.out;
+  }
+  const auto r = sh(kBin + " compare seed/trace-1.log seed/trace-1.log 2>&1 >/dev/full");
+  EXPECT_EQ(r.status, 4);
+  EXPECT_NE(r.out.find("cannot write the report to standard output"), std::string::npos) << r.out;
+}
+
 // Golden outputs: the command for each case and its expected stdout.
 struct Golden {
   const char* name;
