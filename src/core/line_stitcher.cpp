@@ -426,7 +426,21 @@ bool LineStitcher::take_suffix(const InputLine& line, const LineParse& p) {
   return true;
 }
 
+bool LineStitcher::settle_forced_text(const InputLine& next) {
+  Held h = std::move(*forced_text_);
+  forced_text_.reset();
+  if (next.text.empty() && next.terminated) {
+    // "GC forced", the program's text and its newline, then the runtime's newline.
+    emit_parsed(InputLine{h.text, h.number, h.wall_ns, h.terminated}, h.parse, /*trailing_newline=*/true);
+    return true;
+  }
+  learn_signature(h.text);
+  emit_program(h.text, h.number, h.wall_ns, TextRole::kLine, h.terminated);
+  return false;
+}
+
 void LineStitcher::process(const InputLine& line, const LineParse& p) {
+  if (forced_text_ && settle_forced_text(line)) return;
   if (newline_pending_) {
     if (line.text.empty() && line.terminated && held_.empty() && !suffix_held_) {
       // The runtime's newline, maybe whole program lines late: the program
@@ -494,6 +508,11 @@ void LineStitcher::process(const InputLine& line, const LineParse& p) {
     }
     learn_signature(line.text);
     emit_program(line.text, line.number, line.wall_ns, TextRole::kLine, line.terminated);
+    return;
+  }
+  if (p.kind == LineKind::kGcForced && p.begin == 0 && p.end < line.text.size() && line.terminated &&
+      !suffix_held_ && !newline_pending_) {
+    forced_text_ = Held{std::string(line.text), line.number, line.wall_ns, line.terminated, p};
     return;
   }
   emit_parsed(line, p);
@@ -697,6 +716,8 @@ void LineStitcher::finish() {
       replay(std::move(between));
     } else if (suffix_held_) {
       flush_suffix();
+    } else if (forced_text_) {
+      settle_forced_text(InputLine{{}, 0, 0, /*terminated=*/false});  // no line follows
     } else if (!held_.empty()) {
       if (try_resolve(true, held_.size()) || (held_.size() > 1 && try_resolve(true, 1))) continue;
       fail_first();

@@ -96,7 +96,8 @@ class LineStitcher {
   /// stitched line's program text waits to learn whose its newline is (text
   /// passed on meanwhile would come before that newline).
   [[nodiscard]] bool holding() const {
-    return !held_.empty() || suffix_held_.has_value() || newline_pending_ || !pending_between_.empty();
+    return !held_.empty() || suffix_held_.has_value() || newline_pending_ || !pending_between_.empty() ||
+           forced_text_.has_value();
   }
   /// Whether push() would pass `line`, parsed as `p`, straight on as one
   /// event: a whole gc or scav line (runtime text from column 0 to the end,
@@ -176,6 +177,13 @@ class LineStitcher {
   uint64_t pending_line_ = 0;         // ... on this line
   int64_t pending_wall_ = 0;
   std::vector<Held> pending_between_;  // whole program lines seen while waiting for its newline
+  // `GC forced` with more text after it on the line: the runtime's line with
+  // the program's text written before the runtime's newline, when that newline
+  // follows as an empty line; otherwise the program's own line (`GC forced by
+  // admin request`), which the runtime cannot have written.
+  std::optional<Held> forced_text_;
+  // Settles forced_text_ by the line after it; true when that line was the runtime's newline.
+  bool settle_forced_text(const InputLine& next);
   bool take_suffix(const InputLine& line, const LineParse& p);
   // Emits the held line whose suffix was awaited (`trailing_newline` as for emit_parsed) and the lines after it.
   void flush_suffix(bool trailing_newline = false);

@@ -234,6 +234,27 @@ bool looks_like_runtime_tail(std::string_view line) {
   return false;
 }
 
+namespace {
+
+// The runtime's own pacer and scan lines (go-trace-formats.md §4.3, §4.4), by
+// what follows their prefix: a program's `pacer: throttling` or `scan: 12
+// files indexed` is its own output, not a line to take out of it.
+bool pacer_line(std::string_view line) {
+  if (!line.starts_with("pacer: ")) return false;
+  const std::string_view rest = line.substr(7);
+  if (rest.starts_with("assist ratio=") || rest.starts_with("H_m_prev=") || rest.starts_with("sweep done at heap size ")) {
+    return true;
+  }
+  // 1.18+: `pacer: <n>% CPU (`.
+  size_t digits = 0;
+  while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9') ++digits;
+  return digits > 0 && rest.substr(digits).starts_with("% CPU (");
+}
+
+bool scan_line(std::string_view line) { return line.starts_with("scan: total ") || line.starts_with("scan: class "); }
+
+}  // namespace
+
 LineParse parse_trace_line_grammar(std::string_view line) {
   LineParse out;
   const auto shapes = all_shapes();
@@ -309,12 +330,12 @@ LineParse parse_trace_line_grammar(std::string_view line) {
       out.end = line.size();
       return out;
     }
-    if (c0 == 'p' && line.starts_with("pacer: ")) {
+    if (c0 == 'p' && pacer_line(line)) {
       out.kind = LineKind::kPacer;
       out.end = line.size();
       return out;
     }
-    if (c0 == 's' && line.starts_with("scan: ")) {
+    if (c0 == 's' && scan_line(line)) {
       out.kind = LineKind::kScan;
       out.end = line.size();
       return out;

@@ -508,8 +508,11 @@ RefParse reference_parse(std::string_view line, Spelling spelling) {
   RefParse none;
   none.end = line.size();
   // Skipped by prefix (§4.3, §4.4, §8.16).
-  if (line.starts_with("pacer: ")) return RefParse{RefKind::kPacer, 0, line.size(), {}, {}, true, "pacer"};
-  if (line.starts_with("scan: ")) return RefParse{RefKind::kScan, 0, line.size(), {}, {}, true, "scan"};
+  static const std::regex pacer(R"(^pacer: (assist ratio=|H_m_prev=|sweep done at heap size |[0-9]+% CPU \())");
+  static const std::regex scan(R"(^scan: (total|class) )");
+  const std::string text(line);
+  if (std::regex_search(text, pacer)) return RefParse{RefKind::kPacer, 0, line.size(), {}, {}, true, "pacer"};
+  if (std::regex_search(text, scan)) return RefParse{RefKind::kScan, 0, line.size(), {}, {}, true, "scan"};
 
   std::optional<RefParse> best;
   for (const Compiled& shape : compiled_shapes()) {

@@ -21,8 +21,8 @@ enum class RefKind : unsigned char {
   kGcLegacy,  ///< a Go <= 1.4 gc line
   kScav,      ///< a scvg or scav line
   kGcForced,  ///< the bare `GC forced` line
-  kPacer,     ///< a line starting with `pacer: `
-  kScan,      ///< a line starting with `scan: `
+  kPacer,     ///< a line starting with `pacer: ` and one of the runtime's pacer texts
+  kScan,      ///< a line starting with `scan: total ` or `scan: class `
 };
 
 /// Which spellings of numbers the parser accepts.

@@ -117,6 +117,35 @@ TEST(RunSession, AWriteInsideTheLineIsNotReadWhereTheRestFollows) {
             "err 229779 dSo0IHHDAFHOu9IBMO XzTkSATQOp523FlVp2uY\n");
 }
 
+// Program lines that begin like the runtime's pacer, scan and `GC forced`
+// lines but are not theirs reach the user as written (they vanished, or lost
+// their newline).
+TEST(RunSession, ProgramLinesThatOnlyBeginLikeRuntimeLinesPassThrough) {
+  const std::string gc =
+      "gc 1 @0.001s 1%: 0.010+0.20+0.005 ms clock, 0.020+0/0.10/0+0.010 ms cpu, 4->4->1 MB, 4 MB goal, "
+      "0 MB stacks, 0 MB globals, 8 P\n";
+  const std::string program =
+      "scan: 12 files indexed\n"
+      "pacer: throttling to 10 req/s\n"
+      "GC forced by admin request\n"
+      "done\n";
+  const Passed p = pass_through({gc, program, gc});
+  EXPECT_EQ(p.gc, 2u);
+  EXPECT_EQ(p.malformed, 0u);
+  EXPECT_EQ(p.text, program);
+  // The runtime's own lines are still taken out, and `GC forced` with the
+  // program's line written before the runtime's newline gives that line back.
+  const Passed q = pass_through({gc,
+                                 "scan: total 1200 objs\n"
+                                 "pacer: 25% CPU (25 exp.) for 1+2+3 B work (4 B exp.) in 5 B -> 6 B (\xe2\x88\x86goal 7, "
+                                 "cons/mark +1.0e-001)\n"
+                                 "GC forcedlog line\n"
+                                 "\n",
+                                 gc, "tail\n"});
+  EXPECT_EQ(q.gc, 2u);
+  EXPECT_EQ(q.text, "log line\ntail\n");
+}
+
 // The runtime's `gc ` starts the line and the program's line written right
 // after it holds `gc 0` further on: the runtime line is the one at the start.
 // Seen in a real run (Go 1.23).

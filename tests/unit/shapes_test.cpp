@@ -168,6 +168,10 @@ TEST(Shapes, RecognisedNeighbours) {
   EXPECT_EQ(parse_trace_line("scan: total 1200 objs").kind, LineKind::kScan);
   EXPECT_EQ(parse_trace_line("scan: total 100+40+60=200 objs, 3+5=8 spans").kind, LineKind::kScan);
   EXPECT_EQ(parse_trace_line("scan: class 16B 300 objs").kind, LineKind::kScan);
+  // Only the runtime's texts after the prefix: a program's own line is program output.
+  EXPECT_EQ(parse_trace_line("pacer: throttling to 10 req/s").kind, LineKind::kProgram);
+  EXPECT_EQ(parse_trace_line("pacer: 25% done").kind, LineKind::kProgram);
+  EXPECT_EQ(parse_trace_line("scan: 12 files indexed").kind, LineKind::kProgram);
   const Report r = analyze_text(
       "gc 1 @0.001s 1%: 0.010+0.20+0.005 ms clock, 0.020+0/0.10/0+0.010 ms cpu, 4->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 8 P\n"
       "scan: total 100+40+60=200 objs, 3+5=8 spans\n"
