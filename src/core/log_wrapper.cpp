@@ -9,7 +9,8 @@
 // (a parseable time, the CRI stream word and F/P tag, a complete JSON record with
 // log/stream/time, a syslog tag `prog[pid]:`), so a plain log is not taken for a
 // wrapped one by accident; and if none of the first 16 non-empty lines has such a
-// shape, the input is plain for good and feed() only copies a view.
+// shape, or a bare gc or scavenger line comes first, the input is plain for good
+// and feed() only copies a view.
 //
 // The collectors split long lines: docker at 16 KiB (a record whose "log" does not
 // end in "\n"), CRI runtimes with `P` (partial) records ended by an `F` one. Pieces
@@ -616,7 +617,13 @@ bool LogUnwrapper::feed_detected(std::string_view line, uint64_t number, Unwrapp
       ++unwrapped_;
       return deliver(piece, number, out);
     }
-    if (++probed_ >= kProbeLines) decided_ = true;  // plain for good
+    // A gc or scavenger line as the runtime writes it, with no envelope: every
+    // line of a wrapped log has one, so the log is plain, whatever the program
+    // prints at the start of its own lines later (RFC 3339 times, say).
+    const bool bare_runtime_line =
+        (line.starts_with("gc ") && line.size() > 3 && line[3] >= '0' && line[3] <= '9') ||
+        line.starts_with("scav ") || line.starts_with("scvg");
+    if (bare_runtime_line || ++probed_ >= kProbeLines) decided_ = true;  // plain for good
   }
   ++undecided_;
   pass_through(line, number, out);

@@ -349,6 +349,32 @@ TEST(LogUnwrapper, LinesThatDoNotFitArePassedThroughAndCounted) {
   EXPECT_EQ(u.passthrough_lines(), 2u);
 }
 
+// A program that starts its own lines with RFC 3339 times, after the runtime's
+// first gc line: a bare runtime line means the log is plain (every line of a
+// wrapped log has its envelope), and the program's times stay in its text.
+// Seen in the go1.23 churn corpus trace, read as kubectl-timestamps.
+TEST(LogUnwrapper, ABareRuntimeLineBeforeAnyEnvelopeMeansPlain) {
+  const std::vector<std::string> lines = {
+      "2026/11/25 19:14:48 starting: live=50MB workers=32",
+      "gc 1 @0.009s 2%: 0.035+0.58+0.057 ms clock, 0.071+0.068/0.28/0.048+0.11 ms cpu, 15->15->15 MB, 16 MB goal, "
+      "0 MB stacks, 0 MB globals, 2 P",
+      "2026-11-25T19:14:49.349Z INFO worker=8 req=500 path=/api/v1/items status=200 dur=10us",
+  };
+  LogUnwrapper u;
+  const auto out = run(u, lines);
+  EXPECT_EQ(u.kind(), WrapperKind::kNone);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[2].payload, lines[2]);
+  // The same program line first: still a kubectl-looking log, as before.
+  LogUnwrapper first;
+  run(first, {lines[2], lines[1]});
+  EXPECT_EQ(first.kind(), WrapperKind::kKubectlTimestamps);
+  // A scavenger line decides it the same way.
+  LogUnwrapper scav;
+  run(scav, {"scav 0 KiB work (bg), 0 KiB work (eager), 4032 KiB now, 99% util", lines[2]});
+  EXPECT_EQ(scav.kind(), WrapperKind::kNone);
+}
+
 TEST(LogUnwrapper, DetectionWithinTheFirstSixteenNonEmptyLines) {
   std::vector<std::string> lines;
   for (int i = 0; i < 15; ++i) lines.push_back("preamble " + std::to_string(i));
