@@ -308,12 +308,20 @@ int run_analyze(const AnalyzeArgs& a) {
   return status;
 }
 
+namespace {
+// Seconds whose nanoseconds fit an int64_t, with room to spare.
+constexpr double kMaxSeconds = 9.2e9;
+}  // namespace
+
 std::optional<int64_t> parse_start_time(const std::string& text) {
   if (text.empty()) return std::nullopt;
   // Unix seconds, possibly fractional.
   char* end = nullptr;
   const double secs = std::strtod(text.c_str(), &end);
-  if (end != nullptr && *end == '\0') return static_cast<int64_t>(secs * 1e9);
+  if (end != nullptr && *end == '\0') {
+    if (!std::isfinite(secs) || std::fabs(secs) >= kMaxSeconds) return std::nullopt;
+    return static_cast<int64_t>(secs * 1e9);
+  }
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, consumed = 0;
   if (std::sscanf(text.c_str(), "%4d-%2d-%2d%*1[T ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &consumed) != 6) {
     return std::nullopt;
@@ -361,7 +369,10 @@ std::optional<TimeBound> parse_time_bound(const std::string& text) {
   if (!v.empty() && v.back() == 's') v.remove_suffix(1);
   double secs = 0;
   const auto r = std::from_chars(v.data(), v.data() + v.size(), secs);
-  if (!v.empty() && r.ec == std::errc() && r.ptr == v.data() + v.size() && std::isfinite(secs) && secs >= 0) {
+  if (!v.empty() && r.ec == std::errc() && r.ptr == v.data() + v.size()) {
+    // Seconds since the process start: never negative (`-5` is not a Unix
+    // time), and in nanoseconds within 64 bits (292 years).
+    if (!std::isfinite(secs) || secs < 0 || secs >= kMaxSeconds) return std::nullopt;
     return TimeBound{false, static_cast<int64_t>(std::llround(secs * 1e9))};
   }
   // A wall-clock time must look like one (a plain number is since the start).
