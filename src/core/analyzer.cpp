@@ -120,13 +120,18 @@ Analyzer::RunState& Analyzer::run_for_gc(const GcCycle& c) {
   }
   RunState& nr = *runs_.back();
   if (first_of_input) {
-    for (const ScavEvent& e : pre_run_scav_) {
-      nr.stats.add_scav(e);
-      nr.series.add_scav(e, 0, -1);
+    // Scavenger lines before the first cycle belong to its stretch of time:
+    // outside --since/--until when it is.
+    if (!ranged_ || selected(c)) {
+      for (const ScavEvent& e : pre_run_scav_) {
+        nr.stats.add_scav(e);
+        nr.series.add_scav(e, 0, -1);
+      }
     }
     for (const auto& [text, line] : pre_run_markers_) add_marker(nr, text, line, 0);
     for (uint64_t i = 0; i < pre_run_gc_forced_; ++i) nr.stats.add_gc_forced();
     nr.facts.malformed_lines += pre_run_malformed_;
+    if (pre_run_malformed_ > 0) nr.facts.first_malformed_line = pre_run_first_malformed_;
     if (!pre_run_scav_.empty()) nr.run.first_line = std::min(nr.run.first_line, pre_run_scav_.front().line);
     if (!pre_run_markers_.empty()) nr.run.first_line = std::min(nr.run.first_line, pre_run_markers_.front().second);
     pre_run_scav_.clear();
@@ -202,7 +207,7 @@ void Analyzer::on_gc(const GcCycle& gc) {
     r.facts.missing_cycles += gc.gc - r.last_gc - 1;
     if (r.facts.first_gap_after == 0) r.facts.first_gap_after = r.last_gc;
   }
-  ++r.cycles_seen;
+  if (r.cycles_seen++ == 0) r.facts.first_gc_read = gc.gc;
   r.last_gc = gc.gc;
   if (gc.has(kGcHasTime)) r.last_start_ns = gc.start_ns;
   current_ = &r;
@@ -325,8 +330,8 @@ void Analyzer::on_event(const TraceEvent& e) {
       if (current_ != nullptr) {
         ++current_->facts.malformed_lines;
         if (current_->facts.first_malformed_line == 0) current_->facts.first_malformed_line = e.line;
-      } else {
-        ++pre_run_malformed_;
+      } else if (pre_run_malformed_++ == 0) {
+        pre_run_first_malformed_ = e.line;
       }
       break;
   }

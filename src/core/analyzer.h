@@ -108,6 +108,7 @@ class Analyzer {
   std::vector<std::pair<std::string, uint64_t>> pre_run_markers_;
   uint64_t pre_run_gc_forced_ = 0;
   uint64_t pre_run_malformed_ = 0;
+  uint64_t pre_run_first_malformed_ = 0;  // the line of the first of them
 };
 
 }  // namespace gcsight

@@ -383,7 +383,9 @@ void trace_gaps(const RunSummary& s, const RunFacts& facts, std::vector<Finding>
   }
   if (facts.truncated_lines > 0) parts.push_back("the input ends in the middle of a runtime line");
   if (!facts.input_error.empty()) parts.push_back("reading stopped early: " + facts.input_error);
-  if (s.first_gc > 1) parts.push_back(fmt::format("the run starts at gc {}, not gc 1 (an excerpt)", s.first_gc));
+  // An excerpt of the trace, not one made by --since: the first cycle read, selected or not.
+  const uint32_t first_read = facts.first_gc_read != 0 ? facts.first_gc_read : s.first_gc;
+  if (first_read > 1) parts.push_back(fmt::format("the run starts at gc {}, not gc 1 (an excerpt)", first_read));
   if (parts.empty()) return;
   Finding f;
   f.code = "trace-gaps";
@@ -402,7 +404,7 @@ void trace_gaps(const RunSummary& s, const RunFacts& facts, std::vector<Finding>
   f.cite("malformed_lines", i64(facts.malformed_lines));
   f.cite("numbering_gaps", i64(facts.numbering_gaps));
   f.cite("missing_cycles", i64(facts.missing_cycles));
-  f.cite("first_gc", i64(s.first_gc));
+  f.cite("first_gc", i64(first_read));
   out.push_back(std::move(f));
 }
 

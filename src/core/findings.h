@@ -20,6 +20,7 @@ struct RunFacts {
   uint64_t numbering_gaps = 0;
   uint64_t missing_cycles = 0;
   uint32_t first_gap_after = 0;
+  uint32_t first_gc_read = 0;  ///< the run's first gc number in the input, whether --since/--until selected it or not
   size_t run_count = 1;
   std::string input_error;
   int64_t first_wall_ns = 0;

@@ -318,11 +318,23 @@ TEST(TimeRange, SelectsExactlyTheCyclesInRange) {
       EXPECT_EQ(s["cycles"].get<size_t>(), want);
     }
   }
+  // A range that starts late is no excerpt of the trace, and the scavenger line
+  // before gc 1 lies outside it (only the one after the selected cycles counts).
+  {
+    const auto late = nlohmann::json::parse(
+        sh(kBin + " analyze --format json --since 100 corpus/go1.23.5/memtest/stderr.log 2>/dev/null").out);
+    for (const auto& f : late["runs"][0]["findings"]) EXPECT_NE(f["code"], "trace-gaps") << f["explanation"];
+    EXPECT_EQ(late["runs"][0]["summary"]["scavenger"]["lines"], 1);
+  }
   // Nothing in range: no run, a warning, exit 0.
   const auto none = sh(kBin + " analyze --format json --since 100000 corpus/go1.22.12/forced/stderr.log 2>&1 >/dev/null");
   EXPECT_EQ(none.status, 0);
   EXPECT_NE(none.out.find("no gc cycle in the --since/--until range"), std::string::npos);
   EXPECT_EQ(sh(kBin + " analyze --since yesterday corpus/go1.22.12/forced/stderr.log 2>/dev/null").status, 2);
+  // Negative seconds are no Unix time, and seconds past 64 bits of nanoseconds no bound.
+  for (const char* bad : {"--since -5", "--since=-5", "--until 1e10", "--since 9.3e9", "--start-time 1e30"}) {
+    EXPECT_EQ(sh(kBin + " analyze " + bad + " corpus/go1.22.12/forced/stderr.log 2>/dev/null").status, 2) << bad;
+  }
   fs::remove_all(dir);
 }
 

@@ -148,6 +148,15 @@ TEST(Findings, LargeGlobalsAtGogc100AreNotLimitPressure) {
   EXPECT_NEAR(r.runs[0].summary.gogc_effective, 100, 5);
 }
 
+// An unreadable line before the first gc line is still named by its line.
+TEST(Findings, AnUnreadableLineBeforeTheFirstCycleIsNamedByItsLine) {
+  const Report r = analyze_text("gc 5 @0.011s 3%: 0.009+6.3+0.04\n" + trace(20, [](int) { return uint64_t{100}; }));
+  const Finding* f = find(r, "trace-gaps");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->explanation.find("1 trace line could not be read (first at line 1)"), std::string::npos)
+      << f->explanation;
+}
+
 TEST(Findings, NormalPacingIsNotLimitPressure) {
   const Report r = analyze_text(trace(200, [](int i) { return 200 + static_cast<uint64_t>(i % 3); }));
   EXPECT_EQ(find(r, "memory-limit-pressure"), nullptr);
