@@ -535,8 +535,10 @@ class TextWriter {
     if (!counts.empty()) v += fmt::format(" ({})", join(counts, ", "));
     v += fmt::format("; released {} of work", format_bytes(sc.released_work_bytes));
     if (sc.released_now.present) {
-      v += fmt::format("; released to the OS now {} (max {})", heap(sc.released_now.last, coarse),
-                       heap(sc.released_now.max, coarse));
+      // `scav` lines count in KiB, exact at any heap size; only scvg's MB are coarse.
+      const bool in_mb = coarse && !sc.era.starts_with("scav");
+      v += fmt::format("; released to the OS now {} (max {})", heap(sc.released_now.last, in_mb),
+                       heap(sc.released_now.max, in_mb));
     }
     if (sc.consumed.present) {
       v += fmt::format("; consumed last {} (max {})", heap(sc.consumed.last, coarse),

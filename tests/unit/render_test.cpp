@@ -337,6 +337,14 @@ TEST(RenderText, ColorAndLowPrecision) {
       << out;
   EXPECT_NE(out.find("(heap < 16 MiB: MB-truncated figures are coarse)"), std::string::npos);
   EXPECT_NE(out.find("min 3 MiB"), std::string::npos) << out;
+  // The scavenger's KiB are exact at any heap size; scvg's MB are not.
+  r.runs[0].summary.scavenger.released_now = {};
+  r.runs[0].summary.scavenger.released_now.add(736 * 1024, 1);
+  EXPECT_NE(render_text(r, TextStyle{false, 200}).find("released to the OS now 736 KiB"), std::string::npos);
+  r.runs[0].summary.scavenger.era = "scvg (Go <= 1.13)";
+  r.runs[0].summary.scavenger.released_now = {};
+  r.runs[0].summary.scavenger.released_now.add(3 * kMiB, 1);
+  EXPECT_NE(render_text(r, TextStyle{false, 200}).find("released to the OS now 3 MiB"), std::string::npos);
 }
 
 TEST(RenderText, EmptyReport) {
