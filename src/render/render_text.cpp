@@ -24,6 +24,7 @@
 #include <variant>
 #include <vector>
 
+#include "render/display_width.h"
 #include "render/sgr.h"
 #include "render/units_format.h"
 
@@ -55,35 +56,43 @@ bool is_control(char c) {
   return u < 0x20 || u == 0x7f;
 }
 
-// Program-supplied text made safe for a terminal: tabs become a space, other
-// control bytes (ESC among them) become a visible `\xNN`.
+// Program-supplied text made safe for a terminal, one piece at a time: tabs
+// become a space; control bytes (ESC among them), the C1 controls U+0080-U+009F
+// (a terminal may take U+009B for CSI) and bytes that are not well-formed UTF-8
+// become a visible `\xNN` each; the rest is copied. `emit` gets each piece's
+// text and the columns it takes.
+template <typename Emit>
+void sanitize_pieces(std::string_view s, size_t bytes, Emit emit) {
+  for (size_t i = 0; i < bytes && i < s.size();) {
+    const char c = s[i];
+    if (c == '\t') {
+      emit(std::string_view(" "), 1);
+      ++i;
+      continue;
+    }
+    const Utf8Step step = is_control(c) ? Utf8Step{} : decode_utf8(s, i);
+    if (!step.valid || (step.cp >= 0x80 && step.cp <= 0x9f)) {
+      for (size_t k = 0; k < step.length; ++k) {
+        emit(std::string_view(fmt::format("\\x{:02x}", static_cast<unsigned char>(s[i + k]))), 4);
+      }
+    } else {
+      emit(s.substr(i, step.length), 1);
+    }
+    i += step.length;
+  }
+}
+
 std::string sanitize(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (const char c : s) {
-    if (c == '\t') {
-      out.push_back(' ');
-    } else if (is_control(c)) {
-      fmt::format_to(std::back_inserter(out), "\\x{:02x}", static_cast<unsigned char>(c));
-    } else {
-      out.push_back(c);
-    }
-  }
+  sanitize_pieces(s, s.size(), [&out](std::string_view piece, size_t) { out += piece; });
   return out;
 }
 
 // Columns the sanitised form of s[0, bytes) occupies.
 size_t sanitized_width(std::string_view s, size_t bytes) {
   size_t w = 0;
-  for (size_t i = 0; i < bytes && i < s.size(); ++i) {
-    if (s[i] == '\t') {
-      ++w;
-    } else if (is_control(s[i])) {
-      w += 4;
-    } else if (!is_utf8_continuation(s[i])) {
-      ++w;
-    }
-  }
+  sanitize_pieces(s, bytes, [&w](std::string_view, size_t columns) { w += columns; });
   return w;
 }
 

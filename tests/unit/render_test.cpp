@@ -300,6 +300,12 @@ TEST(RenderText, FindingShapeAndNoAnsiWithoutColor) {
   EXPECT_LT(out.find("warning[live-heap-growth]"), out.find("info[gc-healthy]"));
   // The program's escape sequences are shown, not obeyed.
   EXPECT_NE(out.find("starting worker pool \\x1b[31mred\\x1b[0m"), std::string::npos) << out;
+  // C1 controls (U+009B is CSI to some terminals) and bytes that are not UTF-8
+  // are shown as bytes too; other UTF-8 is kept.
+  Report r = sample_report();
+  r.runs[0].markers[0].text = "x \xc2\x9b" "31mRED \xc2\x9d" "0;t \xff\xfe caf\xc3\xa9";
+  const std::string c1 = render_text(r, TextStyle{false, 100});
+  EXPECT_NE(c1.find("x \\xc2\\x9b31mRED \\xc2\\x9d0;t \\xff\\xfe caf\xc3\xa9"), std::string::npos) << c1;
   EXPECT_NE(out.find("p99 900 µs, max 1.2 ms (gc 17)"), std::string::npos) << out;
   EXPECT_NE(out.find("trace-1.log:17:12: expected a number"), std::string::npos) << out;
   EXPECT_NE(out.find("2023-11-14T22:13:20.000Z"), std::string::npos) << out;
