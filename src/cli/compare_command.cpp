@@ -72,10 +72,12 @@ std::optional<RunMetrics> load_side(const std::string& path, std::optional<uint3
     }
     doc = report_to_json(*report);
   }
-  auto m = metrics_from_json(doc, run, path, &err);
+  bool no_such_run = false;
+  auto m = metrics_from_json(doc, run, path, &err, &no_such_run);
   if (!m) {
     std::cerr << "gcsight: " << err << "\n";
-    *status = kExitInput;
+    // A --run-a/--run-b the report does not have is the command line's mistake.
+    *status = no_such_run ? kExitUsage : kExitInput;
   }
   return m;
 }

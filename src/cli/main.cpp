@@ -222,7 +222,8 @@ int main(int argc, char** argv) {
                       "Only cycles that started at or after this: seconds since the process start (90, 90s), or an RFC 3339 "
                       "wall-clock time where the log or --start-time gives one");
   analyze->add_option("--until", until, "Only cycles that started before this (the same forms as --since)");
-  analyze->add_option("--max-markers", aa.max_markers, "Program output lines kept per run in the report");
+  analyze->add_option("--max-markers", aa.max_markers, "Program output lines kept per run in the report")
+      ->check(CLI::Range(size_t{0}, size_t{1'000'000}));
   analyze->add_flag("--timings", aa.timings, "Print the time of each phase to stderr")->group("");
 
   gcsight::CompareArgs ca;
@@ -278,7 +279,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "gcsight: " << e.what() << "\nRun 'gcsight --help' (or 'gcsight analyze --help') for usage.\n";
+    // The help of the subcommand being read, when one was named.
+    const std::vector<CLI::App*> named = app.get_subcommands();
+    const std::string help = named.empty() ? "gcsight --help" : "gcsight " + named.back()->get_name() + " --help";
+    std::cerr << "gcsight: " << e.what() << "\nRun '" << help << "' for usage.\n";
     return gcsight::kExitUsage;
   }
 

@@ -63,7 +63,8 @@ bool looks_like_json(std::string_view head) {
 }
 
 std::optional<RunMetrics> metrics_from_json(const Json& doc, std::optional<uint32_t> run, const std::string& input,
-                                            std::string* error) {
+                                            std::string* error,
+                                            bool* no_such_run) {
   const Json& tool = member(doc, "tool");
   if (!tool.is_object() || tool.value("name", "") != "gcsight") {
     *error = fmt::format("{}: a JSON document, but not a gcsight report", input);
@@ -87,6 +88,7 @@ std::optional<RunMetrics> metrics_from_json(const Json& doc, std::optional<uint3
     }
     if (chosen == nullptr) {
       *error = fmt::format("{}: no run {} (the report has {})", input, *run, runs.size());
+      if (no_such_run != nullptr) *no_such_run = true;
       return std::nullopt;
     }
   } else {

@@ -49,6 +49,16 @@ TEST(Cli, UsageErrorsExit2WithAHint) {
   EXPECT_EQ(r.status, 2);
   r = sh(kBin + " 2>&1");
   EXPECT_EQ(r.status, 2);
+  // The hint names the subcommand's own help.
+  r = sh(kBin + " compare seed/trace-1.log 2>&1");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.out.find("Run 'gcsight compare --help' for usage."), std::string::npos) << r.out;
+  // Counts out of range are refused, not wrapped around to "unlimited".
+  for (const char* bad : {"-1", "99999999999999999999"}) {
+    EXPECT_EQ(sh(kBin + " analyze --max-markers " + bad + " seed/trace-1.log >/dev/null 2>&1").status, 2) << bad;
+  }
+  // A run the report does not have is the command line's mistake, not the input's.
+  EXPECT_EQ(sh(kBin + " compare --run-a 9 seed/trace-1.log seed/trace-1.log >/dev/null 2>&1").status, 2);
 }
 
 TEST(Cli, UnreadableInputExits3AndTheRestIsAnalysed) {
@@ -58,7 +68,12 @@ TEST(Cli, UnreadableInputExits3AndTheRestIsAnalysed) {
   EXPECT_EQ(j["runs"].size(), 1u);
   EXPECT_EQ(j["runs"][0]["summary"]["cycles"], 28);
   r = sh(kBin + " analyze no-such.log 2>&1 >/dev/null");
-  EXPECT_NE(r.out.find("no-such.log"), std::string::npos);
+  EXPECT_NE(r.out.find("gcsight: cannot open 'no-such.log'"), std::string::npos);
+  // In the report the error is the report's own words, and no trace hint is given
+  // for an input that could not be read at all.
+  EXPECT_EQ(j["inputs"][0]["error"], "cannot open 'no-such.log': No such file or directory");
+  r = sh(kBin + " analyze no-such.log 2>/dev/null");
+  EXPECT_NE(r.out.find("no gc cycles found (no input could be read)"), std::string::npos) << r.out;
 }
 
 TEST(Cli, FailOnSeverity) {
