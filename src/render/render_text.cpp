@@ -357,7 +357,44 @@ class TextWriter {
     }
     if (s.duration_ns > 0) h += fmt::format(" over {}", format_duration(s.duration_ns));
     if (!s.shape.empty()) h += fmt::format(", {} line shape", s.shape);
-    line(paint(kSgrBold, h));
+    bold_wrapped("", h);
+  }
+
+  // `text` in bold after `prefix`, wrapped to the width; lines after the first
+  // are indented by two spaces. A number stays with its unit, and a version with "Go".
+  void bold_wrapped(std::string_view prefix, std::string_view text) {
+    std::vector<std::string> words;
+    for (size_t i = 0; i <= text.size();) {
+      size_t j = text.find(' ', i);
+      if (j == std::string_view::npos) j = text.size();
+      const std::string_view word = text.substr(i, j - i);
+      if (!word.empty() && !words.empty() && (is_unit_word(word) || words.back().ends_with("Go"))) {
+        words.back() += ' ';
+        words.back() += word;
+      } else if (!word.empty()) {
+        words.emplace_back(word);
+      }
+      i = j + 1;
+    }
+    std::string lead(prefix);
+    std::string cur;
+    size_t cur_w = display_width(prefix);
+    for (const std::string& w : words) {
+      const size_t tw = display_width(w);
+      if (!cur.empty() && cur_w + 1 + tw > width_) {
+        line(lead + paint(kSgrBold, cur));
+        lead = "  ";
+        cur.clear();
+        cur_w = 2;
+      }
+      if (!cur.empty()) {
+        cur += ' ';
+        ++cur_w;
+      }
+      cur += w;
+      cur_w += tw;
+    }
+    line(lead + paint(kSgrBold, cur));
   }
 
   static std::string_view severity_sgr(Severity sev) {
@@ -388,8 +425,9 @@ class TextWriter {
     });
     for (const Finding* f : order) {
       line("");
-      line(fmt::format("{}[{}]: {}", paint(severity_sgr(f->severity), severity_name(f->severity)),
-                       sanitize(f->code), paint(kSgrBold, f->title)));
+      bold_wrapped(fmt::format("{}[{}]: ", paint(severity_sgr(f->severity), severity_name(f->severity)),
+                               sanitize(f->code)),
+                   f->title);
       if (!f->explanation.empty()) wrap(label_prefix("= why:"), f->explanation);
       if (!f->advice.empty()) wrap(label_prefix("= help:"), f->advice);
       if (!f->evidence.empty()) {
