@@ -228,7 +228,8 @@ int run_run(const RunArgs& a) {
       std::string title;
       for (const std::string& arg : info.command) title += (title.empty() ? "" : " ") + arg;
       dashboard = std::make_unique<LiveDashboard>(title, *terminal, chart_glyphs(a.charts));
-    } else {
+    } else if (!a.quiet) {
+      // A warning, not a failure (the program runs without the dashboard): -q silences it.
       std::cerr << "gcsight: --live: " << err << "; running without the dashboard\n";
     }
   }
