@@ -314,7 +314,6 @@ int run_run(const RunArgs& a) {
   };
 
   const ChildExit ex = run_child(ChildSpec{a.command, env}, cb);
-  if (output_fd >= 0) close(output_fd);
   if (dashboard) {
     // The last frame, then the screen as it was; the report follows on it.
     dashboard->set_ended(ex.status, ex.end_ns, snapshot, findings);
@@ -324,6 +323,7 @@ int run_run(const RunArgs& a) {
   if (!ex.started) {
     // A failure of gcsight's own job: said even with --quiet.
     std::cerr << "gcsight: " << ex.error << "\n";
+    if (output_fd >= 0) close(output_fd);
     return ex.status;
   }
   if (sampler) {
@@ -350,6 +350,9 @@ int run_run(const RunArgs& a) {
     if (!recording->close(&err)) std::cerr << "gcsight: " << err << "\n";
   }
   const Report report = session.finish(x);
+  // Only now: finish() passes on the program's lines the session still held
+  // (a line that began like a runtime line, and those after it).
+  if (output_fd >= 0) close(output_fd);
 
   // Reports never change the exit status: a failure to write one is a message.
   if (csv_file) {

@@ -226,6 +226,25 @@ TEST_F(RunE2E, LargeOutputPassesThroughByteForByte) {
   std::cerr << exact << " of " << progs_.size() << " toolchains byte for byte on stderr\n";
 }
 
+// `gcsight run` around shell commands: what reaches stdout, stderr and
+// --output, and when, needs no Go program.
+class RunShellE2E : public ::testing::Test {
+ protected:
+  std::string q(const fs::path& p) const { return "'" + p.string() + "'"; }
+  gcsight::testing_support::TempDir dir_{"e2e-sh"};
+};
+
+// `gc stats ok` begins like a runtime line, so it and the lines after it are
+// held until the program ends; --output gets them as stderr does.
+TEST_F(RunShellE2E, OutputFileHoldsWhatWasHeldUntilTheProgramEnded) {
+  const fs::path out = dir_ / "o.txt", err = dir_ / "err.txt";
+  ASSERT_EQ(sh(q(kBin) + " run -q --output " + q(out) +
+               " -- sh -c 'echo \"gc stats ok\" >&2; echo after >&2; sleep .3; echo later >&2' 2>" + q(err)),
+            0);
+  EXPECT_EQ(slurp(err), "gc stats ok\nafter\nlater\n");
+  EXPECT_EQ(slurp(out), "gc stats ok\nafter\nlater\n");
+}
+
 }  // namespace
 
 namespace {
