@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -54,6 +55,13 @@ void write_all(int fd, std::string_view data) {
     }
     data.remove_prefix(static_cast<size_t>(n));
   }
+}
+
+// Whether two descriptors are the same open file (a terminal, a pipe, a file
+// that both streams were sent to).
+bool same_file(int a, int b) {
+  struct stat sa {}, sb {};
+  return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 // The file execvp would run for `name`: itself if it has a slash, else the
@@ -233,13 +241,28 @@ int run_run(const RunArgs& a) {
       std::cerr << "gcsight: --live: " << err << "; running without the dashboard\n";
     }
   }
+  // The last byte of the program's passed on to our stderr (or to stdout, when
+  // both are the same file, as on a terminal): gcsight's own words after the
+  // program's start on a line of their own, not after its unfinished last line.
+  const bool stdout_is_stderr = same_file(STDOUT_FILENO, STDERR_FILENO);
+  char last_on_stderr = '\n';
   auto pass_through = [&](int fd, std::string_view d) {
     if (output_fd >= 0) write_all(output_fd, d);
     if (dashboard) {
       dashboard->on_output(d);
     } else {
       write_all(fd, d);
+      if (!d.empty() && (fd == STDERR_FILENO || stdout_is_stderr)) last_on_stderr = d.back();
     }
+  };
+  // Where gcsight's own words go once the program has ended. The newline is
+  // gcsight's: it is not written to --output, and not at all when nothing follows.
+  auto own_words = [&]() -> std::ostream& {
+    if (last_on_stderr != '\n') {
+      std::cerr << '\n';
+      last_on_stderr = '\n';
+    }
+    return std::cerr;
   };
 
   int64_t now_ns = 0;  // arrival time of the chunk being read, for the dashboard's cycles
@@ -344,37 +367,38 @@ int run_run(const RunArgs& a) {
   } else if (self.cpu_user_ns && self.cpu_sys_ns) {
     x.self_cpu_ns = *self.cpu_user_ns + *self.cpu_sys_ns;
   }
+  // First: finish() passes on the program's lines the session still held (a
+  // line that began like a runtime line, and those after it), which come
+  // before anything gcsight says.
+  const Report report = session.finish(x);
+  if (output_fd >= 0) close(output_fd);
   if (recording) {
     recording->exit(x);
     std::string err;
-    if (!recording->close(&err)) std::cerr << "gcsight: " << err << "\n";
+    if (!recording->close(&err)) own_words() << "gcsight: " << err << "\n";
   }
-  const Report report = session.finish(x);
-  // Only now: finish() passes on the program's lines the session still held
-  // (a line that began like a runtime line, and those after it).
-  if (output_fd >= 0) close(output_fd);
 
   // Reports never change the exit status: a failure to write one is a message.
   if (csv_file) {
     std::string err;
-    if (!csv_file->commit(&err)) std::cerr << "gcsight: " << err << "\n";
+    if (!csv_file->commit(&err)) own_words() << "gcsight: " << err << "\n";
   }
   if (!a.json_file.empty()) {
     std::string err;
-    if (!write_file_whole(a.json_file, render_json(report), &err)) std::cerr << "gcsight: " << err << "\n";
+    if (!write_file_whole(a.json_file, render_json(report), &err)) own_words() << "gcsight: " << err << "\n";
   }
   if (!a.html_file.empty()) {
     std::string err;
     HtmlFacts facts;
     for (const std::string& arg : report.process.command) facts.title += (facts.title.empty() ? "" : " ") + arg;
-    if (!write_file_whole(a.html_file, render_html(report, facts), &err)) std::cerr << "gcsight: " << err << "\n";
+    if (!write_file_whole(a.html_file, render_html(report, facts), &err)) own_words() << "gcsight: " << err << "\n";
   }
   if (metrics) {
     LiveSnapshot s = snapshot_of_report(report);
     metrics->publish(render_prometheus(s, kVersion));
   }
   if (!a.quiet) {
-    std::cerr << render_text(report, text_style(a.color, a.charts, STDERR_FILENO));
+    own_words() << render_text(report, text_style(a.color, a.charts, STDERR_FILENO));
   }
   if (metrics && a.metrics_linger_ns > 0) linger(a.metrics_linger_ns);
   return ex.status;

@@ -245,6 +245,22 @@ TEST_F(RunShellE2E, OutputFileHoldsWhatWasHeldUntilTheProgramEnded) {
   EXPECT_EQ(slurp(out), "gc stats ok\nafter\nlater\n");
 }
 
+// The program's last stderr write has no newline: the report starts on a line
+// of its own, and that newline is gcsight's (not in --output, none with -q).
+TEST_F(RunShellE2E, TheReportStartsOnANewLineAfterAnUnfinishedLastLine) {
+  const fs::path out = dir_ / "o.txt", err = dir_ / "err.txt";
+  const std::string prog = " -- sh -c 'printf \"tail without newline\" >&2' 2>" + q(err);
+  ASSERT_EQ(sh(q(kBin) + " run --color never --output " + q(out) + prog), 0);
+  EXPECT_EQ(slurp(err).rfind("tail without newline\nprogram\n", 0), 0u) << slurp(err);
+  EXPECT_EQ(slurp(out), "tail without newline");
+  ASSERT_EQ(sh(q(kBin) + " run -q" + prog), 0);
+  EXPECT_EQ(slurp(err), "tail without newline");
+  // stdout and stderr on one file (a terminal, `2>&1`): the last byte of either counts.
+  const auto both = gcsight::testing_support::sh_capture(q(kBin) + " run --color never -- sh -c 'printf \"out tail\"' 2>&1");
+  EXPECT_EQ(both.status, 0);
+  EXPECT_EQ(both.out.rfind("out tail\nprogram\n", 0), 0u) << both.out;
+}
+
 }  // namespace
 
 namespace {
