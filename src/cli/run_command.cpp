@@ -46,15 +46,18 @@ extern char** environ;
 namespace gcsight {
 namespace {
 
-void write_all(int fd, std::string_view data) {
+// Writes all of `data`; false when the descriptor's reader has gone (EPIPE).
+// Another failure (a full disk) loses this write only.
+bool write_all(int fd, std::string_view data) {
   while (!data.empty()) {
     const ssize_t n = write(fd, data.data(), data.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      return;  // the reader went away (EPIPE): nothing more can be delivered
+      return errno != EPIPE;
     }
     data.remove_prefix(static_cast<size_t>(n));
   }
+  return true;
 }
 
 // Whether two descriptors are the same open file (a terminal, a pipe, a file
@@ -137,6 +140,15 @@ void linger(int64_t linger_ns) {
 }  // namespace
 
 int run_run(const RunArgs& a) {
+  // A reader of our stdout or stderr that goes away (`| head -1`) must not end
+  // gcsight before the report and its files are written: a write to it fails
+  // with EPIPE instead, and the program gets the disposition gcsight had.
+  struct sigaction ignore_pipe {};
+  ignore_pipe.sa_handler = SIG_IGN;
+  sigemptyset(&ignore_pipe.sa_mask);
+  struct sigaction started_pipe {};
+  sigaction(SIGPIPE, &ignore_pipe, &started_pipe);
+
   // The environment: everything the user has, with the trace added to GODEBUG.
   std::vector<std::string> env;
   std::string user_godebug;
@@ -246,12 +258,17 @@ int run_run(const RunArgs& a) {
   // program's start on a line of their own, not after its unfinished last line.
   const bool stdout_is_stderr = same_file(STDOUT_FILENO, STDERR_FILENO);
   char last_on_stderr = '\n';
+  // Once the reader of our stdout or stderr has gone, nothing more is written
+  // there: the program's stdout pipe is then closed (on_stdout), its stderr is
+  // still read for the trace.
+  bool stdout_open = true, stderr_open = true;
   auto pass_through = [&](int fd, std::string_view d) {
     if (output_fd >= 0) write_all(output_fd, d);
+    bool& open = fd == STDOUT_FILENO ? stdout_open : stderr_open;
     if (dashboard) {
       dashboard->on_output(d);
-    } else {
-      write_all(fd, d);
+    } else if (open) {
+      open = write_all(fd, d);
       if (!d.empty() && (fd == STDERR_FILENO || stdout_is_stderr)) last_on_stderr = d.back();
     }
   };
@@ -306,11 +323,14 @@ int run_run(const RunArgs& a) {
   if (dashboard) {
     cb.wake_fd = terminal->input_fd();
     cb.on_wake = poll_dashboard;
+  } else {
+    cb.stdout_sink_fd = STDOUT_FILENO;
   }
   int64_t next_sample = a.interval_ns;
   cb.on_stdout = [&](std::string_view d, int64_t t) {
     pass_through(STDOUT_FILENO, d);
     poll_dashboard(t);
+    return stdout_open;
   };
   cb.on_stderr = [&](std::string_view d, int64_t t) {
     if (recording) recording->stderr_chunk(t, d);
@@ -336,7 +356,9 @@ int run_run(const RunArgs& a) {
     poll_dashboard(t);
   };
 
-  const ChildExit ex = run_child(ChildSpec{a.command, env}, cb);
+  ChildSpec spec{a.command, env};
+  spec.sigpipe_ignored = started_pipe.sa_handler == SIG_IGN;
+  const ChildExit ex = run_child(spec, cb);
   if (dashboard) {
     // The last frame, then the screen as it was; the report follows on it.
     dashboard->set_ended(ex.status, ex.end_ns, snapshot, findings);

@@ -107,6 +107,26 @@ TEST_F(RunE2E, SigtermReachesTheProgramOnceAndTheReportIsWritten) {
   EXPECT_GT(r["runs"][0]["summary"]["cycles"].get<int>(), 0);
 }
 
+// The reader of gcsight's stdout goes away (`| head -c 100`). gcsight is not
+// ended by SIGPIPE: the program meets the closed pipe itself and dies of it,
+// as it would without gcsight, and the report, the JSON and a whole recording
+// are written; gcsight's status is the program's.
+TEST_F(RunE2E, AStdoutReaderThatGoesAwayEndsTheProgramNotTheReport) {
+  const fs::path prog = progs_.back();
+  const fs::path report = dir_ / "r.json", rec = dir_ / "r.rec", err = dir_ / "err.txt", status = dir_ / "status";
+  ASSERT_EQ(sh("{ STDOUT_MB=16 ALLOC_MB_PER_S=100 DURATION_MS=3000 " + q(kBin) + " run --color never --json " +
+               q(report) + " --record " + q(rec) + " -- " + q(prog) + " 2>" + q(err) + "; echo $? >" + q(status) +
+               "; } | head -c 100 >/dev/null"),
+            0);
+  EXPECT_EQ(slurp(status), "141\n");
+  ASSERT_FALSE(slurp(report).empty()) << "no JSON report; stderr: " << slurp(err);
+  const auto r = nlohmann::json::parse(slurp(report));
+  EXPECT_EQ(r["process"]["signal"], 13);
+  EXPECT_EQ(r["process"]["exit_status"], 141);
+  EXPECT_NE(slurp(err).find("killed by signal 13"), std::string::npos) << slurp(err);
+  EXPECT_EQ(sh(q(kBin) + " analyze --format json " + q(rec) + " >/dev/null 2>&1"), 0) << "the recording is cut";
+}
+
 TEST_F(RunE2E, TheUsersGodebugSurvives) {
   const fs::path prog = progs_.back();
   const fs::path out = dir_ / "out.txt";
