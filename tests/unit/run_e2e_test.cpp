@@ -265,6 +265,30 @@ TEST_F(RunShellE2E, OutputFileHoldsWhatWasHeldUntilTheProgramEnded) {
   EXPECT_EQ(slurp(out), "gc stats ok\nafter\nlater\n");
 }
 
+// `gc removed ...` begins like a runtime line, so the lines after it were held
+// until the program ended (4 s). They come out about a second after it, while
+// the program still runs, and stderr is what the program wrote.
+TEST_F(RunShellE2E, LinesAfterAStartThatNeverCompletesAreNotHeldForTheWholeRun) {
+  const fs::path out = dir_ / "out.txt", err = dir_ / "err.txt";
+  gcsight::testing_support::Child child(
+      {kBin, "run", "-q", "--", "sh", "-c",
+       "echo 'gc removed 12 expired sessions' >&2; for i in 1 2 3 4; do sleep 1; echo \"heartbeat $i\" >&2; done"},
+      out, err);
+  bool seen_while_running = false;
+  for (;;) {
+    const bool ended = child.poll().has_value();
+    if (slurp(err).find("heartbeat 1\n") != std::string::npos) {
+      seen_while_running = !ended;
+      break;
+    }
+    if (ended) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(seen_while_running) << "stderr so far: " << slurp(err);
+  EXPECT_EQ(child.wait(), 0);
+  EXPECT_EQ(slurp(err), "gc removed 12 expired sessions\nheartbeat 1\nheartbeat 2\nheartbeat 3\nheartbeat 4\n");
+}
+
 // The program's last stderr write has no newline: the report starts on a line
 // of its own, and that newline is gcsight's (not in --output, none with -q).
 TEST_F(RunShellE2E, TheReportStartsOnANewLineAfterAnUnfinishedLastLine) {
