@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -45,15 +46,25 @@ extern char** environ;
 namespace gcsight {
 namespace {
 
-void write_all(int fd, std::string_view data) {
+// Writes all of `data`; false when the descriptor's reader has gone (EPIPE).
+// Another failure (a full disk) loses this write only.
+bool write_all(int fd, std::string_view data) {
   while (!data.empty()) {
     const ssize_t n = write(fd, data.data(), data.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      return;  // the reader went away (EPIPE): nothing more can be delivered
+      return errno != EPIPE;
     }
     data.remove_prefix(static_cast<size_t>(n));
   }
+  return true;
+}
+
+// Whether two descriptors are the same open file (a terminal, a pipe, a file
+// that both streams were sent to).
+bool same_file(int a, int b) {
+  struct stat sa {}, sb {};
+  return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 // The file execvp would run for `name`: itself if it has a slash, else the
@@ -129,6 +140,15 @@ void linger(int64_t linger_ns) {
 }  // namespace
 
 int run_run(const RunArgs& a) {
+  // A reader of our stdout or stderr that goes away (`| head -1`) must not end
+  // gcsight before the report and its files are written: a write to it fails
+  // with EPIPE instead, and the program gets the disposition gcsight had.
+  struct sigaction ignore_pipe {};
+  ignore_pipe.sa_handler = SIG_IGN;
+  sigemptyset(&ignore_pipe.sa_mask);
+  struct sigaction started_pipe {};
+  sigaction(SIGPIPE, &ignore_pipe, &started_pipe);
+
   // The environment: everything the user has, with the trace added to GODEBUG.
   std::vector<std::string> env;
   std::string user_godebug;
@@ -228,17 +248,38 @@ int run_run(const RunArgs& a) {
       std::string title;
       for (const std::string& arg : info.command) title += (title.empty() ? "" : " ") + arg;
       dashboard = std::make_unique<LiveDashboard>(title, *terminal, chart_glyphs(a.charts));
-    } else {
+    } else if (!a.quiet) {
+      // A warning, not a failure (the program runs without the dashboard): -q silences it.
       std::cerr << "gcsight: --live: " << err << "; running without the dashboard\n";
     }
   }
+  // The last byte of the program's passed on to our stderr (or to stdout, when
+  // both are the same file, as on a terminal): gcsight's own words after the
+  // program's start on a line of their own, not after its unfinished last line.
+  const bool stdout_is_stderr = same_file(STDOUT_FILENO, STDERR_FILENO);
+  char last_on_stderr = '\n';
+  // Once the reader of our stdout or stderr has gone, nothing more is written
+  // there: the program's stdout pipe is then closed (on_stdout), its stderr is
+  // still read for the trace.
+  bool stdout_open = true, stderr_open = true;
   auto pass_through = [&](int fd, std::string_view d) {
     if (output_fd >= 0) write_all(output_fd, d);
+    bool& open = fd == STDOUT_FILENO ? stdout_open : stderr_open;
     if (dashboard) {
       dashboard->on_output(d);
-    } else {
-      write_all(fd, d);
+    } else if (open) {
+      open = write_all(fd, d);
+      if (!d.empty() && (fd == STDERR_FILENO || stdout_is_stderr)) last_on_stderr = d.back();
     }
+  };
+  // Where gcsight's own words go once the program has ended. The newline is
+  // gcsight's: it is not written to --output, and not at all when nothing follows.
+  auto own_words = [&]() -> std::ostream& {
+    if (last_on_stderr != '\n') {
+      std::cerr << '\n';
+      last_on_stderr = '\n';
+    }
+    return std::cerr;
   };
 
   int64_t now_ns = 0;  // arrival time of the chunk being read, for the dashboard's cycles
@@ -282,11 +323,14 @@ int run_run(const RunArgs& a) {
   if (dashboard) {
     cb.wake_fd = terminal->input_fd();
     cb.on_wake = poll_dashboard;
+  } else {
+    cb.stdout_sink_fd = STDOUT_FILENO;
   }
   int64_t next_sample = a.interval_ns;
   cb.on_stdout = [&](std::string_view d, int64_t t) {
     pass_through(STDOUT_FILENO, d);
     poll_dashboard(t);
+    return stdout_open;
   };
   cb.on_stderr = [&](std::string_view d, int64_t t) {
     if (recording) recording->stderr_chunk(t, d);
@@ -312,8 +356,9 @@ int run_run(const RunArgs& a) {
     poll_dashboard(t);
   };
 
-  const ChildExit ex = run_child(ChildSpec{a.command, env}, cb);
-  if (output_fd >= 0) close(output_fd);
+  ChildSpec spec{a.command, env};
+  spec.sigpipe_ignored = started_pipe.sa_handler == SIG_IGN;
+  const ChildExit ex = run_child(spec, cb);
   if (dashboard) {
     // The last frame, then the screen as it was; the report follows on it.
     dashboard->set_ended(ex.status, ex.end_ns, snapshot, findings);
@@ -323,6 +368,7 @@ int run_run(const RunArgs& a) {
   if (!ex.started) {
     // A failure of gcsight's own job: said even with --quiet.
     std::cerr << "gcsight: " << ex.error << "\n";
+    if (output_fd >= 0) close(output_fd);
     return ex.status;
   }
   if (sampler) {
@@ -343,34 +389,38 @@ int run_run(const RunArgs& a) {
   } else if (self.cpu_user_ns && self.cpu_sys_ns) {
     x.self_cpu_ns = *self.cpu_user_ns + *self.cpu_sys_ns;
   }
+  // First: finish() passes on the program's lines the session still held (a
+  // line that began like a runtime line, and those after it), which come
+  // before anything gcsight says.
+  const Report report = session.finish(x);
+  if (output_fd >= 0) close(output_fd);
   if (recording) {
     recording->exit(x);
     std::string err;
-    if (!recording->close(&err)) std::cerr << "gcsight: " << err << "\n";
+    if (!recording->close(&err)) own_words() << "gcsight: " << err << "\n";
   }
-  const Report report = session.finish(x);
 
   // Reports never change the exit status: a failure to write one is a message.
   if (csv_file) {
     std::string err;
-    if (!csv_file->commit(&err)) std::cerr << "gcsight: " << err << "\n";
+    if (!csv_file->commit(&err)) own_words() << "gcsight: " << err << "\n";
   }
   if (!a.json_file.empty()) {
     std::string err;
-    if (!write_file_whole(a.json_file, render_json(report), &err)) std::cerr << "gcsight: " << err << "\n";
+    if (!write_file_whole(a.json_file, render_json(report), &err)) own_words() << "gcsight: " << err << "\n";
   }
   if (!a.html_file.empty()) {
     std::string err;
     HtmlFacts facts;
     for (const std::string& arg : report.process.command) facts.title += (facts.title.empty() ? "" : " ") + arg;
-    if (!write_file_whole(a.html_file, render_html(report, facts), &err)) std::cerr << "gcsight: " << err << "\n";
+    if (!write_file_whole(a.html_file, render_html(report, facts), &err)) own_words() << "gcsight: " << err << "\n";
   }
   if (metrics) {
     LiveSnapshot s = snapshot_of_report(report);
     metrics->publish(render_prometheus(s, kVersion));
   }
   if (!a.quiet) {
-    std::cerr << render_text(report, text_style(a.color, a.charts, STDERR_FILENO));
+    own_words() << render_text(report, text_style(a.color, a.charts, STDERR_FILENO));
   }
   if (metrics && a.metrics_linger_ns > 0) linger(a.metrics_linger_ns);
   return ex.status;

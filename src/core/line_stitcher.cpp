@@ -33,6 +33,8 @@ namespace {
 constexpr int kMaxInsertions = 2;
 // No bound in time: a line's time is when gcsight read it, and a gcsight that
 // lags (a loaded machine, a sanitizer build) would see late what came early.
+// A live stream's caller, which cannot let a wait last for ever, ends it with
+// give_up() (`run` after a second: core/run_session.cpp).
 // A line that reads whole only with program writes inside its runtime text
 // (`... globals, ` + `err 042013 P...`: `err 0` inside, `42013 P` as the end)
 // may be a line split by whole program lines instead, its real rest further
@@ -704,26 +706,39 @@ void LineStitcher::replay(std::vector<Held> lines) {
   }
 }
 
+std::optional<int64_t> LineStitcher::held_since() const {
+  // One wait at a time: lines read while a newline or a suffix is awaited
+  // either join that wait or end it before anything else is held.
+  if (newline_pending_) return pending_wall_;
+  if (suffix_held_) return suffix_held_->wall_ns;
+  if (forced_text_) return forced_text_->wall_ns;
+  if (!held_.empty()) return held_.front().wall_ns;
+  return std::nullopt;
+}
+
+bool LineStitcher::give_up() {
+  if (newline_pending_) {
+    newline_pending_ = false;
+    std::vector<Held> between = std::move(pending_between_);
+    pending_between_.clear();
+    replay(std::move(between));
+  } else if (suffix_held_) {
+    flush_suffix();
+  } else if (forced_text_) {
+    settle_forced_text(InputLine{{}, 0, 0, /*terminated=*/false});  // no line follows
+  } else if (!held_.empty()) {
+    if (!try_resolve(true, held_.size()) && !(held_.size() > 1 && try_resolve(true, 1))) fail_first();
+  } else {
+    return false;
+  }
+  return true;
+}
+
 void LineStitcher::finish() {
   // Each step can leave work for another: a stitch found among the held lines
   // can wait for its late newline again (with lines after it), and replaying
   // held lines can leave a complete line waiting for its suffix. Until nothing waits.
-  for (;;) {
-    if (newline_pending_) {
-      newline_pending_ = false;
-      std::vector<Held> between = std::move(pending_between_);
-      pending_between_.clear();
-      replay(std::move(between));
-    } else if (suffix_held_) {
-      flush_suffix();
-    } else if (forced_text_) {
-      settle_forced_text(InputLine{{}, 0, 0, /*terminated=*/false});  // no line follows
-    } else if (!held_.empty()) {
-      if (try_resolve(true, held_.size()) || (held_.size() > 1 && try_resolve(true, 1))) continue;
-      fail_first();
-    } else {
-      return;
-    }
+  while (give_up()) {
   }
 }
 

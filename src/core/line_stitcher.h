@@ -91,6 +91,16 @@ class LineStitcher {
   void push(const InputLine& line, const LineParse& parsed);
   /// Flushes held-back lines at end of input.
   void finish();
+  /// The wall_ns of the line that began the wait under way (a runtime line's
+  /// start, a complete line awaiting its suffix or its late newline); nullopt
+  /// when nothing is held. A live stream's caller dates its lines by arrival.
+  [[nodiscard]] std::optional<int64_t> held_since() const;
+  /// Ends the wait under way as finish() would, for a stream that goes on (its
+  /// continuation can no longer come): a held start is read as best it can be,
+  /// else reported, or passed on as program output if it was a weak start;
+  /// the lines held after it are read again, and may begin a wait of their
+  /// own. False when nothing was held.
+  bool give_up();
   [[nodiscard]] const StitchStats& stats() const { return stats_; }
   /// Whether lines are held back waiting for the rest of a runtime line, or a
   /// stitched line's program text waits to learn whose its newline is (text

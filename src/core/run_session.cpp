@@ -12,6 +12,14 @@
 namespace gcsight {
 namespace {
 
+// How long a wait for the rest of a runtime line may last in a live stream.
+// The runtime writes a line's pieces within microseconds of each other, so
+// after a second its continuation is not coming: the line that began the wait
+// was the program's (`gc removed 12 expired sessions`), or a runtime line whose
+// rest was lost. Lines are dated by arrival, so a gcsight that lags a second
+// behind its pipe could give up too early (the line is then reported, not lost).
+constexpr int64_t kHoldLimitNs = 1'000'000'000;
+
 // Could `s` (the unterminated end of the stream) begin a runtime line?
 bool may_hold_runtime_text(std::string_view s) {
   static constexpr std::string_view kHeads[] = {"gc", "scav ", "scvg", "GC forced", "pacer: ", "scan: ",
@@ -97,6 +105,7 @@ class RunSession::Demux {
   /// `t_ns`: arrival since launch; it dates every line the chunk completes.
   void feed(std::string_view data, int64_t t_ns) {
     arrival_wall_ns_ = launch_wall_ns_ + t_ns;
+    last_feed_ns_ = t_ns;
     if (show_trace_) out_(data);
     pending_.append(data);
     size_t start = 0;
@@ -114,6 +123,24 @@ class RunSession::Demux {
     if (!show_trace_ && !stitcher_.holding() && pending_.size() > flushed_) {
       const std::string_view tail = std::string_view(pending_).substr(flushed_);
       if (!may_hold_runtime_text(tail)) {
+        out_(tail);
+        flushed_ = pending_.size();
+      }
+    }
+  }
+
+  /// At `t_ns` after launch, stops every wait begun kHoldLimitNs or more
+  /// before (the stitcher's, then the unfinished line's) and passes on what it held.
+  void release(int64_t t_ns) {
+    const int64_t before = launch_wall_ns_ + t_ns - kHoldLimitNs;
+    for (auto since = stitcher_.held_since(); since && *since <= before; since = stitcher_.held_since()) {
+      stitcher_.give_up();
+    }
+    // An unfinished line waits while lines are held (it came after them), and
+    // while it may begin a runtime line, but not for a second without a byte.
+    if (!show_trace_ && !stitcher_.holding() && pending_.size() > flushed_) {
+      const std::string_view tail = std::string_view(pending_).substr(flushed_);
+      if (last_feed_ns_ <= t_ns - kHoldLimitNs || !may_hold_runtime_text(tail)) {
         out_(tail);
         flushed_ = pending_.size();
       }
@@ -159,6 +186,7 @@ class RunSession::Demux {
   MemoryModel& memory_;
   int64_t launch_wall_ns_;
   int64_t arrival_wall_ns_ = 0;
+  int64_t last_feed_ns_ = 0;  // when the latest chunk arrived (since launch)
   bool show_trace_;
   LineStitcher stitcher_;
   std::string pending_;
@@ -185,7 +213,13 @@ std::string RunSession::input_name() const {
 
 void RunSession::on_stderr(std::string_view data, int64_t t_ns) { demux_->feed(data, t_ns); }
 
-void RunSession::on_sample(const MemorySample& s) { memory_.on_sample(s); }
+void RunSession::on_sample(const MemorySample& s) {
+  // The samples are the session's clock: they come every interval, output or
+  // not. A recording holds them in the same order, so its replay gives up the
+  // same waits at the same places.
+  demux_->release(s.t_ns);
+  memory_.on_sample(s);
+}
 
 LiveSnapshot RunSession::live() const {
   LiveSnapshot s = analyzer_.live();

@@ -13,6 +13,10 @@
 // runtime line is passed on at once, so progress bars on stderr still move;
 // only text that may begin a runtime line waits for its newline, and any text
 // waits while the stitcher holds lines (what it gives back later came first).
+// No wait lasts much over a second: each sample ends those begun 1 s or more
+// before it (the runtime writes a line's pieces within microseconds). The
+// stitcher then gives up the held start as at the end of input, and an
+// unfinished line without a byte for a second is passed on as the program's.
 #pragma once
 
 #include <cstdint>
@@ -51,7 +55,8 @@ class RunSession {
 
   /// A chunk of the program's stderr that arrived `t_ns` after launch.
   void on_stderr(std::string_view data, int64_t t_ns);
-  /// A /proc sample.
+  /// A /proc sample; first, the waits for the rest of a runtime line begun
+  /// a second or more before it end (see above).
   void on_sample(const MemorySample& s);
   /// What is known so far, while the program runs (program_running is set;
   /// gcsight's own figures are the caller's to fill).

@@ -10,6 +10,14 @@
 // would deliver it twice. A signal sent to gcsight alone (kill PID: SI_USER,
 // sigqueue, tgkill) has not reached the child, and is forwarded. gcsight itself
 // keeps running until the child ends, so the report is still produced.
+//
+// SIGPIPE is the caller's (gcsight ignores it, so that a reader of its output
+// that goes away cannot end it before the report); the child gets the
+// disposition gcsight was started with. When the caller no longer takes the
+// child's stdout, the pipe is closed, so the child meets a closed pipe itself:
+// on the caller's word (a write of it failed with EPIPE), or as soon as the
+// caller's own stdout reports that its reader has gone, which catches the
+// child's next write however long it is in coming.
 #include "io/child_runner.h"
 
 #include <fcntl.h>
@@ -143,6 +151,7 @@ ChildExit run_child(const ChildSpec& spec, const ChildCallbacks& cb) {
     // Child: default signal dispositions, pipes on 1 and 2, then exec.
     for (int s : kForwarded) signal(s, SIG_DFL);
     signal(SIGCHLD, SIG_DFL);
+    signal(SIGPIPE, spec.sigpipe_ignored ? SIG_IGN : SIG_DFL);
     dup2(out[1], STDOUT_FILENO);
     dup2(err[1], STDERR_FILENO);
     execvpe(argv[0], argv.data(), envp.data());
@@ -171,6 +180,7 @@ ChildExit run_child(const ChildSpec& spec, const ChildCallbacks& cb) {
   std::array<char, 1 << 16> buf{};
   bool out_open = true, err_open = true, reaped = false;
   bool wake_open = cb.wake_fd >= 0;
+  bool sink_watched = cb.stdout_sink_fd >= 0;
   int wstatus = 0;
   rusage usage{};
   int64_t next_tick = cb.tick_ns > 0 ? cb.tick_ns : -1;
@@ -180,15 +190,18 @@ ChildExit run_child(const ChildSpec& spec, const ChildCallbacks& cb) {
   // wakeups. A busy pipe (full reads) is read without pausing.
   bool partial = false;
   bool child_signalled = false;
-  auto drain = [&](int fd, bool& open, const std::function<void(std::string_view, int64_t)>& sink) {
+  // What `fd` holds (empty when nothing was read); at its end it is closed.
+  auto drain = [&](int fd, bool& open) {
     const ssize_t n = read(fd, buf.data(), buf.size());
     if (n > 0) {
       if (static_cast<size_t>(n) < kSmallRead) partial = true;
-      if (sink) sink(std::string_view(buf.data(), static_cast<size_t>(n)), monotonic_ns() - t0);
-    } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+      return std::string_view(buf.data(), static_cast<size_t>(n));
+    }
+    if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
       open = false;
       close(fd);
     }
+    return std::string_view();
   };
   while (out_open || err_open || !reaped) {
     const int64_t now = monotonic_ns() - t0;
@@ -197,9 +210,11 @@ ChildExit run_child(const ChildSpec& spec, const ChildCallbacks& cb) {
     if (next_tick >= 0) timeout_ms = static_cast<int>(std::max<int64_t>(0, (next_tick - now + 999'999) / 1'000'000));
     // Once the child is gone, do not wait for pipes held open by its own children forever.
     if (reaped) timeout_ms = timeout_ms < 0 ? 200 : std::min(timeout_ms, 200);
-    pollfd fds[4] = {{out_open ? out[0] : -1, POLLIN, 0}, {err_open ? err[0] : -1, POLLIN, 0},
-                     {guard.pipe_fds[0], POLLIN, 0}, {wake_open ? cb.wake_fd : -1, POLLIN, 0}};
-    const int r = poll(fds, 4, timeout_ms);
+    // The stdout sink is asked for nothing: only its error and hang-up are reported.
+    pollfd fds[5] = {{out_open ? out[0] : -1, POLLIN, 0}, {err_open ? err[0] : -1, POLLIN, 0},
+                     {guard.pipe_fds[0], POLLIN, 0}, {wake_open ? cb.wake_fd : -1, POLLIN, 0},
+                     {sink_watched && out_open ? cb.stdout_sink_fd : -1, 0, 0}};
+    const int r = poll(fds, 5, timeout_ms);
     if (r < 0 && errno != EINTR) break;
     if (r < 0 && cb.on_wake && wake_open) cb.on_wake(monotonic_ns() - t0);  // a resize, say
     if (r > 0) {
@@ -208,9 +223,28 @@ ChildExit run_child(const ChildSpec& spec, const ChildCallbacks& cb) {
       } else if (fds[3].revents != 0) {
         wake_open = false;  // hung up: it would wake every poll
       }
+      if (fds[4].revents != 0) {
+        // An error is a pipe without a reader; a hang-up (a terminal, a
+        // socket) is left to the writes to tell. Either way it is not waited
+        // on again: it would wake every poll.
+        sink_watched = false;
+        if ((fds[4].revents & POLLERR) != 0) {
+          out_open = false;
+          close(out[0]);
+        }
+      }
       // Read stderr first: the trace is there, and the order within each stream is what matters.
-      if (fds[1].revents != 0) drain(err[0], err_open, cb.on_stderr);
-      if (fds[0].revents != 0) drain(out[0], out_open, cb.on_stdout);
+      if (fds[1].revents != 0) {
+        const std::string_view d = drain(err[0], err_open);
+        if (!d.empty() && cb.on_stderr) cb.on_stderr(d, monotonic_ns() - t0);
+      }
+      if (out_open && fds[0].revents != 0) {
+        const std::string_view d = drain(out[0], out_open);
+        if (!d.empty() && cb.on_stdout && !cb.on_stdout(d, monotonic_ns() - t0)) {
+          out_open = false;
+          close(out[0]);
+        }
+      }
       if (fds[2].revents != 0) {
         std::array<int, 2> msg{};
         while (read(guard.pipe_fds[0], msg.data(), sizeof(msg)) == static_cast<ssize_t>(sizeof(msg))) {

@@ -19,11 +19,17 @@ namespace gcsight {
 struct ChildSpec {
   std::vector<std::string> argv;  ///< argv[0] is looked up in PATH
   std::vector<std::string> env;   ///< the complete environment, NAME=value
+  /// Start it with SIGPIPE ignored (as gcsight itself was started); otherwise
+  /// with SIGPIPE's default action, whatever gcsight does with it.
+  bool sigpipe_ignored = false;
 };
 
 /// Callbacks; `t_ns` is monotonic time since the child was started.
 struct ChildCallbacks {
-  std::function<void(std::string_view data, int64_t t_ns)> on_stdout;
+  /// False once nothing takes the program's stdout any more (gcsight's own
+  /// reader has gone): the pipe is closed, and the program's next write to it
+  /// fails as it would have without gcsight.
+  std::function<bool(std::string_view data, int64_t t_ns)> on_stdout;
   std::function<void(std::string_view data, int64_t t_ns)> on_stderr;
   std::function<void(int64_t t_ns)> on_tick;  ///< every tick_ns while the child runs
   int64_t tick_ns = 100'000'000;
@@ -33,6 +39,11 @@ struct ChildCallbacks {
   /// is no longer waited on once it hangs up.
   int wake_fd = -1;
   std::function<void(int64_t t_ns)> on_wake;
+  /// Where the program's stdout is passed on (gcsight's own stdout), or -1:
+  /// watched for its reader going away (a pipe's writer sees an error), when
+  /// the program's stdout pipe is closed at once, as on_stdout returning
+  /// false does, so that its next write fails as it would have without gcsight.
+  int stdout_sink_fd = -1;
 };
 
 /// How the child ended.

@@ -1,5 +1,6 @@
 // The stitcher's wait for a runtime line's late newline, bounded by its window
-// in lines; the program's bytes come back as written.
+// in lines, and every wait given up by a live stream's caller (give_up); the
+// program's bytes come back as written.
 #include "core/line_stitcher.h"
 
 #include <gtest/gtest.h>
@@ -201,6 +202,82 @@ TEST(LineStitcher, ProgramTextBeforeALateForcedSuffixKeepsItsNewline) {
   EXPECT_EQ(o.gc, 1);
   EXPECT_EQ(forced, 1);
   EXPECT_EQ(o.program, "log A\nlog B\n");
+}
+
+// What a live stream's caller sees of a wait: when it began (the wall_ns of
+// the line that began it), and what giving it up passes on. Each wait kind.
+struct Waits {
+  Out out;
+  int malformed = 0;
+  LineStitcher st{[this](const TraceEvent& e) {
+    if (e.kind == EventKind::kGc) ++out.gc;
+    if (e.kind == EventKind::kMalformed) ++malformed;
+    if (e.kind == EventKind::kProgram || e.kind == EventKind::kMalformed) {
+      out.program.append(e.text);
+      if (e.role != TextRole::kPrefix && e.terminated) out.program.push_back('\n');
+    }
+  }};
+};
+
+TEST(LineStitcher, AWaitGivenUpPassesOnWhatItHeld) {
+  {
+    SCOPED_TRACE("a start at the line's start: reported, and passed on as the program's");
+    Waits w;
+    EXPECT_FALSE(w.st.held_since());
+    w.st.push({"gc removed 12 expired sessions", 1, 100, true});
+    w.st.push({"heartbeat 0", 2, 200, true});
+    EXPECT_EQ(w.st.held_since(), 100);
+    EXPECT_EQ(w.out.program, "");
+    EXPECT_TRUE(w.st.give_up());
+    EXPECT_FALSE(w.st.held_since());
+    EXPECT_FALSE(w.st.give_up());
+    EXPECT_EQ(w.out.program, "gc removed 12 expired sessions\nheartbeat 0\n");
+    EXPECT_EQ(w.malformed, 1);
+    EXPECT_EQ(w.st.stats().unresolved, 1u);
+  }
+  {
+    SCOPED_TRACE("a cut gc line: reported; a weak start after it waits on its own, from its own line's time");
+    const std::string cut = std::string(kGc.substr(0, 43)) + "log A";
+    Waits w;
+    w.st.push({cut, 1, 100, true});
+    w.st.push({"log B", 2, 200, true});
+    w.st.push({"sessions: gc 12 removed", 3, 300, true});
+    EXPECT_EQ(w.st.held_since(), 100);
+    EXPECT_TRUE(w.st.give_up());
+    EXPECT_EQ(w.malformed, 1);
+    EXPECT_EQ(w.st.stats().unresolved, 1u);
+    EXPECT_EQ(w.out.program, cut + "\nlog B\n");
+    EXPECT_EQ(w.st.held_since(), 300);
+    EXPECT_TRUE(w.st.give_up());
+    EXPECT_EQ(w.malformed, 1);  // a weak start is the program's
+    EXPECT_EQ(w.out.program, cut + "\nlog B\nsessions: gc 12 removed\n");
+  }
+  {
+    SCOPED_TRACE("a complete line awaiting ` (forced)`: the line (its newline the runtime's), then the lines after it");
+    const std::string first = std::string(kGc) + "log A";
+    Waits w;
+    w.st.push({first, 1, 100, true});
+    w.st.push({"log B", 2, 200, true});
+    EXPECT_EQ(w.st.held_since(), 100);
+    EXPECT_EQ(w.out.gc, 0);
+    EXPECT_TRUE(w.st.give_up());
+    EXPECT_EQ(w.out.gc, 1);
+    EXPECT_EQ(w.out.program, "log Alog B\n");
+    EXPECT_FALSE(w.st.held_since());
+  }
+  {
+    SCOPED_TRACE("a stitched line's late newline: the program wrote none");
+    const std::string first = std::string(kGc.substr(0, 43)) + "log A", rest = std::string(kGc.substr(43)) + "x";
+    Waits w;
+    w.st.push({first, 1, 100, true});
+    w.st.push({rest, 2, 200, true});
+    w.st.push({"line 0", 3, 300, true});
+    EXPECT_EQ(w.out.gc, 1);
+    EXPECT_EQ(w.st.held_since(), 200);
+    EXPECT_TRUE(w.st.give_up());
+    EXPECT_EQ(w.out.program, "log A\nxline 0\n");
+    EXPECT_FALSE(w.st.held_since());
+  }
 }
 
 TEST(LineStitcher, SignaturesFoldDigitsAndLetters) {

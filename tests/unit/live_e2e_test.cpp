@@ -192,11 +192,21 @@ TEST_F(LiveE2E, TheProgramsOwnExitStatusIsPassedOn) {
 
 TEST_F(LiveE2E, WithoutATerminalItSaysSoAndRunsPlain) {
   const fs::path err = dir_ / "err.txt", out = dir_ / "out.txt";
-  const int rc = sh("EXIT_CODE=3 STDOUT_MB=0.001 DURATION_MS=100 " + q(kBin) + " run --live -q -- " + q(prog_.string()) + " >" +
-                    q(out.string()) + " 2>" + q(err.string()));
+  const int rc = sh("EXIT_CODE=3 STDOUT_MB=0.001 DURATION_MS=100 " + q(kBin) + " run --live --color never -- " +
+                    q(prog_.string()) + " >" + q(out.string()) + " 2>" + q(err.string()));
   EXPECT_EQ(rc, 3);
   const std::string e = slurp(err);
-  EXPECT_NE(e.find("--live: standard output is not a terminal"), std::string::npos) << e;
+  EXPECT_EQ(e.rfind("gcsight: --live: standard output is not a terminal; running without the dashboard\n", 0), 0u) << e;
+  EXPECT_EQ(slurp(out).rfind("out 000001 ", 0), 0u);
+}
+
+// -q is "no report and no warnings": the one about --live included.
+TEST_F(LiveE2E, WithoutATerminalAndQuietItRunsPlainSilently) {
+  const fs::path err = dir_ / "err.txt", out = dir_ / "out.txt";
+  const int rc = sh("EXIT_CODE=3 STDOUT_MB=0.001 DURATION_MS=100 " + q(kBin) + " run --live -q -- " + q(prog_.string()) +
+                    " >" + q(out.string()) + " 2>" + q(err.string()));
+  EXPECT_EQ(rc, 3);
+  EXPECT_EQ(slurp(err), "");
   EXPECT_EQ(slurp(out).rfind("out 000001 ", 0), 0u);
 }
 

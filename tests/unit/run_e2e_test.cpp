@@ -107,6 +107,26 @@ TEST_F(RunE2E, SigtermReachesTheProgramOnceAndTheReportIsWritten) {
   EXPECT_GT(r["runs"][0]["summary"]["cycles"].get<int>(), 0);
 }
 
+// The reader of gcsight's stdout goes away (`| head -c 100`). gcsight is not
+// ended by SIGPIPE: the program meets the closed pipe itself and dies of it,
+// as it would without gcsight, and the report, the JSON and a whole recording
+// are written; gcsight's status is the program's.
+TEST_F(RunE2E, AStdoutReaderThatGoesAwayEndsTheProgramNotTheReport) {
+  const fs::path prog = progs_.back();
+  const fs::path report = dir_ / "r.json", rec = dir_ / "r.rec", err = dir_ / "err.txt", status = dir_ / "status";
+  ASSERT_EQ(sh("{ STDOUT_MB=16 ALLOC_MB_PER_S=100 DURATION_MS=3000 " + q(kBin) + " run --color never --json " +
+               q(report) + " --record " + q(rec) + " -- " + q(prog) + " 2>" + q(err) + "; echo $? >" + q(status) +
+               "; } | head -c 100 >/dev/null"),
+            0);
+  EXPECT_EQ(slurp(status), "141\n");
+  ASSERT_FALSE(slurp(report).empty()) << "no JSON report; stderr: " << slurp(err);
+  const auto r = nlohmann::json::parse(slurp(report));
+  EXPECT_EQ(r["process"]["signal"], 13);
+  EXPECT_EQ(r["process"]["exit_status"], 141);
+  EXPECT_NE(slurp(err).find("killed by signal 13"), std::string::npos) << slurp(err);
+  EXPECT_EQ(sh(q(kBin) + " analyze --format json " + q(rec) + " >/dev/null 2>&1"), 0) << "the recording is cut";
+}
+
 TEST_F(RunE2E, TheUsersGodebugSurvives) {
   const fs::path prog = progs_.back();
   const fs::path out = dir_ / "out.txt";
@@ -224,6 +244,65 @@ TEST_F(RunE2E, LargeOutputPassesThroughByteForByte) {
     }
   }
   std::cerr << exact << " of " << progs_.size() << " toolchains byte for byte on stderr\n";
+}
+
+// `gcsight run` around shell commands: what reaches stdout, stderr and
+// --output, and when, needs no Go program.
+class RunShellE2E : public ::testing::Test {
+ protected:
+  std::string q(const fs::path& p) const { return "'" + p.string() + "'"; }
+  gcsight::testing_support::TempDir dir_{"e2e-sh"};
+};
+
+// `gc stats ok` begins like a runtime line, so it and the lines after it are
+// held until the program ends; --output gets them as stderr does.
+TEST_F(RunShellE2E, OutputFileHoldsWhatWasHeldUntilTheProgramEnded) {
+  const fs::path out = dir_ / "o.txt", err = dir_ / "err.txt";
+  ASSERT_EQ(sh(q(kBin) + " run -q --output " + q(out) +
+               " -- sh -c 'echo \"gc stats ok\" >&2; echo after >&2; sleep .3; echo later >&2' 2>" + q(err)),
+            0);
+  EXPECT_EQ(slurp(err), "gc stats ok\nafter\nlater\n");
+  EXPECT_EQ(slurp(out), "gc stats ok\nafter\nlater\n");
+}
+
+// `gc removed ...` begins like a runtime line, so the lines after it were held
+// until the program ended (4 s). They come out about a second after it, while
+// the program still runs, and stderr is what the program wrote.
+TEST_F(RunShellE2E, LinesAfterAStartThatNeverCompletesAreNotHeldForTheWholeRun) {
+  const fs::path out = dir_ / "out.txt", err = dir_ / "err.txt";
+  gcsight::testing_support::Child child(
+      {kBin, "run", "-q", "--", "sh", "-c",
+       "echo 'gc removed 12 expired sessions' >&2; for i in 1 2 3 4; do sleep 1; echo \"heartbeat $i\" >&2; done"},
+      out, err);
+  bool seen_while_running = false;
+  for (;;) {
+    const bool ended = child.poll().has_value();
+    if (slurp(err).find("heartbeat 1\n") != std::string::npos) {
+      seen_while_running = !ended;
+      break;
+    }
+    if (ended) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(seen_while_running) << "stderr so far: " << slurp(err);
+  EXPECT_EQ(child.wait(), 0);
+  EXPECT_EQ(slurp(err), "gc removed 12 expired sessions\nheartbeat 1\nheartbeat 2\nheartbeat 3\nheartbeat 4\n");
+}
+
+// The program's last stderr write has no newline: the report starts on a line
+// of its own, and that newline is gcsight's (not in --output, none with -q).
+TEST_F(RunShellE2E, TheReportStartsOnANewLineAfterAnUnfinishedLastLine) {
+  const fs::path out = dir_ / "o.txt", err = dir_ / "err.txt";
+  const std::string prog = " -- sh -c 'printf \"tail without newline\" >&2' 2>" + q(err);
+  ASSERT_EQ(sh(q(kBin) + " run --color never --output " + q(out) + prog), 0);
+  EXPECT_EQ(slurp(err).rfind("tail without newline\nprogram\n", 0), 0u) << slurp(err);
+  EXPECT_EQ(slurp(out), "tail without newline");
+  ASSERT_EQ(sh(q(kBin) + " run -q" + prog), 0);
+  EXPECT_EQ(slurp(err), "tail without newline");
+  // stdout and stderr on one file (a terminal, `2>&1`): the last byte of either counts.
+  const auto both = gcsight::testing_support::sh_capture(q(kBin) + " run --color never -- sh -c 'printf \"out tail\"' 2>&1");
+  EXPECT_EQ(both.status, 0);
+  EXPECT_EQ(both.out.rfind("out tail\nprogram\n", 0), 0u) << both.out;
 }
 
 }  // namespace

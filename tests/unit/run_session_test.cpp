@@ -204,5 +204,74 @@ TEST(RunSession, APartialLineWaitsWhileTheNewlineBeforeItIsUndecided) {
   EXPECT_EQ(p.text, "err A\nerr B\nerr C first part\nerr D\n");
 }
 
+ProcessInfo prog_info() {
+  ProcessInfo info;
+  info.command = {"./prog"};
+  return info;
+}
+
+// A session fed by hand: the program's stderr as it is passed on, so far.
+struct LiveRun {
+  std::string passed;
+  RunSession session{prog_info(), false, {}, [this](std::string_view d) { passed.append(d); }};
+  void sample(int64_t t_ns) {
+    MemorySample s;
+    s.t_ns = t_ns;
+    session.on_sample(s);
+  }
+};
+
+constexpr int64_t kMs = 1'000'000;
+
+// `gc removed ...` begins like a runtime line; the heartbeats after it were
+// held until the next gc cycle or the program's end. A sample a second or more
+// after it gives the wait up, and the lines come out then.
+TEST(RunSession, AWaitForTheRestOfARuntimeLineEndsASecondAfterItBegan) {
+  LiveRun run;
+  run.session.on_stderr("gc removed 12 expired sessions\n", 10 * kMs);
+  run.session.on_stderr("heartbeat 0\n", 500 * kMs);
+  run.sample(1000 * kMs);
+  EXPECT_EQ(run.passed, "");  // 0.99 s: the rest may still come
+  run.sample(1010 * kMs);
+  EXPECT_EQ(run.passed, "gc removed 12 expired sessions\nheartbeat 0\n");
+  run.session.on_stderr("heartbeat 1\n", 1500 * kMs);
+  EXPECT_EQ(run.passed, "gc removed 12 expired sessions\nheartbeat 0\nheartbeat 1\n");
+  const Report r = run.session.finish(RunExit{});
+  EXPECT_EQ(r.parse.malformed_lines, 1u);  // the start, as at the end of the input
+  EXPECT_EQ(run.passed, "gc removed 12 expired sessions\nheartbeat 0\nheartbeat 1\n");
+}
+
+// A split gc line whose rest comes within the second is read as before.
+TEST(RunSession, ARuntimeLineCompletedWithinTheSecondIsStitched) {
+  LiveRun run;
+  run.session.on_stderr(std::string(kGc118.substr(0, 43)) + "log A\n", 10 * kMs);
+  run.sample(900 * kMs);
+  run.session.on_stderr(kGc118.substr(43), 950 * kMs);
+  run.sample(1100 * kMs);
+  EXPECT_EQ(run.passed, "log A\n");
+  const Report r = run.session.finish(RunExit{});
+  EXPECT_EQ(r.parse.gc_lines, 1u);
+  EXPECT_EQ(r.parse.malformed_lines, 0u);
+}
+
+// An unfinished line that may begin a runtime line waits for its newline, but
+// not for a second without a byte.
+TEST(RunSession, AnUnfinishedLineIsPassedOnAfterASecondWithoutAByte) {
+  LiveRun run;
+  run.session.on_stderr("loading gc roots", 10 * kMs);
+  run.sample(500 * kMs);
+  EXPECT_EQ(run.passed, "");
+  run.session.on_stderr("...", 600 * kMs);
+  run.sample(1500 * kMs);
+  EXPECT_EQ(run.passed, "");  // its last byte came 0.9 s ago
+  run.sample(1600 * kMs);
+  EXPECT_EQ(run.passed, "loading gc roots...");
+  run.session.on_stderr(" done\n", 2000 * kMs);
+  EXPECT_EQ(run.passed, "loading gc roots... done\n");
+  const Report r = run.session.finish(RunExit{});
+  EXPECT_EQ(r.parse.malformed_lines, 0u);
+  EXPECT_EQ(run.passed, "loading gc roots... done\n");
+}
+
 }  // namespace
 }  // namespace gcsight
