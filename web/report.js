@@ -107,6 +107,8 @@
     ["lazy_free", "lazy free", "#e8c15a"],
     ["file", "file", "#9aa5b1"],
     ["other", "other", "#c9ced4"],
+    // After the last cycle: the new heap and other memory, which the trace cannot split.
+    ["heap_new_or_other", "heap new or other", "#e3b5b5"],
   ];
 
   // Evidence keys that are moments (other `_ns` keys are durations).
@@ -611,7 +613,8 @@
     const data = [xsR];
     // Stacked: series k is the sum of parts 0..k; drawn top part first so the
     // lower ones paint over it. The legend shows each part's own value.
-    const parts = BREAKDOWN.map(([k]) => M.map((r) => r[idx(k)]));
+    // A report without a part's column (an older one) has none of it.
+    const parts = BREAKDOWN.map(([k]) => M.map((r) => (idx(k) >= 0 ? r[idx(k)] : 0)));
     const cum = [];
     let acc = M.map(() => 0);
     for (const p of parts) { acc = acc.map((a, i) => a + p[i]); cum.push(acc); }

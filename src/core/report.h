@@ -195,7 +195,11 @@ struct RssBreakdown {
   uint64_t lazy_free = 0;       ///< returned with MADV_FREE, not yet reclaimed (smaps_rollup LazyFree)
   uint64_t file = 0;            ///< file and shared pages: the binary, libraries (RssFile + RssShmem)
   uint64_t other = 0;           ///< the rest: runtime metadata, cgo, mmap, non-Go memory
+  /// After the last cycle: heap allocated since it and non-Go memory together (no
+  /// later cycle bounds the heap, so the trace cannot split them); heap_new and other are 0 then.
+  uint64_t heap_new_or_other = 0;
   bool trace = false;           ///< the trace had cycles by then (the Go parts are known)
+  bool heap_new_known = false;  ///< a later cycle bounded heap_new (false: see heap_new_or_other)
 };
 
 /// What the /proc samples showed over the run, with the RSS decomposition.

@@ -155,6 +155,7 @@ Json rss_breakdown(const RssBreakdown& b) {
   j["t_ns"] = b.t_ns;
   j["rss"] = b.rss;
   j["trace"] = b.trace;
+  j["heap_new_known"] = b.heap_new_known;
   j["heap_live"] = b.heap_live;
   j["heap_new"] = b.heap_new;
   j["stacks_globals"] = b.stacks_globals;
@@ -162,6 +163,7 @@ Json rss_breakdown(const RssBreakdown& b) {
   j["lazy_free"] = b.lazy_free;
   j["file"] = b.file;
   j["other"] = b.other;
+  j["heap_new_or_other"] = b.heap_new_or_other;
   return j;
 }
 
@@ -312,10 +314,12 @@ nlohmann::ordered_json report_to_json(const Report& report) {
       mem["at_peak"] = rss_breakdown(m.at_peak);
       mem["at_end"] = rss_breakdown(m.at_end);
       // Columns once, then rows: compact for long series.
-      mem["columns"] = {"t_ns", "rss", "heap_live", "heap_new", "stacks_globals", "retained", "lazy_free", "file", "other"};
+      mem["columns"] = {"t_ns", "rss", "heap_live", "heap_new", "stacks_globals", "retained", "lazy_free", "file",
+                        "other", "heap_new_or_other"};
       Json rows = Json::array();
       for (const RssBreakdown& b : m.points) {
-        rows.push_back({b.t_ns, b.rss, b.heap_live, b.heap_new, b.stacks_globals, b.retained, b.lazy_free, b.file, b.other});
+        rows.push_back({b.t_ns, b.rss, b.heap_live, b.heap_new, b.stacks_globals, b.retained, b.lazy_free, b.file,
+                        b.other, b.heap_new_or_other});
       }
       mem["points"] = std::move(rows);
       pr["memory"] = std::move(mem);

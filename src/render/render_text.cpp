@@ -616,18 +616,22 @@ class TextWriter {
     line("");
   }
 
-  // "1.0 GiB = heap 10 MiB live + 2 MiB new, retained 990 MiB, file 1.5 MiB, other 8 MiB"
+  // "1.0 GiB = heap 10 MiB live + 2 MiB new, retained 990 MiB, file 1.5 MiB, other 8 MiB"; after the
+  // last cycle the new heap is not known and shares one figure with other.
   static std::string breakdown(const RssBreakdown& b) {
     std::string s = format_bytes(b.rss) + " = ";
     std::vector<std::string> parts;
+    const bool unsplit = b.trace && !b.heap_new_known;
     if (b.trace) {
-      parts.push_back(fmt::format("heap {} live + {} new", format_bytes(b.heap_live), format_bytes(b.heap_new)));
+      parts.push_back(unsplit ? fmt::format("heap {} live + new not known (after the last cycle)", format_bytes(b.heap_live))
+                              : fmt::format("heap {} live + {} new", format_bytes(b.heap_live), format_bytes(b.heap_new)));
       parts.push_back(fmt::format("stacks+globals {}", format_bytes(b.stacks_globals)));
       parts.push_back(fmt::format("retained {}", format_bytes(b.retained)));
     }
     if (b.lazy_free > 0) parts.push_back(fmt::format("LazyFree {}", format_bytes(b.lazy_free)));
     parts.push_back(fmt::format("file {}", format_bytes(b.file)));
-    parts.push_back(fmt::format("other {}", format_bytes(b.other)));
+    parts.push_back(unsplit ? fmt::format("new heap or other {}", format_bytes(b.heap_new_or_other))
+                            : fmt::format("other {}", format_bytes(b.other)));
     s += join(parts, ", ");
     s += fmt::format(" (at {})", format_duration(b.t_ns));
     return s;
