@@ -847,7 +847,8 @@
       card("cycles", fmtNum(s.cycles, 0), `${fmtNum(s.cycles_per_minute, 1)}/min · ${s.user_forced_cycles} forced · ${s.periodic_cycles} periodic`),
       card("duration", fmtNs(s.duration_ns), `from ${fmtNs(s.start_ns)} to ${fmtNs(s.end_ns)}`),
       card("STW pause p50 / p99", `${fmtNs(pause.p50)} / ${fmtNs(pause.p99)}`, `p90 ${fmtNs(pause.p90)} · max ${fmtNs(pause.max)} (gc ${pause.max_gc}) · total ${fmtNs(pause.total)}`),
-      card("GC CPU", fmtPct(cpu.fraction), `max ${fmtPct(cpu.max_window_fraction)} per ${fmtNs(cpu.window_ns)} · assist ${fmtPct(cpu.assist_share)} of mark · printed ${cpu.printed_util_last_pct}%`),
+      // A run too short for a window has none: say nothing of it.
+      card("GC CPU", fmtPct(cpu.fraction), `${cpu.max_window_fraction === null ? "" : `max ${fmtPct(cpu.max_window_fraction)} per ${fmtNs(cpu.window_ns)} · `}assist ${fmtPct(cpu.assist_share)} of mark · printed ${cpu.printed_util_last_pct}%`),
       card("live heap", s.live_heap_bytes ? fmtBytes(s.live_heap_bytes.last) : "–", "min – max " + mml(s.live_heap_bytes)),
       card("heap at start", s.heap_start_bytes ? fmtBytes(s.heap_start_bytes.max) : "–", "max (gc " + (s.heap_start_bytes ? s.heap_start_bytes.max_gc : "–") + ")"),
       card("goal", s.goal_bytes ? fmtBytes(s.goal_bytes.last) : "–", "min – max " + mml(s.goal_bytes)),

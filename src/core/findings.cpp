@@ -239,9 +239,14 @@ void live_heap_growth(const RunSummary& s, std::vector<Finding>& out) {
   out.push_back(std::move(f));
 }
 
+// A run too short or with too few cycles for a window (run_stats.cpp) has
+// none: its max is the -1 sentinel and its length 0, which are not figures.
+bool has_window(const RunSummary& s) { return s.gc_cpu_fraction_max_window >= 0 && s.gc_cpu_window_ns > 0; }
+
 void gc_cpu_high(const RunSummary& s, std::vector<Finding>& out) {
   const bool overall = s.gc_cpu_fraction >= kGcCpuWarn;
-  const bool window = s.gc_cpu_fraction_max_window >= kGcCpuWindowWarn;
+  const bool have_window = has_window(s);
+  const bool window = have_window && s.gc_cpu_fraction_max_window >= kGcCpuWindowWarn;
   if (!overall && !window) return;
   const bool assist = s.assist_share >= kAssistDominant;
   Finding f;
@@ -251,17 +256,22 @@ void gc_cpu_high(const RunSummary& s, std::vector<Finding>& out) {
                         assist ? ", much of it in mark assists" : "");
   f.explanation = fmt::format(
       "From the cpu fields of every cycle, the collector used {:.1f}% of the available CPU over the run "
-      "(idle-time marking excluded) and up to {:.1f}% in the busiest {} window. Mark assists, work the "
-      "allocating goroutines themselves must do, are {:.0f}% of the mark work.",
-      100 * std::max(s.gc_cpu_fraction, 0.0), 100 * std::max(s.gc_cpu_fraction_max_window, 0.0),
-      human_duration(s.gc_cpu_window_ns), 100 * s.assist_share);
+      "(idle-time marking excluded){}. Mark assists, work the allocating goroutines themselves must do, "
+      "are {:.0f}% of the mark work.",
+      100 * std::max(s.gc_cpu_fraction, 0.0),
+      have_window ? fmt::format(" and up to {:.1f}% in the busiest {} window", 100 * s.gc_cpu_fraction_max_window,
+                                human_duration(s.gc_cpu_window_ns))
+                  : std::string(),
+      100 * s.assist_share);
   f.advice = assist ? "Assists mean the program allocates faster than background marking keeps up: "
                       "reduce allocation (pprof -sample_index=alloc_space), or raise GOGC / set a "
                       "GOMEMLIMIT with headroom so cycles start less often."
                     : "Reduce allocation rate (pprof alloc_space), or trade memory for CPU with a higher GOGC.";
   f.cite("gc_cpu_fraction", s.gc_cpu_fraction);
-  f.cite("max_window_fraction", s.gc_cpu_fraction_max_window);
-  f.cite("window_ns", s.gc_cpu_window_ns);
+  if (have_window) {
+    f.cite("max_window_fraction", s.gc_cpu_fraction_max_window);
+    f.cite("window_ns", s.gc_cpu_window_ns);
+  }
   f.cite("assist_share", s.assist_share);
   f.cite("printed_util_last_pct", s.util_pct_last);
   out.push_back(std::move(f));
@@ -329,23 +339,25 @@ void memory_limit_pressure(const RunStats& st, const RunSummary& s, std::vector<
   if (tight < kTightMinCycles || static_cast<double>(tight) < kTightShare * static_cast<double>(s.cycles)) return;
   Finding f;
   f.code = "memory-limit-pressure";
-  const bool spiral = s.gc_cpu_fraction_max_window >= kGcCpuWindowWarn;
+  const bool have_window = has_window(s);
+  const bool spiral = have_window && s.gc_cpu_fraction_max_window >= kGcCpuWindowWarn;
   f.severity = spiral ? Severity::kCritical : Severity::kWarning;
   f.title = fmt::format("Heap goal pinned near the live heap in {} cycles: a memory limit is driving the GC", tight);
   f.explanation = fmt::format(
       "From gc {} on, {} of {} cycles ran with a goal less than 10% above the live heap (GOGC would give "
-      "~{}%): the goal follows a memory limit (GOMEMLIMIT), not GOGC. Cycles run back to back ({:.0f}/min) "
-      "and GC CPU reaches {:.0f}% in the busiest window{}.",
+      "~{}%): the goal follows a memory limit (GOMEMLIMIT), not GOGC. Cycles run back to back ({:.0f}/min){}.",
       st.first_tight_gc(), tight, s.cycles, s.gogc_effective > 0 ? static_cast<int>(s.gogc_effective) : 100,
-      s.cycles_per_minute, 100 * std::max(0.0, s.gc_cpu_fraction_max_window),
-      spiral ? ": the death spiral where the collector consumes the CPU the program needs" : "");
+      s.cycles_per_minute,
+      have_window ? fmt::format(" and GC CPU reaches {:.0f}% in the busiest window{}", 100 * s.gc_cpu_fraction_max_window,
+                                spiral ? ": the death spiral where the collector consumes the CPU the program needs" : "")
+                  : std::string());
   f.advice =
       "The live heap is close to the limit. Raise GOMEMLIMIT (leave headroom: ~10-20% above the peak live "
       "heap plus stacks), reduce the live heap, or give the container more memory.";
   f.cite("tight_cycles", i64(tight));
   f.cite("first_gc", i64(st.first_tight_gc()));
   f.cite("cycles_per_minute", s.cycles_per_minute);
-  f.cite("max_window_gc_cpu_fraction", s.gc_cpu_fraction_max_window);
+  if (have_window) f.cite("max_window_gc_cpu_fraction", s.gc_cpu_fraction_max_window);
   out.push_back(std::move(f));
 }
 

@@ -71,7 +71,8 @@ Json gc_cpu(const RunSummary& s) {
   Json j = Json::object();
   j["fraction"] = known_or_null(s.gc_cpu_fraction);
   j["max_window_fraction"] = known_or_null(s.gc_cpu_fraction_max_window);
-  j["window_ns"] = s.gc_cpu_window_ns;
+  // No window (a short run, few cycles): its length is not 0 but absent.
+  j["window_ns"] = s.gc_cpu_fraction_max_window >= 0 ? Json(s.gc_cpu_window_ns) : Json();
   j["assist_share"] = number(s.assist_share);
   j["printed_util_last_pct"] = s.util_pct_last;
   j["printed_util_max_pct"] = s.util_pct_max;

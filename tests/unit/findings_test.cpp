@@ -119,6 +119,61 @@ TEST(Findings, GcCpuHighWithAssists) {
   EXPECT_GT(r.runs[0].summary.assist_share, 0.7);
 }
 
+bool has_evidence(const Finding& f, const std::string& key) {
+  for (const EvidenceItem& e : f.evidence) {
+    if (e.key == key) return true;
+  }
+  return false;
+}
+
+// A run under 1 s (20 cycles in 0.5 s) has no GC CPU window: the finding says
+// nothing of one rather than "up to 0.0% in the busiest 0 ns window".
+TEST(Findings, GcCpuHighInARunTooShortForAWindowNamesNoWindow) {
+  std::string t;
+  for (uint32_t i = 1; i <= 20; ++i) {
+    Cycle c{i * 0.025, 100, 101, 50, 100};
+    c.cpu = "0.05+10/5.0/0+0.050";  // 15.1 ms of GC CPU in every 25 ms of 2 Ps: 30%
+    t += gc_line(i, c);
+  }
+  const Report r = analyze_text(t);
+  const RunSummary& s = r.runs[0].summary;
+  EXPECT_LT(s.gc_cpu_fraction_max_window, 0);
+  const Finding* f = find(r, "gc-cpu-high");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->explanation.find("over the run (idle-time marking excluded). Mark assists"), std::string::npos)
+      << f->explanation;
+  EXPECT_EQ(f->explanation.find("window"), std::string::npos) << f->explanation;
+  EXPECT_TRUE(has_evidence(*f, "gc_cpu_fraction"));
+  EXPECT_FALSE(has_evidence(*f, "max_window_fraction"));
+  EXPECT_FALSE(has_evidence(*f, "window_ns"));
+}
+
+TEST(Findings, GcCpuHighWithAWindowCitesIt) {
+  std::string t;
+  for (uint32_t i = 1; i <= 100; ++i) {
+    Cycle c{i * 0.1, 100, 101, 50, 100};
+    c.cpu = "0.10+60/20/0+0.080";
+    t += gc_line(i, c);
+  }
+  const Report r = analyze_text(t);
+  const Finding* f = find(r, "gc-cpu-high");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->explanation.find("% in the busiest 1."), std::string::npos) << f->explanation;
+  EXPECT_TRUE(has_evidence(*f, "max_window_fraction"));
+  EXPECT_TRUE(has_evidence(*f, "window_ns"));
+}
+
+TEST(Findings, MemoryLimitPressureInARunTooShortForAWindowNamesNoWindow) {
+  std::string t;
+  for (uint32_t i = 1; i <= 20; ++i) t += gc_line(i, {i * 0.025, 500, 505, 480, 510});
+  const Report r = analyze_text(t);
+  const Finding* f = find(r, "memory-limit-pressure");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->severity, Severity::kWarning);
+  EXPECT_EQ(f->explanation.find("window"), std::string::npos) << f->explanation;
+  EXPECT_FALSE(has_evidence(*f, "max_window_gc_cpu_fraction"));
+}
+
 TEST(Findings, MemoryLimitPressure) {
   std::string t;
   for (uint32_t i = 1; i <= 100; ++i) {

@@ -381,6 +381,14 @@ TEST(RenderText, RssAfterTheLastCycleIsNotSplit) {
   EXPECT_EQ(out.find(", other 282 MiB"), std::string::npos) << out;
 }
 
+// sample_report()'s run has no GC CPU window: its length is null, not a 0 or the old figure.
+TEST(RenderJson, NoGcCpuWindowIsNull) {
+  const auto j = nlohmann::ordered_json::parse(render_json(sample_report()));
+  const auto& cpu = j["runs"][0]["summary"]["gc_cpu"];
+  EXPECT_TRUE(cpu["max_window_fraction"].is_null());
+  EXPECT_TRUE(cpu["window_ns"].is_null());
+}
+
 TEST(RenderJson, RssAfterTheLastCycleIsNotSplit) {
   const auto j = nlohmann::ordered_json::parse(render_json(report_with_unsplit_tail()));
   const auto& mem = j["process"]["memory"];
