@@ -844,7 +844,7 @@
     const card = (k, v, sub) => el("div", { class: "card" }, el("div", { class: "k", text: k }), el("div", { class: "v", text: v }), sub ? el("div", { class: "sub", text: sub }) : null);
     const mml = (m) => (m ? `${fmtBytes(m.min)} – ${fmtBytes(m.max)}` : "–");
     return el("div", { class: "cards" },
-      card("cycles", fmtNum(s.cycles, 0), `${fmtNum(s.cycles_per_minute, 1)}/min · ${s.user_forced_cycles} forced · ${s.periodic_cycles} periodic`),
+      card("cycles", fmtNum(s.cycles, 0), `${s.cycles_per_minute === null ? "rate not known" : fmtNum(s.cycles_per_minute, 1) + "/min"} · ${s.user_forced_cycles} forced · ${s.periodic_cycles} periodic`),
       card("duration", fmtNs(s.duration_ns), `from ${fmtNs(s.start_ns)} to ${fmtNs(s.end_ns)}`),
       card("STW pause p50 / p99", `${fmtNs(pause.p50)} / ${fmtNs(pause.p99)}`, `p90 ${fmtNs(pause.p90)} · max ${fmtNs(pause.max)} (gc ${pause.max_gc}) · total ${fmtNs(pause.total)}`),
       // A run too short for a window has none: say nothing of it.

@@ -345,9 +345,9 @@ void memory_limit_pressure(const RunStats& st, const RunSummary& s, std::vector<
   f.title = fmt::format("Heap goal pinned near the live heap in {} cycles: a memory limit is driving the GC", tight);
   f.explanation = fmt::format(
       "From gc {} on, {} of {} cycles ran with a goal less than 10% above the live heap (GOGC would give "
-      "~{}%): the goal follows a memory limit (GOMEMLIMIT), not GOGC. Cycles run back to back ({:.0f}/min){}.",
+      "~{}%): the goal follows a memory limit (GOMEMLIMIT), not GOGC. Cycles run back to back{}{}.",
       st.first_tight_gc(), tight, s.cycles, s.gogc_effective > 0 ? static_cast<int>(s.gogc_effective) : 100,
-      s.cycles_per_minute,
+      s.cycles_per_minute >= 0 ? fmt::format(" ({:.0f}/min)", s.cycles_per_minute) : std::string(),
       have_window ? fmt::format(" and GC CPU reaches {:.0f}% in the busiest window{}", 100 * s.gc_cpu_fraction_max_window,
                                 spiral ? ": the death spiral where the collector consumes the CPU the program needs" : "")
                   : std::string());
@@ -356,7 +356,7 @@ void memory_limit_pressure(const RunStats& st, const RunSummary& s, std::vector<
       "heap plus stacks), reduce the live heap, or give the container more memory.";
   f.cite("tight_cycles", i64(tight));
   f.cite("first_gc", i64(st.first_tight_gc()));
-  f.cite("cycles_per_minute", s.cycles_per_minute);
+  if (s.cycles_per_minute >= 0) f.cite("cycles_per_minute", s.cycles_per_minute);
   if (have_window) f.cite("max_window_gc_cpu_fraction", s.gc_cpu_fraction_max_window);
   out.push_back(std::move(f));
 }

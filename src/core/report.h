@@ -112,7 +112,7 @@ struct RunSummary {
   int64_t start_ns = 0;              ///< `@` of the first cycle
   int64_t end_ns = 0;                ///< end of the last cycle (`@` + its phases)
   int64_t duration_ns = 0;
-  double cycles_per_minute = 0;
+  double cycles_per_minute = -1;     ///< cycles over the duration; -1 unknown (fewer than two cycles, no time)
   Distribution stw_pause_ns;         ///< sweep termination + mark termination
   Distribution mark_ns;              ///< concurrent mark wall time
   uint64_t cpu_ns[5] = {};           ///< totals: sweep-term, assist, background, idle, mark-term

@@ -114,7 +114,7 @@ Json summary(const RunSummary& s) {
   j["start_ns"] = s.start_ns;
   j["end_ns"] = s.end_ns;
   j["duration_ns"] = s.duration_ns;
-  j["cycles_per_minute"] = number(s.cycles_per_minute);
+  j["cycles_per_minute"] = known_or_null(s.cycles_per_minute);
   j["stw_pause_ns"] = distribution(s.stw_pause_ns);
   j["mark_ns"] = distribution(s.mark_ns);
   j["gc_cpu"] = gc_cpu(s);

@@ -435,7 +435,8 @@ class TextWriter {
       if (s.legacy_cycles) kinds.push_back(fmt::format("{} Go <= 1.4", s.legacy_cycles));
       std::string c = format_count(s.cycles);
       if (!kinds.empty()) c += fmt::format(" ({})", join(kinds, ", "));
-      if (s.cycles_per_minute > 0) c += fmt::format(", {:.1f} per minute", s.cycles_per_minute);
+      c += s.cycles_per_minute >= 0 ? fmt::format(", {:.1f} per minute", s.cycles_per_minute)
+                                    : std::string(", rate per minute not known");
       if (s.numbering_gaps) {
         c += fmt::format("; gc numbering skips {} ({} missing)",
                          plural(s.numbering_gaps, "time", "times"),

@@ -174,6 +174,15 @@ TEST(Findings, MemoryLimitPressureInARunTooShortForAWindowNamesNoWindow) {
   EXPECT_FALSE(has_evidence(*f, "max_window_gc_cpu_fraction"));
 }
 
+// The cycle rate needs two cycles: one cycle's span is its own phases.
+TEST(CycleRate, UnknownWithOneCycleKnownWithTwo) {
+  const Report one = analyze_text(gc_line(1, {0.3, 33, 33, 12, 33}));
+  EXPECT_LT(one.runs[0].summary.cycles_per_minute, 0);
+  const Report two = analyze_text(gc_line(1, {0.3, 33, 33, 12, 33}) + gc_line(2, {30.3, 33, 33, 12, 33}));
+  // 2 cycles from @0.3 s to the end of the second (30.3 s + 1.29 ms).
+  EXPECT_NEAR(two.runs[0].summary.cycles_per_minute, 2 * 60 / 30.00129, 1e-6);
+}
+
 TEST(Findings, MemoryLimitPressure) {
   std::string t;
   for (uint32_t i = 1; i <= 100; ++i) {
