@@ -208,7 +208,9 @@ void live_heap_growth(const RunSummary& s, std::vector<Finding>& out) {
   const double base = std::max(static_cast<double>(s.heap_live.min), static_cast<double>(kGrowthMinBytes));
   if (growth < static_cast<double>(kGrowthMinBytes) || growth < kGrowthMinRelative * base) return;
   const Trend& r = s.live_trend_recent;
-  const bool plateau = r.points >= 3 && r.slope_bytes_per_s < kGrowthRecentShare * t.slope_bytes_per_s;
+  // Fewer than 3 recent points give no fit (slope 0): the last third is then not measured.
+  const bool recent_known = r.points >= 3;
+  const bool plateau = recent_known && r.slope_bytes_per_s < kGrowthRecentShare * t.slope_bytes_per_s;
   if (plateau) return;  // warm-up that levelled off: not a leak
   Finding f;
   f.code = "live-heap-growth";
@@ -218,11 +220,13 @@ void live_heap_growth(const RunSummary& s, std::vector<Finding>& out) {
   f.title = fmt::format("Live heap grows steadily: +{}/min over {} (possible leak)",
                         human_bytes(static_cast<uint64_t>(per_min)), human_duration(t.to_ns - t.from_ns));
   f.explanation = fmt::format(
-      "The smallest live heap of each interval rises at {}/min (fit R^2 = {:.2f}, {} points) from {} to {}, "
-      "and it is still rising in the last third of the run ({}/min). Memory that survives every "
-      "collection keeps accumulating: confidence {}.",
+      "The smallest live heap of each interval rises at {}/min (fit R^2 = {:.2f}, {} points) from {} to {}{}. "
+      "Memory that survives every collection keeps accumulating: confidence {}.",
       human_bytes(static_cast<uint64_t>(per_min)), t.r2, t.points, human_duration(t.from_ns),
-      human_duration(t.to_ns), human_bytes(static_cast<uint64_t>(std::max(0.0, r.slope_bytes_per_s * 60))),
+      human_duration(t.to_ns),
+      recent_known ? fmt::format(", and it is still rising in the last third of the run ({}/min)",
+                                 human_bytes(static_cast<uint64_t>(std::max(0.0, r.slope_bytes_per_s * 60))))
+                   : std::string(),
       high ? "high" : "medium");
   f.advice =
       "Take two heap profiles some minutes apart (go tool pprof -base old.pb.gz new.pb.gz, "
@@ -234,7 +238,7 @@ void live_heap_growth(const RunSummary& s, std::vector<Finding>& out) {
   f.cite("from_ns", t.from_ns);
   f.cite("to_ns", t.to_ns);
   f.cite("growth_bytes", static_cast<int64_t>(growth));
-  f.cite("recent_slope_bytes_per_s", r.slope_bytes_per_s);
+  if (recent_known) f.cite("recent_slope_bytes_per_s", r.slope_bytes_per_s);
   f.cite("confidence", std::string(high ? "high" : "medium"));
   out.push_back(std::move(f));
 }

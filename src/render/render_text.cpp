@@ -492,9 +492,10 @@ class TextWriter {
   void heap_figures(const RunSummary& s) {
     const bool coarse = s.low_precision;
     if (s.heap_live.present) stat("live heap", min_max_last(s.heap_live, coarse));
-    if (s.live_trend.points >= 2) {
+    // Fewer than 3 points give no fit (slope and r² 0): not a trend to show.
+    if (s.live_trend.points >= 3) {
       std::string t = trend(s.live_trend) + " over the run";
-      if (s.live_trend_recent.points >= 2) {
+      if (s.live_trend_recent.points >= 3) {
         t += fmt::format("; {} over the last third", trend(s.live_trend_recent));
       }
       stat("live heap trend", t);
