@@ -107,6 +107,8 @@
     ["lazy_free", "lazy free", "#e8c15a"],
     ["file", "file", "#9aa5b1"],
     ["other", "other", "#c9ced4"],
+    // After the last cycle: the new heap and other memory, which the trace cannot split.
+    ["heap_new_or_other", "heap new or other", "#e3b5b5"],
   ];
 
   // Evidence keys that are moments (other `_ns` keys are durations).
@@ -611,7 +613,8 @@
     const data = [xsR];
     // Stacked: series k is the sum of parts 0..k; drawn top part first so the
     // lower ones paint over it. The legend shows each part's own value.
-    const parts = BREAKDOWN.map(([k]) => M.map((r) => r[idx(k)]));
+    // A report without a part's column (an older one) has none of it.
+    const parts = BREAKDOWN.map(([k]) => M.map((r) => (idx(k) >= 0 ? r[idx(k)] : 0)));
     const cum = [];
     let acc = M.map(() => 0);
     for (const p of parts) { acc = acc.map((a, i) => a + p[i]); cum.push(acc); }
@@ -841,10 +844,11 @@
     const card = (k, v, sub) => el("div", { class: "card" }, el("div", { class: "k", text: k }), el("div", { class: "v", text: v }), sub ? el("div", { class: "sub", text: sub }) : null);
     const mml = (m) => (m ? `${fmtBytes(m.min)} – ${fmtBytes(m.max)}` : "–");
     return el("div", { class: "cards" },
-      card("cycles", fmtNum(s.cycles, 0), `${fmtNum(s.cycles_per_minute, 1)}/min · ${s.user_forced_cycles} forced · ${s.periodic_cycles} periodic`),
+      card("cycles", fmtNum(s.cycles, 0), `${s.cycles_per_minute === null ? "rate not known" : fmtNum(s.cycles_per_minute, 1) + "/min"} · ${s.user_forced_cycles} forced · ${s.periodic_cycles} periodic`),
       card("duration", fmtNs(s.duration_ns), `from ${fmtNs(s.start_ns)} to ${fmtNs(s.end_ns)}`),
       card("STW pause p50 / p99", `${fmtNs(pause.p50)} / ${fmtNs(pause.p99)}`, `p90 ${fmtNs(pause.p90)} · max ${fmtNs(pause.max)} (gc ${pause.max_gc}) · total ${fmtNs(pause.total)}`),
-      card("GC CPU", fmtPct(cpu.fraction), `max ${fmtPct(cpu.max_window_fraction)} per ${fmtNs(cpu.window_ns)} · assist ${fmtPct(cpu.assist_share)} of mark · printed ${cpu.printed_util_last_pct}%`),
+      // A run too short for a window has none: say nothing of it.
+      card("GC CPU", fmtPct(cpu.fraction), `${cpu.max_window_fraction === null ? "" : `max ${fmtPct(cpu.max_window_fraction)} per ${fmtNs(cpu.window_ns)} · `}assist ${fmtPct(cpu.assist_share)} of mark · printed ${cpu.printed_util_last_pct}%`),
       card("live heap", s.live_heap_bytes ? fmtBytes(s.live_heap_bytes.last) : "–", "min – max " + mml(s.live_heap_bytes)),
       card("heap at start", s.heap_start_bytes ? fmtBytes(s.heap_start_bytes.max) : "–", "max (gc " + (s.heap_start_bytes ? s.heap_start_bytes.max_gc : "–") + ")"),
       card("goal", s.goal_bytes ? fmtBytes(s.goal_bytes.last) : "–", "min – max " + mml(s.goal_bytes)),

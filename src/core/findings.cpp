@@ -208,7 +208,9 @@ void live_heap_growth(const RunSummary& s, std::vector<Finding>& out) {
   const double base = std::max(static_cast<double>(s.heap_live.min), static_cast<double>(kGrowthMinBytes));
   if (growth < static_cast<double>(kGrowthMinBytes) || growth < kGrowthMinRelative * base) return;
   const Trend& r = s.live_trend_recent;
-  const bool plateau = r.points >= 3 && r.slope_bytes_per_s < kGrowthRecentShare * t.slope_bytes_per_s;
+  // Fewer than 3 recent points give no fit (slope 0): the last third is then not measured.
+  const bool recent_known = r.points >= 3;
+  const bool plateau = recent_known && r.slope_bytes_per_s < kGrowthRecentShare * t.slope_bytes_per_s;
   if (plateau) return;  // warm-up that levelled off: not a leak
   Finding f;
   f.code = "live-heap-growth";
@@ -218,11 +220,13 @@ void live_heap_growth(const RunSummary& s, std::vector<Finding>& out) {
   f.title = fmt::format("Live heap grows steadily: +{}/min over {} (possible leak)",
                         human_bytes(static_cast<uint64_t>(per_min)), human_duration(t.to_ns - t.from_ns));
   f.explanation = fmt::format(
-      "The smallest live heap of each interval rises at {}/min (fit R^2 = {:.2f}, {} points) from {} to {}, "
-      "and it is still rising in the last third of the run ({}/min). Memory that survives every "
-      "collection keeps accumulating: confidence {}.",
+      "The smallest live heap of each interval rises at {}/min (fit R^2 = {:.2f}, {} points) from {} to {}{}. "
+      "Memory that survives every collection keeps accumulating: confidence {}.",
       human_bytes(static_cast<uint64_t>(per_min)), t.r2, t.points, human_duration(t.from_ns),
-      human_duration(t.to_ns), human_bytes(static_cast<uint64_t>(std::max(0.0, r.slope_bytes_per_s * 60))),
+      human_duration(t.to_ns),
+      recent_known ? fmt::format(", and it is still rising in the last third of the run ({}/min)",
+                                 human_bytes(static_cast<uint64_t>(std::max(0.0, r.slope_bytes_per_s * 60))))
+                   : std::string(),
       high ? "high" : "medium");
   f.advice =
       "Take two heap profiles some minutes apart (go tool pprof -base old.pb.gz new.pb.gz, "
@@ -234,14 +238,19 @@ void live_heap_growth(const RunSummary& s, std::vector<Finding>& out) {
   f.cite("from_ns", t.from_ns);
   f.cite("to_ns", t.to_ns);
   f.cite("growth_bytes", static_cast<int64_t>(growth));
-  f.cite("recent_slope_bytes_per_s", r.slope_bytes_per_s);
+  if (recent_known) f.cite("recent_slope_bytes_per_s", r.slope_bytes_per_s);
   f.cite("confidence", std::string(high ? "high" : "medium"));
   out.push_back(std::move(f));
 }
 
+// A run too short or with too few cycles for a window (run_stats.cpp) has
+// none: its max is the -1 sentinel and its length 0, which are not figures.
+bool has_window(const RunSummary& s) { return s.gc_cpu_fraction_max_window >= 0 && s.gc_cpu_window_ns > 0; }
+
 void gc_cpu_high(const RunSummary& s, std::vector<Finding>& out) {
   const bool overall = s.gc_cpu_fraction >= kGcCpuWarn;
-  const bool window = s.gc_cpu_fraction_max_window >= kGcCpuWindowWarn;
+  const bool have_window = has_window(s);
+  const bool window = have_window && s.gc_cpu_fraction_max_window >= kGcCpuWindowWarn;
   if (!overall && !window) return;
   const bool assist = s.assist_share >= kAssistDominant;
   Finding f;
@@ -251,17 +260,22 @@ void gc_cpu_high(const RunSummary& s, std::vector<Finding>& out) {
                         assist ? ", much of it in mark assists" : "");
   f.explanation = fmt::format(
       "From the cpu fields of every cycle, the collector used {:.1f}% of the available CPU over the run "
-      "(idle-time marking excluded) and up to {:.1f}% in the busiest {} window. Mark assists, work the "
-      "allocating goroutines themselves must do, are {:.0f}% of the mark work.",
-      100 * std::max(s.gc_cpu_fraction, 0.0), 100 * std::max(s.gc_cpu_fraction_max_window, 0.0),
-      human_duration(s.gc_cpu_window_ns), 100 * s.assist_share);
+      "(idle-time marking excluded){}. Mark assists, work the allocating goroutines themselves must do, "
+      "are {:.0f}% of the mark work.",
+      100 * std::max(s.gc_cpu_fraction, 0.0),
+      have_window ? fmt::format(" and up to {:.1f}% in the busiest {} window", 100 * s.gc_cpu_fraction_max_window,
+                                human_duration(s.gc_cpu_window_ns))
+                  : std::string(),
+      100 * s.assist_share);
   f.advice = assist ? "Assists mean the program allocates faster than background marking keeps up: "
                       "reduce allocation (pprof -sample_index=alloc_space), or raise GOGC / set a "
                       "GOMEMLIMIT with headroom so cycles start less often."
                     : "Reduce allocation rate (pprof alloc_space), or trade memory for CPU with a higher GOGC.";
   f.cite("gc_cpu_fraction", s.gc_cpu_fraction);
-  f.cite("max_window_fraction", s.gc_cpu_fraction_max_window);
-  f.cite("window_ns", s.gc_cpu_window_ns);
+  if (have_window) {
+    f.cite("max_window_fraction", s.gc_cpu_fraction_max_window);
+    f.cite("window_ns", s.gc_cpu_window_ns);
+  }
   f.cite("assist_share", s.assist_share);
   f.cite("printed_util_last_pct", s.util_pct_last);
   out.push_back(std::move(f));
@@ -329,24 +343,26 @@ void memory_limit_pressure(const RunStats& st, const RunSummary& s, std::vector<
   if (tight < kTightMinCycles || static_cast<double>(tight) < kTightShare * static_cast<double>(s.cycles)) return;
   Finding f;
   f.code = "memory-limit-pressure";
-  const bool spiral = s.gc_cpu_fraction_max_window >= kGcCpuWindowWarn;
+  const bool have_window = has_window(s);
+  const bool spiral = have_window && s.gc_cpu_fraction_max_window >= kGcCpuWindowWarn;
   f.severity = spiral ? Severity::kCritical : Severity::kWarning;
   f.title = fmt::format("Heap goal pinned near the live heap in {} cycles: a memory limit is driving the GC", tight);
   f.explanation = fmt::format(
       "From gc {} on, {} of {} cycles ran with a goal that left less room above the live heap than GOGC=10 "
-      "would{}: the goal follows a memory limit (GOMEMLIMIT), not GOGC. Cycles run back to back ({:.0f}/min) "
-      "and GC CPU reaches {:.0f}% in the busiest window{}.",
+      "would{}: the goal follows a memory limit (GOMEMLIMIT), not GOGC. Cycles run back to back{}{}.",
       st.first_tight_gc(), tight, s.cycles,
       s.gogc_effective > 0 ? fmt::format(" (the run's effective GOGC is ~{})", static_cast<int>(s.gogc_effective)) : "",
-      s.cycles_per_minute, 100 * std::max(0.0, s.gc_cpu_fraction_max_window),
-      spiral ? ": the death spiral where the collector consumes the CPU the program needs" : "");
+      s.cycles_per_minute >= 0 ? fmt::format(" ({:.0f}/min)", s.cycles_per_minute) : std::string(),
+      have_window ? fmt::format(" and GC CPU reaches {:.0f}% in the busiest window{}", 100 * s.gc_cpu_fraction_max_window,
+                                spiral ? ": the death spiral where the collector consumes the CPU the program needs" : "")
+                  : std::string());
   f.advice =
       "The live heap is close to the limit. Raise GOMEMLIMIT (leave headroom: ~10-20% above the peak live "
       "heap plus stacks), reduce the live heap, or give the container more memory.";
   f.cite("tight_cycles", i64(tight));
   f.cite("first_gc", i64(st.first_tight_gc()));
-  f.cite("cycles_per_minute", s.cycles_per_minute);
-  f.cite("max_window_gc_cpu_fraction", s.gc_cpu_fraction_max_window);
+  if (s.cycles_per_minute >= 0) f.cite("cycles_per_minute", s.cycles_per_minute);
+  if (have_window) f.cite("max_window_gc_cpu_fraction", s.gc_cpu_fraction_max_window);
   out.push_back(std::move(f));
 }
 

@@ -48,6 +48,7 @@ std::string parts_sentence(const RssBreakdown& b) {
   part(b.lazy_free, "returned pages not yet reclaimed (LazyFree)");
   part(b.file, "file pages");
   part(b.other, "not accounted for by the Go heap");
+  part(b.heap_new_or_other, "heap allocated since the last cycle or memory outside the Go heap (the trace cannot tell which)");
   if (first) s += "under 1 MiB in every part";
   return s;
 }
@@ -284,7 +285,16 @@ void MemoryModel::finalize(const Pending& p, const Cycle* next) {
     b.retained = std::min(bound, rest);
     rest -= b.retained;
   }
-  b.other = rest;
+  // Without a later cycle (after the last one, or samples flushed before it
+  // came) the heap allocated since the last cycle is not known: it is bounded
+  // only by the next goal, which the trace does not print. Counting it as 0
+  // would put a growing heap into `other`, so the rest stays unsplit.
+  b.heap_new_known = b.trace && next != nullptr;
+  if (b.trace && !b.heap_new_known) {
+    b.heap_new_or_other = rest;
+  } else {
+    b.other = rest;
+  }
 
   if (!have_peak_ || b.rss > peak_.rss) {
     peak_ = b;
@@ -295,7 +305,8 @@ void MemoryModel::finalize(const Pending& p, const Cycle* next) {
   keep(b);
   watch_collections(b);
 
-  if (b.trace) {
+  // Only samples whose `other` is known go into the non-Go growth fit.
+  if (b.heap_new_known) {
     const double x = static_cast<double>(b.t_ns) / 1e9;
     other_fit_.add(x, static_cast<double>(b.other));
     go_fit_.add(x, static_cast<double>(b.heap_live + b.stacks_globals));

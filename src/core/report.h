@@ -112,7 +112,7 @@ struct RunSummary {
   int64_t start_ns = 0;              ///< `@` of the first cycle
   int64_t end_ns = 0;                ///< end of the last cycle (`@` + its phases)
   int64_t duration_ns = 0;
-  double cycles_per_minute = 0;
+  double cycles_per_minute = -1;     ///< cycles over the duration; -1 unknown (fewer than two cycles, no time)
   Distribution stw_pause_ns;         ///< sweep termination + mark termination
   Distribution mark_ns;              ///< concurrent mark wall time
   uint64_t cpu_ns[5] = {};           ///< totals: sweep-term, assist, background, idle, mark-term
@@ -195,7 +195,11 @@ struct RssBreakdown {
   uint64_t lazy_free = 0;       ///< returned with MADV_FREE, not yet reclaimed (smaps_rollup LazyFree)
   uint64_t file = 0;            ///< file and shared pages: the binary, libraries (RssFile + RssShmem)
   uint64_t other = 0;           ///< the rest: runtime metadata, cgo, mmap, non-Go memory
+  /// After the last cycle: heap allocated since it and non-Go memory together (no
+  /// later cycle bounds the heap, so the trace cannot split them); heap_new and other are 0 then.
+  uint64_t heap_new_or_other = 0;
   bool trace = false;           ///< the trace had cycles by then (the Go parts are known)
+  bool heap_new_known = false;  ///< a later cycle bounded heap_new (false: see heap_new_or_other)
 };
 
 /// What the /proc samples showed over the run, with the RSS decomposition.

@@ -429,7 +429,8 @@ RunSummary RunStats::summary() const {
   s.stw_pause_ns = distribution(pause_counts_, pmax);
   s.mark_ns = distribution(mark_counts_, mmax);
   s.duration_ns = s.cycles > 0 ? s.end_ns - s.start_ns : 0;
-  if (s.duration_ns > 0) {
+  // One cycle's span is its own phases, not time between cycles: a rate needs two.
+  if (s.cycles >= 2 && s.duration_ns > 0) {
     s.cycles_per_minute = static_cast<double>(s.cycles) * 60e9 / static_cast<double>(s.duration_ns);
   }
   if (cpu_capacity_total_ > 0) {

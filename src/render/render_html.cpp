@@ -170,7 +170,8 @@ Json memory_rows(const std::vector<RssBreakdown>& points) {
       if (points[k].rss > best->rss) best = &points[k];
     }
     const RssBreakdown& b = *best;
-    rows.push_back({b.t_ns, b.rss, b.heap_live, b.heap_new, b.stacks_globals, b.retained, b.lazy_free, b.file, b.other});
+    rows.push_back({b.t_ns, b.rss, b.heap_live, b.heap_new, b.stacks_globals, b.retained, b.lazy_free, b.file, b.other,
+                    b.heap_new_or_other});
   }
   return rows;
 }

@@ -71,7 +71,8 @@ Json gc_cpu(const RunSummary& s) {
   Json j = Json::object();
   j["fraction"] = known_or_null(s.gc_cpu_fraction);
   j["max_window_fraction"] = known_or_null(s.gc_cpu_fraction_max_window);
-  j["window_ns"] = s.gc_cpu_window_ns;
+  // No window (a short run, few cycles): its length is not 0 but absent.
+  j["window_ns"] = s.gc_cpu_fraction_max_window >= 0 ? Json(s.gc_cpu_window_ns) : Json();
   j["assist_share"] = number(s.assist_share);
   j["printed_util_last_pct"] = s.util_pct_last;
   j["printed_util_max_pct"] = s.util_pct_max;
@@ -113,7 +114,7 @@ Json summary(const RunSummary& s) {
   j["start_ns"] = s.start_ns;
   j["end_ns"] = s.end_ns;
   j["duration_ns"] = s.duration_ns;
-  j["cycles_per_minute"] = number(s.cycles_per_minute);
+  j["cycles_per_minute"] = known_or_null(s.cycles_per_minute);
   j["stw_pause_ns"] = distribution(s.stw_pause_ns);
   j["mark_ns"] = distribution(s.mark_ns);
   j["gc_cpu"] = gc_cpu(s);
@@ -155,6 +156,7 @@ Json rss_breakdown(const RssBreakdown& b) {
   j["t_ns"] = b.t_ns;
   j["rss"] = b.rss;
   j["trace"] = b.trace;
+  j["heap_new_known"] = b.heap_new_known;
   j["heap_live"] = b.heap_live;
   j["heap_new"] = b.heap_new;
   j["stacks_globals"] = b.stacks_globals;
@@ -162,6 +164,7 @@ Json rss_breakdown(const RssBreakdown& b) {
   j["lazy_free"] = b.lazy_free;
   j["file"] = b.file;
   j["other"] = b.other;
+  j["heap_new_or_other"] = b.heap_new_or_other;
   return j;
 }
 
@@ -312,10 +315,12 @@ nlohmann::ordered_json report_to_json(const Report& report) {
       mem["at_peak"] = rss_breakdown(m.at_peak);
       mem["at_end"] = rss_breakdown(m.at_end);
       // Columns once, then rows: compact for long series.
-      mem["columns"] = {"t_ns", "rss", "heap_live", "heap_new", "stacks_globals", "retained", "lazy_free", "file", "other"};
+      mem["columns"] = {"t_ns", "rss", "heap_live", "heap_new", "stacks_globals", "retained", "lazy_free", "file",
+                        "other", "heap_new_or_other"};
       Json rows = Json::array();
       for (const RssBreakdown& b : m.points) {
-        rows.push_back({b.t_ns, b.rss, b.heap_live, b.heap_new, b.stacks_globals, b.retained, b.lazy_free, b.file, b.other});
+        rows.push_back({b.t_ns, b.rss, b.heap_live, b.heap_new, b.stacks_globals, b.retained, b.lazy_free, b.file,
+                        b.other, b.heap_new_or_other});
       }
       mem["points"] = std::move(rows);
       pr["memory"] = std::move(mem);

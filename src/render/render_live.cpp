@@ -71,12 +71,14 @@ std::vector<std::string> top_lines(const LiveFrame& f, size_t columns, ChartGlyp
     out.push_back("RSS - (no sample yet)");
   } else if (l.parts_known) {
     const RssBreakdown& p = l.parts;
+    // Samples flushed without a later cycle: the new heap is not split from other.
+    const bool unsplit = p.trace && !p.heap_new_known;
     std::string rss = fmt::format("RSS {} = live {} + new {} + stacks/globals {} + retained {}", format_bytes(*l.rss),
-                                  format_bytes(p.heap_live), format_bytes(p.heap_new), format_bytes(p.stacks_globals),
-                                  format_bytes(p.retained));
+                                  format_bytes(p.heap_live), unsplit ? "?" : format_bytes(p.heap_new),
+                                  format_bytes(p.stacks_globals), format_bytes(p.retained));
     if (p.lazy_free > 0) rss += " + lazy-free " + format_bytes(p.lazy_free);
-    rss += fmt::format(" + file {} + other {} (at {})", format_bytes(p.file), format_bytes(p.other),
-                       format_duration(p.t_ns));
+    rss += fmt::format(" + file {} + {} {} (at {})", format_bytes(p.file), unsplit ? "new or other" : "other",
+                       format_bytes(unsplit ? p.heap_new_or_other : p.other), format_duration(p.t_ns));
     out.push_back(std::move(rss));
   } else {
     out.push_back(fmt::format("RSS {} (its parts come with the next cycle)", format_bytes(*l.rss)));

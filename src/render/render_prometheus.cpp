@@ -109,7 +109,7 @@ std::string render_prometheus(const LiveSnapshot& s, std::string_view version) {
       const std::pair<const char*, uint64_t> parts[] = {
           {"heap_live", s.parts.heap_live}, {"heap_new", s.parts.heap_new}, {"stacks_globals", s.parts.stacks_globals},
           {"retained", s.parts.retained},   {"lazy_free", s.parts.lazy_free}, {"file", s.parts.file},
-          {"other", s.parts.other}};
+          {"other", s.parts.other},         {"heap_new_or_other", s.parts.heap_new_or_other}};
       for (const auto& [name, v] : parts) w.value("gcsight_program_resident_memory_part_bytes", num(v), fmt::format("part=\"{}\"", name));
     }
     w.one("gcsight_program_cpu_seconds_total", "counter", "The program's user and system CPU time.", secs(s.program_cpu_ns));

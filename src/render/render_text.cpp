@@ -486,7 +486,8 @@ class TextWriter {
       if (s.legacy_cycles) kinds.push_back(fmt::format("{} Go <= 1.4", s.legacy_cycles));
       std::string c = format_count(s.cycles);
       if (!kinds.empty()) c += fmt::format(" ({})", join(kinds, ", "));
-      if (s.cycles_per_minute > 0) c += fmt::format(", {:.1f} per minute", s.cycles_per_minute);
+      c += s.cycles_per_minute >= 0 ? fmt::format(", {:.1f} per minute", s.cycles_per_minute)
+                                    : std::string(", rate per minute not known");
       if (s.numbering_gaps) {
         c += fmt::format("; gc numbering skips {} ({} missing)",
                          plural(s.numbering_gaps, "time", "times"),
@@ -542,9 +543,10 @@ class TextWriter {
   void heap_figures(const RunSummary& s) {
     const bool coarse = s.low_precision;
     if (s.heap_live.present) stat("live heap", min_max_last(s.heap_live, coarse));
-    if (s.live_trend.points >= 2) {
+    // Fewer than 3 points give no fit (slope and r² 0): not a trend to show.
+    if (s.live_trend.points >= 3) {
       std::string t = trend(s.live_trend) + " over the run";
-      if (s.live_trend_recent.points >= 2) {
+      if (s.live_trend_recent.points >= 3) {
         t += fmt::format("; {} over the last third", trend(s.live_trend_recent));
       }
       stat("live heap trend", t);
@@ -669,18 +671,22 @@ class TextWriter {
     line("");
   }
 
-  // "1.0 GiB = heap 10 MiB live + 2 MiB new, retained 990 MiB, file 1.5 MiB, other 8 MiB"
+  // "1.0 GiB = heap 10 MiB live + 2 MiB new, retained 990 MiB, file 1.5 MiB, other 8 MiB"; after the
+  // last cycle the new heap is not known and shares one figure with other.
   static std::string breakdown(const RssBreakdown& b) {
     std::string s = format_bytes(b.rss) + " = ";
     std::vector<std::string> parts;
+    const bool unsplit = b.trace && !b.heap_new_known;
     if (b.trace) {
-      parts.push_back(fmt::format("heap {} live + {} new", format_bytes(b.heap_live), format_bytes(b.heap_new)));
+      parts.push_back(unsplit ? fmt::format("heap {} live + new not known (after the last cycle)", format_bytes(b.heap_live))
+                              : fmt::format("heap {} live + {} new", format_bytes(b.heap_live), format_bytes(b.heap_new)));
       parts.push_back(fmt::format("stacks+globals {}", format_bytes(b.stacks_globals)));
       parts.push_back(fmt::format("retained {}", format_bytes(b.retained)));
     }
     if (b.lazy_free > 0) parts.push_back(fmt::format("LazyFree {}", format_bytes(b.lazy_free)));
     parts.push_back(fmt::format("file {}", format_bytes(b.file)));
-    parts.push_back(fmt::format("other {}", format_bytes(b.other)));
+    parts.push_back(unsplit ? fmt::format("new heap or other {}", format_bytes(b.heap_new_or_other))
+                            : fmt::format("other {}", format_bytes(b.other)));
     s += join(parts, ", ");
     s += fmt::format(" (at {})", format_duration(b.t_ns));
     return s;

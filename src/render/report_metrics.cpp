@@ -111,7 +111,10 @@ std::optional<RunMetrics> metrics_from_json(const Json& doc, std::optional<uint3
     if (v) m.set(metric, *v / scale);
   };
   set(Metric::kCycles, number_at(s, {"cycles"}), 1);
-  if (number_at(s, {"duration_ns"}).value_or(0) > 0) set(Metric::kCycleRate, number_at(s, {"cycles_per_minute"}), 1);
+  // A report of an earlier version gave one cycle a rate from its own length: not comparable.
+  if (number_at(s, {"duration_ns"}).value_or(0) > 0 && number_at(s, {"cycles"}).value_or(0) >= 2) {
+    set(Metric::kCycleRate, number_at(s, {"cycles_per_minute"}), 1);
+  }
   if (number_at(s, {"stw_pause_ns", "count"}).value_or(0) > 0) {
     set(Metric::kP50Pause, number_at(s, {"stw_pause_ns", "p50"}), kMs);
     set(Metric::kP90Pause, number_at(s, {"stw_pause_ns", "p90"}), kMs);

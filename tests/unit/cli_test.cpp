@@ -223,6 +223,35 @@ TEST(CompareCli, ExitsNonZeroExactlyWhenAThresholdIsCrossed) {
   EXPECT_EQ(run(a, "no-such-file.log", ""), 3);
 }
 
+// A run of one cycle has no cycle rate (its span is the cycle's own 0.8 ms):
+// a threshold on it cannot be judged, as for any metric one side lacks, while
+// the other metrics still compare.
+TEST(CompareCli, OneCycleHasNoCycleRateToCompare) {
+  const fs::path dir = fs::temp_directory_path() / ("gcsight-onecycle-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const std::string one = "'" + (dir / "one.log").string() + "'";
+  std::ofstream(dir / "one.log")
+      << "gc 1 @0.300s 0%: 0.012+0.80+0.003 ms clock, 0.025+0/0.086/1.4+0.007 ms cpu, 33->33->12 MB, "
+         "33 MB goal, 0 MB stacks, 0 MB globals, 2 P (forced)\n";
+  const std::string many = "corpus/go1.23.5/memtest/stderr.log";
+  const auto r = sh(kBin + " compare --fail-if cycle_rate:-50% " + one + " " + many + " 2>&1");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find("cycle_rate is not known in A"), std::string::npos) << r.out;
+  EXPECT_EQ(sh(kBin + " compare --fail-if peak_heap:-10% " + one + " " + many + " >/dev/null 2>&1").status, 0);
+  const auto j = nlohmann::json::parse(sh(kBin + " compare --format json " + one + " " + many).out);
+  for (const auto& m : j["metrics"]) {
+    if (m["name"] == "cycle_rate") {
+      EXPECT_TRUE(m["a"].is_null()) << m;
+      EXPECT_TRUE(m["delta"].is_null()) << m;
+    }
+  }
+  const auto text = sh(kBin + " analyze --color never " + one);
+  EXPECT_NE(text.out.find("1 (1 user-forced), rate per minute not known"), std::string::npos) << text.out;
+  const auto json = nlohmann::json::parse(sh(kBin + " analyze --format json " + one).out);
+  EXPECT_TRUE(json["runs"][0]["summary"]["cycles_per_minute"].is_null());
+  fs::remove_all(dir);
+}
+
 TEST(CompareCli, TakesJsonReportsAsWellAsLogs) {
   const fs::path dir = fs::temp_directory_path() / ("gcsight-compare-" + std::to_string(getpid()));
   fs::create_directories(dir);

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "io/analyze_files.h"
+#include "render/render_text.h"
 
 namespace gcsight {
 namespace {
@@ -38,6 +39,13 @@ const Finding* find(const Report& r, const std::string& code) {
   return nullptr;
 }
 
+bool has_evidence(const Finding& f, const std::string& key) {
+  for (const EvidenceItem& e : f.evidence) {
+    if (e.key == key) return true;
+  }
+  return false;
+}
+
 // Live heap following `live(i)` MiB, one cycle a second, with a sawtooth between cycles.
 template <typename F>
 std::string trace(int cycles, F live) {
@@ -56,8 +64,36 @@ TEST(Findings, SteadyGrowthIsAPossibleLeak) {
   const Finding* f = find(r, "live-heap-growth");
   ASSERT_NE(f, nullptr);
   EXPECT_GE(f->severity, Severity::kWarning);
+  EXPECT_NE(f->explanation.find("still rising in the last third of the run (60 MiB/min)"), std::string::npos)
+      << f->explanation;
+  EXPECT_TRUE(has_evidence(*f, "recent_slope_bytes_per_s"));
   const double slope = r.runs[0].summary.live_trend.slope_bytes_per_s;
   EXPECT_NEAR(slope, 1 << 20, 0.1 * (1 << 20));
+}
+
+// A leak whose cycles come ever further apart as the heap doubles (the
+// default GOGC): 7 cycles, of which only the last starts in the last third of
+// the run. The plateau test cannot run there, so the finding stands, and it
+// says nothing of the last third rather than "still rising ... (0 B/min)".
+TEST(Findings, GrowthWithTooFewRecentPointsSaysNothingOfTheLastThird) {
+  std::string t;
+  uint32_t n = 0;
+  uint64_t prev = 15;
+  for (double at : {0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4}) {
+    const auto live = static_cast<uint64_t>(10 + 50 * at);
+    t += gc_line(++n, {at, prev * 2, prev * 2 + 1, live, prev * 2});
+    prev = live;
+  }
+  const Report r = analyze_text(t);
+  EXPECT_LT(r.runs[0].summary.live_trend_recent.points, 3u);
+  const Finding* f = find(r, "live-heap-growth");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->explanation.find("last third"), std::string::npos) << f->explanation;
+  EXPECT_FALSE(has_evidence(*f, "recent_slope_bytes_per_s"));
+  // Nor does the statistics section show the unfitted recent trend as 0 B/s.
+  const std::string text = render_text(r, TextStyle{false, 200});
+  EXPECT_NE(text.find("live heap trend"), std::string::npos) << text;
+  EXPECT_EQ(text.find("over the last third"), std::string::npos) << text;
 }
 
 TEST(Findings, WarmUpThatPlateausIsNotALeak) {
@@ -118,6 +154,63 @@ TEST(Findings, GcCpuHighWithAssists) {
   ASSERT_NE(f, nullptr);
   EXPECT_NEAR(r.runs[0].summary.gc_cpu_fraction, 0.40, 0.02);
   EXPECT_GT(r.runs[0].summary.assist_share, 0.7);
+}
+
+// A run under 1 s (20 cycles in 0.5 s) has no GC CPU window: the finding says
+// nothing of one rather than "up to 0.0% in the busiest 0 ns window".
+TEST(Findings, GcCpuHighInARunTooShortForAWindowNamesNoWindow) {
+  std::string t;
+  for (uint32_t i = 1; i <= 20; ++i) {
+    Cycle c{i * 0.025, 100, 101, 50, 100};
+    c.cpu = "0.05+10/5.0/0+0.050";  // 15.1 ms of GC CPU in every 25 ms of 2 Ps: 30%
+    t += gc_line(i, c);
+  }
+  const Report r = analyze_text(t);
+  const RunSummary& s = r.runs[0].summary;
+  EXPECT_LT(s.gc_cpu_fraction_max_window, 0);
+  const Finding* f = find(r, "gc-cpu-high");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->explanation.find("over the run (idle-time marking excluded). Mark assists"), std::string::npos)
+      << f->explanation;
+  EXPECT_EQ(f->explanation.find("window"), std::string::npos) << f->explanation;
+  EXPECT_TRUE(has_evidence(*f, "gc_cpu_fraction"));
+  EXPECT_FALSE(has_evidence(*f, "max_window_fraction"));
+  EXPECT_FALSE(has_evidence(*f, "window_ns"));
+}
+
+TEST(Findings, GcCpuHighWithAWindowCitesIt) {
+  std::string t;
+  for (uint32_t i = 1; i <= 100; ++i) {
+    Cycle c{i * 0.1, 100, 101, 50, 100};
+    c.cpu = "0.10+60/20/0+0.080";
+    t += gc_line(i, c);
+  }
+  const Report r = analyze_text(t);
+  const Finding* f = find(r, "gc-cpu-high");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->explanation.find("% in the busiest 1."), std::string::npos) << f->explanation;
+  EXPECT_TRUE(has_evidence(*f, "max_window_fraction"));
+  EXPECT_TRUE(has_evidence(*f, "window_ns"));
+}
+
+TEST(Findings, MemoryLimitPressureInARunTooShortForAWindowNamesNoWindow) {
+  std::string t;
+  for (uint32_t i = 1; i <= 20; ++i) t += gc_line(i, {i * 0.025, 500, 505, 480, 510});
+  const Report r = analyze_text(t);
+  const Finding* f = find(r, "memory-limit-pressure");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->severity, Severity::kWarning);
+  EXPECT_EQ(f->explanation.find("window"), std::string::npos) << f->explanation;
+  EXPECT_FALSE(has_evidence(*f, "max_window_gc_cpu_fraction"));
+}
+
+// The cycle rate needs two cycles: one cycle's span is its own phases.
+TEST(CycleRate, UnknownWithOneCycleKnownWithTwo) {
+  const Report one = analyze_text(gc_line(1, {0.3, 33, 33, 12, 33}));
+  EXPECT_LT(one.runs[0].summary.cycles_per_minute, 0);
+  const Report two = analyze_text(gc_line(1, {0.3, 33, 33, 12, 33}) + gc_line(2, {30.3, 33, 33, 12, 33}));
+  // 2 cycles from @0.3 s to the end of the second (30.3 s + 1.29 ms).
+  EXPECT_NEAR(two.runs[0].summary.cycles_per_minute, 2 * 60 / 30.00129, 1e-6);
 }
 
 TEST(Findings, MemoryLimitPressure) {

@@ -143,7 +143,9 @@ TEST(MemoryModel, RssHeldUntilThePeriodicGcIsRetainedNotLeaked) {
       EXPECT_EQ(b.other, (1020 - 2 - 985) * kMiB);
       checked = true;
     }
-    EXPECT_EQ(b.heap_live + b.heap_new + b.stacks_globals + b.retained + b.lazy_free + b.file + b.other, b.rss);
+    EXPECT_EQ(b.heap_live + b.heap_new + b.stacks_globals + b.retained + b.lazy_free + b.file + b.other +
+                  b.heap_new_or_other,
+              b.rss);
   }
   EXPECT_TRUE(checked);
   EXPECT_EQ(s.info.memory.at_peak.rss, 1020 * kMiB);
@@ -212,6 +214,67 @@ TEST(MemoryModel, GrowthOfTheGoHeapIsNotNonGoGrowth) {
   }
   s.done();
   EXPECT_EQ(s.find("non-go-growth"), nullptr);
+}
+
+// A pure Go heap leak that never reaches the next goal: 100 MiB live at a
+// runtime.GC(), then the heap grows by 15 MiB/s for 12 s with no cycle after it
+// (GOGC=400). No later cycle bounds the heap allocated since the last one, so
+// those samples' growth is neither the new heap nor non-Go memory, and it is not
+// non-go-growth.
+TEST(MemoryModel, GrowthAfterTheLastCycleIsNotSplitNorNonGoGrowth) {
+  Sim s;
+  s.gc(1, 2 * kMs, 4, 5, 4);
+  s.hold(0, 200 * kMs, 20);
+  s.gc(2, 300 * kMs, 100, 100, 100, /*forced=*/true);
+  for (int i = 0; i < 120; ++i) {
+    s.model.on_sample(s.sample(400 * kMs + i * 100 * kMs, 110 + static_cast<uint64_t>(i) * 3 / 2));
+  }
+  s.done();
+  EXPECT_EQ(s.find("non-go-growth"), nullptr);
+  const MemoryTimeline& m = s.info.memory;
+  size_t after = 0;
+  for (const RssBreakdown& b : m.points) {
+    EXPECT_EQ(b.heap_live + b.heap_new + b.stacks_globals + b.retained + b.lazy_free + b.file + b.other +
+                  b.heap_new_or_other,
+              b.rss);
+    if (b.t_ns < 400 * kMs) {
+      EXPECT_TRUE(b.heap_new_known) << b.t_ns;
+      EXPECT_EQ(b.heap_new_or_other, 0u);
+      continue;
+    }
+    ++after;
+    EXPECT_TRUE(b.trace);
+    EXPECT_FALSE(b.heap_new_known) << b.t_ns;
+    EXPECT_EQ(b.heap_live, 100 * kMiB);
+    EXPECT_EQ(b.heap_new, 0u);
+    EXPECT_EQ(b.other, 0u);
+  }
+  EXPECT_EQ(after, 120u);
+  // At the end: 288 MiB = 100 live + 2 file + 186 not split.
+  EXPECT_FALSE(m.at_end.heap_new_known);
+  EXPECT_EQ(m.at_end.heap_new_or_other, 186 * kMiB);
+  EXPECT_EQ(m.at_end.other, 0u);
+  const Finding* peak = s.find("rss-peak");
+  ASSERT_NE(peak, nullptr);
+  EXPECT_NE(peak->explanation.find("the trace cannot tell which"), std::string::npos) << peak->explanation;
+  EXPECT_EQ(peak->explanation.find("not accounted for by the Go heap"), std::string::npos) << peak->explanation;
+}
+
+// The same growth outside the Go heap while cycles keep coming is still found
+// (the samples between cycles are split).
+TEST(MemoryModel, NonGoGrowthBetweenCyclesIsStillFoundWithATailAfterTheLast) {
+  Sim s;
+  for (int i = 0; i < 300; ++i) {
+    const int64_t t = i * 100 * kMs;
+    if (i % 10 == 0 && i < 250) s.gc(static_cast<uint32_t>(i / 10 + 1), t, 20, 21, 10);
+    s.model.on_sample(s.sample(t + 50 * kMs, 40 + static_cast<uint64_t>(i)));
+  }
+  s.done();
+  const Finding* f = s.find("non-go-growth");
+  ASSERT_NE(f, nullptr);
+  // The fit ends at the last sample before the last cycle (gc 25 at 24 s).
+  EXPECT_LT(evidence_i64(*f, "to_ns"), 24'100 * kMs);
+  EXPECT_FALSE(s.info.memory.at_end.heap_new_known);
 }
 
 TEST(MemoryModel, CgroupLimitCloseByAndOomKill) {

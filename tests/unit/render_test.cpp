@@ -8,10 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "core/live_snapshot.h"
 #include "core/report.h"
 #include "core/trace_event.h"
 #include "render/render_csv.h"
 #include "render/render_json.h"
+#include "render/render_prometheus.h"
 #include "render/render_text.h"
 #include "render/units_format.h"
 
@@ -351,6 +353,75 @@ TEST(RenderText, ColorAndLowPrecision) {
   r.runs[0].summary.scavenger.released_now = {};
   r.runs[0].summary.scavenger.released_now.add(3 * kMiB, 1);
   EXPECT_NE(render_text(r, TextStyle{false, 200}).find("released to the OS now 3 MiB"), std::string::npos);
+}
+
+// `gcsight run`'s last sample came after the last cycle: the heap allocated
+// since then is not known, so it is not shown as 0 B new beside a large other.
+Report report_with_unsplit_tail() {
+  Report r = sample_report();
+  ProcessInfo& p = r.process;
+  p.present = true;
+  p.samples = 2;
+  p.interval_ns = 100'000'000;
+  MemoryTimeline& m = p.memory;
+  m.have_peak = true;
+  RssBreakdown split;
+  split.t_ns = 1'000'000'000;
+  split.rss = 310 * kMiB;
+  split.trace = split.heap_new_known = true;
+  split.heap_live = 100 * kMiB;
+  split.heap_new = 200 * kMiB;
+  split.file = 2 * kMiB;
+  split.other = 8 * kMiB;
+  RssBreakdown tail;
+  tail.t_ns = 2'000'000'000;
+  tail.rss = 585 * kMiB;
+  tail.trace = true;
+  tail.heap_live = 302 * kMiB;
+  tail.file = 1 * kMiB;
+  tail.heap_new_or_other = 282 * kMiB;
+  m.points = {split, tail};
+  m.at_peak = m.at_end = tail;
+  return r;
+}
+
+TEST(RenderText, RssAfterTheLastCycleIsNotSplit) {
+  const std::string out = render_text(report_with_unsplit_tail(), TextStyle{false, 200});
+  EXPECT_NE(out.find("585 MiB = heap 302 MiB live + new not known (after the last cycle), stacks+globals 0 B, "
+                     "retained 0 B, file 1.0 MiB, new heap or other 282 MiB (at 2.0 s)"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("0 B new"), std::string::npos) << out;
+  EXPECT_EQ(out.find(", other 282 MiB"), std::string::npos) << out;
+}
+
+// sample_report()'s run has no GC CPU window: its length is null, not a 0 or the old figure.
+TEST(RenderJson, NoGcCpuWindowIsNull) {
+  const auto j = nlohmann::ordered_json::parse(render_json(sample_report()));
+  const auto& cpu = j["runs"][0]["summary"]["gc_cpu"];
+  EXPECT_TRUE(cpu["max_window_fraction"].is_null());
+  EXPECT_TRUE(cpu["window_ns"].is_null());
+}
+
+TEST(RenderJson, RssAfterTheLastCycleIsNotSplit) {
+  const auto j = nlohmann::ordered_json::parse(render_json(report_with_unsplit_tail()));
+  const auto& mem = j["process"]["memory"];
+  EXPECT_EQ(mem["at_end"]["heap_new_known"], false);
+  EXPECT_EQ(mem["at_end"]["other"], 0);
+  EXPECT_EQ(mem["at_end"]["heap_new_or_other"], 282 * kMiB);
+  EXPECT_EQ(mem["columns"].back(), "heap_new_or_other");
+  EXPECT_EQ(mem["points"][0].back(), 0);
+  EXPECT_EQ(mem["points"][1].back(), 282 * kMiB);
+  EXPECT_EQ(mem["points"][1][8], 0);  // other
+}
+
+TEST(RenderPrometheus, RssAfterTheLastCycleIsNotOther) {
+  LiveSnapshot s = snapshot_of_report(report_with_unsplit_tail());
+  const std::string body = render_prometheus(s, "0.0.0-test");
+  EXPECT_NE(body.find("gcsight_program_resident_memory_part_bytes{part=\"other\"} 0\n"), std::string::npos) << body;
+  EXPECT_NE(body.find("gcsight_program_resident_memory_part_bytes{part=\"heap_new_or_other\"} 295698432\n"),
+            std::string::npos)
+      << body;
 }
 
 TEST(RenderText, EmptyReport) {
