@@ -84,6 +84,23 @@ void check_version_against_runs(const ProcessInfo& info, std::vector<Run>& runs)
   }
 }
 
+// The program is no Go executable (a script, a launcher) and yet the trace has
+// gc lines: they are a Go program's that it started. The memory samples are of
+// the process gcsight started; they describe the Go program only when the
+// launcher exec'd it, or with --tree (which summed more than one process here).
+void note_trace_of_a_child(const ProcessInfo& info, uint32_t most_processes, std::vector<Run>& runs) {
+  if (!info.go_version.empty() || info.go_version_note.find("not a Go executable") == std::string::npos) return;
+  if (most_processes > 1) return;
+  const std::string prog = info.command.empty() ? "the program" : info.command.front();
+  for (Run& run : runs) {
+    run.notes.push_back(fmt::format(
+        "{} is not a Go executable: these gc lines come from a Go program it started. The memory figures are "
+        "those of the process gcsight started, which is that Go program only if {} exec'd it; run with --tree "
+        "to sample the whole process tree.",
+        prog, prog));
+  }
+}
+
 AnalyzeOptions run_options() {
   AnalyzeOptions o;
   o.rss_sampled = true;
@@ -219,6 +236,7 @@ void RunSession::on_sample(const MemorySample& s) {
   // same waits at the same places.
   demux_->release(s.t_ns);
   memory_.on_sample(s);
+  most_processes_ = std::max(most_processes_, s.processes);
 }
 
 LiveSnapshot RunSession::live() const {
@@ -248,6 +266,7 @@ Report RunSession::finish(const RunExit& exit) {
   analyzer_.end_input(InputInfo{input_name(), demux_->bytes(), demux_->lines(), {}}, demux_->stats(), "none");
   Report report = analyzer_.finish(kVersion);
   check_version_against_runs(info_, report.runs);
+  note_trace_of_a_child(info_, most_processes_, report.runs);
   report.process = std::move(info_);
   return report;
 }

@@ -80,6 +80,7 @@ class RunSession {
   Analyzer analyzer_;
   MemoryModel memory_;
   std::unique_ptr<Demux> demux_;
+  uint32_t most_processes_ = 0;  // the most processes one sample summed (above 1: --tree saw descendants)
 };
 
 }  // namespace gcsight

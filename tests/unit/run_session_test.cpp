@@ -58,6 +58,34 @@ TEST(RunSession, NoVersionNoNote) {
   EXPECT_FALSE(has_note(r.runs[0], "another Go program"));
 }
 
+// A launcher that is no Go executable (`sh -c 'sleep 1; ./prog'`): the gc lines
+// are a child's, and the samples of the launcher alone do not describe it.
+TEST(RunSession, AScriptsTraceSaysWhoseMemoryWasSampled) {
+  auto notes_with = [](uint32_t processes) {
+    ProcessInfo info;
+    info.command = {"sh", "-c", "sleep 1; ./prog"};
+    info.go_version_note = "unknown (/usr/bin/sh: not a Go executable)";
+    RunSession session(info, false, {}, [](std::string_view) {});
+    MemorySample m;
+    m.ok = true;
+    m.t_ns = 5'000'000;
+    m.rss = 1 << 20;
+    m.processes = processes;
+    session.on_sample(m);
+    session.on_stderr(kGc118, 12'000'000);
+    const Report r = session.finish(RunExit{});
+    return r.runs.at(0).notes;
+  };
+  auto has = [](const std::vector<std::string>& notes) {
+    for (const std::string& n : notes) {
+      if (n.find("sh is not a Go executable") != std::string::npos && n.find("--tree") != std::string::npos) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(has(notes_with(1)));
+  EXPECT_FALSE(has(notes_with(2)));  // --tree summed the launcher and its child
+}
+
 // The program's stderr handed back by a run fed `chunks`, and how many
 // runtime lines could not be read.
 struct Passed {
