@@ -216,6 +216,9 @@ std::string check_stitcher(std::string_view input) {
           return;
         }
         seen.insert(e.line);
+        // `GC forced` with the program's text after it is the runtime's only with
+        // its newline on the next line, empty: that line is its last piece.
+        if (e.kind == EventKind::kGcForced && lines[e.line - 1].text != "GC forced") stitched.push_back(e.line);
         const bool record = e.kind == EventKind::kGc || e.kind == EventKind::kGcLegacy ||
                             e.kind == EventKind::kScav;
         if (!record) return;
