@@ -218,6 +218,9 @@ void gc_procs_forced(Groups& g, Conv& c, GcCycle& out) {
 void gc_three_five(Groups& g, Conv& c, GcCycle& out) {
   for (uint64_t& v : out.clock_ns) v = c.ms(g.next());
   for (uint64_t& v : out.cpu_ns) v = c.ms(g.next());  // sweep-term, assist, bg, idle, mark-term
+  // The sums the analysis forms must fit: the whole clock, and assist + background + mark-term CPU.
+  c.add(c.add(out.clock_ns[0], out.clock_ns[1]), out.clock_ns[2]);
+  c.add(c.add(out.cpu_ns[1], out.cpu_ns[2]), out.cpu_ns[4]);
 }
 
 void build_gc118(Groups& g, Conv& c, RefParse& r) {
@@ -249,6 +252,7 @@ void build_gc15(Groups& g, Conv& c, RefParse& r) {
   uint64_t cpu[7];
   for (uint64_t& v : clock) v = c.ms(g.next());
   for (uint64_t& v : cpu) v = c.ms(g.next());
+  c.add(c.add(c.add(c.add(clock[0], clock[1]), clock[2]), clock[3]), clock[4]);  // the whole clock must fit
   // Clock: sweep termination | scan + synchronize Ps + mark | mark termination.
   out.clock_ns[0] = clock[0];
   out.clock_ns[1] = c.add(c.add(clock[1], clock[2]), clock[3]);
