@@ -551,8 +551,9 @@ bool LineStitcher::try_resolve(bool allow_insertions, size_t count) {
       s.start = first.begin;
       s.max_insertions = allowed;
       s.walk(0, first.begin, 0, FieldValues{});
-      window_steps_ += opts_.search_budget - s.budget;
-      stats_.search_steps += opts_.search_budget - s.budget;
+      const size_t steps = opts_.search_budget - s.budget;
+      window_steps_ += steps;
+      stats_.search_steps += steps;
       if (s.found && (!best || s.best_score > best->best_score)) {
         best = Best{&shape, s.best_score, std::move(s.best_cuts), std::move(s.best_skipped), s.best_vals,
                     std::move(s.best_insertions)};

@@ -124,6 +124,25 @@ bool is_unit_word(std::string_view w) {
   return std::find(std::begin(kUnits), std::end(kUnits), w) != std::end(kUnits);
 }
 
+// The words of `text`, split at spaces, for wrapping: a unit stays with the
+// number before it ("1.5 MiB", "12 ms"), and with `keep_go` a version with "Go".
+std::vector<std::string> words_of(std::string_view text, bool keep_go) {
+  std::vector<std::string> words;
+  for (size_t i = 0; i <= text.size();) {
+    size_t j = text.find(' ', i);
+    if (j == std::string_view::npos) j = text.size();
+    const std::string_view word = text.substr(i, j - i);
+    if (!word.empty() && !words.empty() && (is_unit_word(word) || (keep_go && words.back().ends_with("Go")))) {
+      words.back() += ' ';
+      words.back() += word;
+    } else if (!word.empty()) {
+      words.emplace_back(word);
+    }
+    i = j + 1;
+  }
+  return words;
+}
+
 std::string plural(uint64_t n, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", format_count(n), n == 1 ? one : many);
 }
@@ -224,31 +243,13 @@ class TextWriter {
   // Greedy word wrap of `text` after `prefix`; continuation lines are indented
   // to the prefix's width. A newline in `text` starts a new line.
   void wrap(std::string_view prefix, std::string_view text) {
-    std::vector<std::string> words;
     bool first_line = true;
     size_t start = 0;
     while (start <= text.size()) {
       size_t nl = text.find('\n', start);
       if (nl == std::string_view::npos) nl = text.size();
       const std::string para = sanitize(text.substr(start, nl - start));
-      words.clear();
-      size_t i = 0;
-      while (i < para.size()) {
-        size_t j = para.find(' ', i);
-        if (j == std::string::npos) j = para.size();
-        if (j > i) {
-          const std::string_view word(para.data() + i, j - i);
-          // Keep "1.5 MiB" and "12 ms" together on one line.
-          if (!words.empty() && is_unit_word(word)) {
-            words.back().push_back(' ');
-            words.back() += word;
-          } else {
-            words.emplace_back(word);
-          }
-        }
-        i = j + 1;
-      }
-      wrap_tokens(first_line ? prefix : std::string_view(), display_width(prefix), words);
+      wrap_tokens(first_line ? prefix : std::string_view(), display_width(prefix), words_of(para, /*keep_go=*/false));
       first_line = false;
       start = nl + 1;
     }
@@ -363,19 +364,7 @@ class TextWriter {
   // `text` in bold after `prefix`, wrapped to the width; lines after the first
   // are indented by two spaces. A number stays with its unit, and a version with "Go".
   void bold_wrapped(std::string_view prefix, std::string_view text) {
-    std::vector<std::string> words;
-    for (size_t i = 0; i <= text.size();) {
-      size_t j = text.find(' ', i);
-      if (j == std::string_view::npos) j = text.size();
-      const std::string_view word = text.substr(i, j - i);
-      if (!word.empty() && !words.empty() && (is_unit_word(word) || words.back().ends_with("Go"))) {
-        words.back() += ' ';
-        words.back() += word;
-      } else if (!word.empty()) {
-        words.emplace_back(word);
-      }
-      i = j + 1;
-    }
+    const std::vector<std::string> words = words_of(text, /*keep_go=*/true);
     std::string lead(prefix);
     std::string cur;
     size_t cur_w = display_width(prefix);
