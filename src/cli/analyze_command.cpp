@@ -175,7 +175,7 @@ std::optional<Report> build_report(const std::vector<std::string>& inputs, const
       for (const std::string& p : chain) name += (name.empty() ? "" : " + ") + p;
       auto reader = LineReader::open_chain(chain, name);
       if (!analyze_input("", *reader, analyzer, current_year(), &err, read)) {
-        std::cerr << err << "\n";
+        std::cerr << "gcsight: " << err << "\n";
         *status = kExitInput;
       }
       continue;
@@ -184,14 +184,14 @@ std::optional<Report> build_report(const std::vector<std::string>& inputs, const
     auto reader = LineReader::open(input, &err);
     if (!reader) {
       const std::string name = input == "-" ? "<stdin>" : input;
-      std::cerr << err << "\n";
+      std::cerr << "gcsight: " << err << "\n";
       *status = kExitInput;
       analyzer.begin_input(name);
       analyzer.end_input(InputInfo{name, 0, 0, err}, StitchStats{}, "none");
       continue;
     }
     if (!analyze_input(input, *reader, analyzer, current_year(), &err, read)) {
-      std::cerr << err << "\n";
+      std::cerr << "gcsight: " << err << "\n";
       *status = kExitInput;
     }
   }

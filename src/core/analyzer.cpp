@@ -338,8 +338,6 @@ void Analyzer::on_event(const TraceEvent& e) {
 }
 
 void Analyzer::end_input(InputInfo info, const StitchStats& stitch, std::string wrapper) {
-  // Readers word their errors for stderr ("gcsight: cannot open ..."); the report is gcsight's already.
-  if (info.error.starts_with("gcsight: ")) info.error.erase(0, 9);
   if (pending_periodic_ && current_ != nullptr) current_->stats.add_gc_forced();
   pending_periodic_ = false;
   for (size_t idx : input_runs_) {

@@ -230,13 +230,13 @@ std::unique_ptr<Decoder> make_decoder(std::unique_ptr<ByteSource> source, const 
 std::unique_ptr<ByteSource> open_file(const std::string& path, std::string* error) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    *error = "gcsight: cannot open " + quoted(path) + ": " + std::strerror(errno);
+    *error = "cannot open " + quoted(path) + ": " + std::strerror(errno);
     return nullptr;
   }
   auto source = std::make_unique<FdSource>(fd, true);
   struct stat st {};
   if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-    *error = "gcsight: cannot open " + quoted(path) + ": " + std::strerror(EISDIR);
+    *error = "cannot open " + quoted(path) + ": " + std::strerror(EISDIR);
     return nullptr;
   }
   // A hint only: the kernel may read further ahead for a file read once front to back.
@@ -361,7 +361,7 @@ std::unique_ptr<LineReader> LineReader::from_string(std::string data, std::strin
 void LineReader::fail(const std::string& what) {
   failed_ = true;
   eof_ = true;
-  error_ = "gcsight: cannot read " + quoted(name_) + ": " + what;
+  error_ = "cannot read " + quoted(name_) + ": " + what;
 }
 
 // Reads more decoded bytes behind the current partial line; false at the end or on error.

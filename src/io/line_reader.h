@@ -41,7 +41,7 @@ class LineReader {
   /// Opens a file ("-" = standard input). Compression is detected from the first bytes
   /// (gzip magic 1f 8b, zstd magic 28 b5 2f fd), not the name; multi-member gzip and
   /// multi-frame zstd are read whole. On failure returns nullptr and sets *error to a
-  /// message naming the file ("gcsight: cannot open 'x.log': No such file or directory").
+  /// message naming the file ("cannot open 'x.log': No such file or directory").
   static std::unique_ptr<LineReader> open(const std::string& path, std::string* error,
                                           const LineReaderOptions& options = {});
   /// Several files read as one stream, in the order given (a rotated log's

@@ -251,7 +251,7 @@ TEST(LineReader, TruncatedGzipDeliversLinesThenFails) {
   auto r = LineReader::from_string(gz, "cut.log.gz", opts);
   auto lines = read_all(*r);
   EXPECT_TRUE(r->failed());
-  EXPECT_EQ(r->error(), "gcsight: cannot read 'cut.log.gz': truncated gzip stream");
+  EXPECT_EQ(r->error(), "cannot read 'cut.log.gz': truncated gzip stream");
   ASSERT_GT(lines.size(), 100u);
   EXPECT_EQ(lines[0].text, "gc 0 @1.0s 0%: a line of text");
   EXPECT_EQ(lines[99].text, "gc 99 @1.0s 0%: a line of text");
@@ -298,7 +298,7 @@ TEST(LineReader, TruncatedZstdDeliversLinesThenFails) {
   auto r = LineReader::from_string(z, "cut.zst");
   auto lines = read_all(*r);
   EXPECT_TRUE(r->failed());
-  EXPECT_EQ(r->error(), "gcsight: cannot read 'cut.zst': truncated zstd stream");
+  EXPECT_EQ(r->error(), "cannot read 'cut.zst': truncated zstd stream");
   ASSERT_GT(lines.size(), 10u);
   EXPECT_EQ(lines[0].text, "line 0");
 }
@@ -330,7 +330,7 @@ TEST(LineReader, UnsupportedCompressionIsNamed) {
   // The same words as the push decoder of `watch` (the same sniffing).
   auto lz = LineReader::from_string(std::string("\x04\x22\x4d\x18rest", 8), "t.lz4");
   EXPECT_FALSE(lz->next(line));
-  EXPECT_EQ(lz->error(), "gcsight: cannot read 't.lz4': lz4-compressed input is not supported; decompress it first");
+  EXPECT_EQ(lz->error(), "cannot read 't.lz4': lz4-compressed input is not supported; decompress it first");
 }
 
 TEST(LineReader, BzipIsNamedButTextStartingLikeItIsNot) {
@@ -371,7 +371,7 @@ TEST(LineReader, MissingFileMessage) {
   auto r = LineReader::open("/nonexistent-gcsight-dir/x.log", &error);
   EXPECT_EQ(r, nullptr);
   EXPECT_EQ(error,
-            "gcsight: cannot open '/nonexistent-gcsight-dir/x.log': No such file or directory");
+            "cannot open '/nonexistent-gcsight-dir/x.log': No such file or directory");
 }
 
 TEST(LineReader, DirectoryIsRejected) {
