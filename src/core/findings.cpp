@@ -100,13 +100,10 @@ std::string release_name(const ReleaseEvent& r) {
 }
 
 void memory_returned(const RunStats& st, std::vector<Finding>& out) {
-  const auto& rel = st.releases();
-  if (rel.empty()) return;
-  const auto it = std::max_element(rel.begin(), rel.end(),
-                                   [](const ReleaseEvent& a, const ReleaseEvent& b) { return a.released < b.released; });
-  const ReleaseEvent& r = *it;
-  uint64_t total = 0;
-  for (const ReleaseEvent& x : rel) total += x.released;
+  if (st.large_releases() == 0) return;
+  const ReleaseEvent& r = st.largest_release();
+  const uint64_t n = st.large_releases();
+  const uint64_t total = st.large_released_total();
   Finding f;
   f.code = "memory-returned";
   f.severity = Severity::kInfo;
@@ -127,7 +124,9 @@ void memory_returned(const RunStats& st, std::vector<Finding>& out) {
       release_name(r), r.forced ? ", run by debug.FreeOSMemory()," : "", r.line, human_bytes(r.released),
       r.has_consumed ? fmt::format("; the runtime then kept {} it had not returned (consumed)", human_bytes(r.consumed_after)) : "",
       after,
-      rel.size() > 1 ? fmt::format(" In all, {} scavenger lines released {}.", rel.size(), human_bytes(total)) : "");
+      n > 1 ? fmt::format(" In all, {} scavenger lines released 32 MiB or more each, {} together.", n,
+                          human_bytes(total))
+            : "");
   f.advice =
       "The runtime returns freed heap memory to the OS lazily, in the background or when the periodic GC "
       "runs; RSS falls then. To return it at once after a known peak, call debug.FreeOSMemory(); to bound "
@@ -139,7 +138,7 @@ void memory_returned(const RunStats& st, std::vector<Finding>& out) {
   f.cite("after_gc", i64(r.after_gc));
   f.cite("after_ns", r.after_ns);
   if (since >= 0) f.cite("seconds_after_collection", static_cast<double>(since) / 1e9);
-  f.cite("releases", i64(rel.size()));
+  f.cite("releases", i64(n));
   f.cite("released_total_bytes", i64(total));
   out.push_back(std::move(f));
 }
@@ -175,10 +174,7 @@ void memory_retained(const RunStats& st, const RunSummary& s, bool rss_sampled, 
   if (rss_sampled || drops.empty() || s.scavenger.lines == 0 || s.scavenger.era.starts_with("scvg")) return;
   const HeapDrop& d = drops.front();
   const uint64_t freed = d.before - d.after;
-  uint64_t released_after = 0;
-  for (const ReleaseEvent& x : st.releases()) {
-    if (x.after_gc >= d.gc) released_after += x.released;
-  }
+  const uint64_t released_after = d.released_after;
   if (released_after * 2 >= freed) return;
   Finding f;
   f.code = "memory-retained";

@@ -360,14 +360,18 @@ void RunStats::add_scav(const ScavEvent& __restrict e) {
                    e.released_bytes, last_gc_, last_start_};
     }
     // The state line after a `MB released` line belongs to the same release.
-    if (!releases_.empty() && releases_.back().line + 1 == e.line && releases_.back().counter == e.counter &&
-        releases_.back().numbered == e.has(kScavNumbered)) {
-      releases_.back().consumed_after = e.consumed_bytes;
-      releases_.back().has_consumed = true;
+    if (large_releases_ > 0 && last_release_.line + 1 == e.line && last_release_.counter == e.counter &&
+        last_release_.numbered == e.has(kScavNumbered)) {
+      last_release_.consumed_after = e.consumed_bytes;
+      last_release_.has_consumed = true;
+      if (last_is_largest_) largest_release_ = last_release_;
       return;
     }
   } else if (e.shape != ScavShape::kScvgReleased) {
     sc.util_pct.add(static_cast<uint64_t>(std::max<int64_t>(0, e.util_pct)), last_gc_);
+  }
+  for (HeapDrop& d : drops_) {
+    if (d.gc <= last_gc_) d.released_after += released;
   }
   if (released >= kLargeRelease) {
     ReleaseEvent r;
@@ -382,7 +386,11 @@ void RunStats::add_scav(const ScavEvent& __restrict e) {
     }
     r.after_gc = last_gc_;
     r.after_ns = last_start_;
-    if (releases_.size() < 64) releases_.push_back(r);
+    ++large_releases_;
+    large_released_total_ += released;
+    last_release_ = r;
+    last_is_largest_ = r.released > largest_release_.released;
+    if (last_is_largest_) largest_release_ = r;
   }
 }
 

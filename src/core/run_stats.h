@@ -37,6 +37,7 @@ struct HeapDrop {
   bool forced = false;
   std::string marker_before, marker_after;
   uint64_t marker_before_line = 0, marker_after_line = 0;
+  uint64_t released_after = 0;  ///< what scavenger lines after this cycle released, all together
 };
 
 /// A scavenger line that returned a large amount of memory.
@@ -82,7 +83,11 @@ class RunStats {
   [[nodiscard]] RunSummary summary() const;
   [[nodiscard]] const std::vector<SeriesBucket>& buckets() const { return buckets_; }
   [[nodiscard]] const std::vector<HeapDrop>& heap_drops() const { return drops_; }
-  [[nodiscard]] const std::vector<ReleaseEvent>& releases() const { return releases_; }
+  /// The scavenger line that released the most (the first of equals); released == 0 if none reached 32 MiB.
+  [[nodiscard]] const ReleaseEvent& largest_release() const { return largest_release_; }
+  /// How many scavenger lines released 32 MiB or more, and how much they released together.
+  [[nodiscard]] uint64_t large_releases() const { return large_releases_; }
+  [[nodiscard]] uint64_t large_released_total() const { return large_released_total_; }
   /// Longest pauses, longest first (at most 5): (pause ns, gc).
   [[nodiscard]] const std::vector<std::pair<uint64_t, uint32_t>>& longest_pauses() const {
     return longest_;
@@ -124,7 +129,11 @@ class RunStats {
   int64_t bucket_from_ns_ = 0;  // ... and the start times that map to it: [from, to)
   int64_t bucket_to_ns_ = 0;
   std::vector<HeapDrop> drops_;
-  std::vector<ReleaseEvent> releases_;
+  ReleaseEvent largest_release_;
+  ReleaseEvent last_release_;      // the latest large release, which a state line may complete
+  bool last_is_largest_ = false;   // ... and whether it is largest_release_
+  uint64_t large_releases_ = 0;
+  uint64_t large_released_total_ = 0;
   RetainedEvent retained_;
   std::vector<std::pair<uint64_t, uint32_t>> longest_;
   uint32_t awaiting_gc_ = 0;  // heap drop waiting for the next program line

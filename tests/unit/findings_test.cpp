@@ -256,5 +256,45 @@ TEST(Findings, TraceGapsAreReported) {
   EXPECT_EQ(f->severity, Severity::kWarning);
 }
 
+
+std::string scav_line(uint64_t work_kib) {
+  return fmt::format("scav {} KiB work (bg), 0 KiB work (eager), 0 KiB now, 99% util\n", work_kib);
+}
+
+TEST(Findings, MemoryReturnedNamesTheLargestReleaseHoweverManyCameBefore) {
+  // 80 releases of 40 MiB, then one of 2 GiB: the finding names the 2 GiB and counts all 81.
+  std::string t;
+  for (uint32_t i = 1; i <= 80; ++i) t += gc_line(i, {i * 1.0, 60, 61, 50, 100}) + scav_line(40 * 1024);
+  t += gc_line(81, {81.0, 60, 61, 50, 100}) + scav_line(2 * 1024 * 1024);
+  const Report r = analyze_text(t);
+  const Finding* f = find(r, "memory-returned");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->title.find("released 2 GiB"), std::string::npos) << f->title;
+  EXPECT_NE(f->explanation.find("In all, 81 scavenger lines released 32 MiB or more each, 5.1 GiB together."),
+            std::string::npos)
+      << f->explanation;
+  for (const EvidenceItem& e : f->evidence) {
+    if (e.key == "line") {
+      EXPECT_EQ(e.value, EvidenceItem::Value{int64_t{162}});
+    } else if (e.key == "releases") {
+      EXPECT_EQ(e.value, EvidenceItem::Value{int64_t{81}});
+    } else if (e.key == "released_total_bytes") {
+      EXPECT_EQ(e.value, EvidenceItem::Value{int64_t{(80 * 40 + 2048) * (1LL << 20)}});
+    }
+  }
+}
+
+TEST(Findings, MemoryRetainedCountsEveryReleaseAfterTheCollection) {
+  // 100 large releases before a 1 GiB collection, then one of 800 MiB after it:
+  // the trace shows most of the freed memory returned, so no memory-retained.
+  std::string t;
+  for (uint32_t i = 1; i <= 100; ++i) t += gc_line(i, {i * 1.0, 1100, 1101, 1050, 2100}) + scav_line(40 * 1024);
+  t += gc_line(101, {101.0, 1100, 1101, 26, 2100, "0.050", "0.040", "0.10+0.20/1.1/0.50+0.080", true});
+  t += scav_line(800 * 1024);
+  t += gc_line(102, {102.0, 30, 31, 26, 52});
+  const Report r = analyze_text(t);
+  EXPECT_NE(find(r, "heap-collected"), nullptr);
+  EXPECT_EQ(find(r, "memory-retained"), nullptr);
+}
 }  // namespace
 }  // namespace gcsight
