@@ -291,7 +291,7 @@
     const merged = ch.cycles_per_point > 1;
     const section = el("section", { class: "run", id: "run-" + run.index, "data-run": String(run.index) });
     section.append(el("h2", null, `Run ${run.index}`, el("span", { class: "subtitle", text:
-      `${fmtNum(sum.cycles, 0)} cycles (gc ${sum.first_gc}–${sum.last_gc}) over ${fmtNs(sum.duration_ns)} · ${sum.shape}` +
+      `${fmtNum(sum.cycles, 0)} cycles (gc ${sum.first_gc}–${sum.last_gc})${sum.duration_ns === null ? "" : " over " + fmtNs(sum.duration_ns)} · ${sum.shape}` +
       (run.inputs.length ? " · " + run.inputs.join(", ") : "") })));
 
     // The state the charts and the table draw from.

@@ -256,13 +256,15 @@ void gc_cpu_high(const RunSummary& s, std::vector<Finding>& out) {
                         assist ? ", much of it in mark assists" : "");
   f.explanation = fmt::format(
       "From the cpu fields of every cycle, the collector used {:.1f}% of the available CPU over the run "
-      "(idle-time marking excluded){}. Mark assists, work the allocating goroutines themselves must do, "
-      "are {:.0f}% of the mark work.",
+      "(idle-time marking excluded){}.{}",
       100 * std::max(s.gc_cpu_fraction, 0.0),
       have_window ? fmt::format(" and up to {:.1f}% in the busiest {} window", 100 * s.gc_cpu_fraction_max_window,
                                 human_duration(s.gc_cpu_window_ns))
                   : std::string(),
-      100 * s.assist_share);
+      s.assist_share >= 0 ? fmt::format(" Mark assists, work the allocating goroutines themselves must do, "
+                                        "are {:.0f}% of the mark work.",
+                                        100 * s.assist_share)
+                          : std::string());
   f.advice = assist ? "Assists mean the program allocates faster than background marking keeps up: "
                       "reduce allocation (pprof -sample_index=alloc_space), or raise GOGC / set a "
                       "GOMEMLIMIT with headroom so cycles start less often."
@@ -272,7 +274,7 @@ void gc_cpu_high(const RunSummary& s, std::vector<Finding>& out) {
     f.cite("max_window_fraction", s.gc_cpu_fraction_max_window);
     f.cite("window_ns", s.gc_cpu_window_ns);
   }
-  f.cite("assist_share", s.assist_share);
+  if (s.assist_share >= 0) f.cite("assist_share", s.assist_share);
   f.cite("printed_util_last_pct", s.util_pct_last);
   out.push_back(std::move(f));
 }

@@ -109,6 +109,7 @@ struct RunSummary {
   uint64_t stitched_cycles = 0;      ///< re-assembled from split lines
   uint64_t numbering_gaps = 0;       ///< places where gc numbers skip
   uint64_t missing_cycles = 0;       ///< cycles the gaps leave out
+  bool timed = false;                ///< some cycle has an `@` time; else start, end and duration are unknown
   int64_t start_ns = 0;              ///< `@` of the first cycle
   int64_t end_ns = 0;                ///< end of the last cycle (`@` + its phases)
   int64_t duration_ns = 0;
@@ -119,7 +120,7 @@ struct RunSummary {
   double gc_cpu_fraction = -1;       ///< computed from cpu fields, idle excluded; -1 unknown
   double gc_cpu_fraction_max_window = -1;  ///< the highest over windows of the run
   int64_t gc_cpu_window_ns = 0;      ///< window length used
-  double assist_share = 0;           ///< assist / (assist + background)
+  double assist_share = -1;          ///< assist / (assist + background); -1 when both are 0
   int64_t util_pct_last = 0;         ///< cumulative % as printed on the last line
   int64_t util_pct_max = 0;
   MinMaxLast heap_start, heap_end, heap_live, goal, stacks, globals;
@@ -249,7 +250,7 @@ struct ProcessInfo {
 
 /// The whole analysis.
 struct Report {
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
   std::string tool_version;
   std::vector<InputInfo> inputs;
   std::vector<Run> runs;

@@ -181,7 +181,6 @@ void RunStats::add_cycle_as(const GcCycle& __restrict c, uint8_t flags) {
   RunSummary& s = summary_;
   if (!kSteady && s.cycles == 0) {
     s.first_gc = c.gc;
-    s.start_ns = c.start_ns;
     s.stw_pause_ns.max = stw;
     s.stw_pause_ns.max_gc = c.gc;
     s.heap_start.add(c.heap_start, c.gc);
@@ -246,8 +245,17 @@ void RunStats::add_cycle_as(const GcCycle& __restrict c, uint8_t flags) {
     s.stacks.add(c.stacks, c.gc);
     s.globals.add(c.globals, c.gc);
   }
-  const int64_t end = c.start_ns + static_cast<int64_t>(c.clock_ns[0] + c.clock_ns[1] + c.clock_ns[2]);
-  s.end_ns = std::max(s.end_ns, end);
+  // The run's span comes from the cycles with an `@` time only (Go <= 1.4 prints none).
+  if (kSteady || has(kGcHasTime)) {
+    const int64_t end = c.start_ns + static_cast<int64_t>(c.clock_ns[0] + c.clock_ns[1] + c.clock_ns[2]);
+    if (!kSteady && !s.timed) {
+      s.timed = true;
+      s.start_ns = c.start_ns;
+      s.end_ns = end;
+    } else {
+      s.end_ns = std::max(s.end_ns, end);
+    }
+  }
 
   const uint64_t gc_cpu = c.cpu_ns[0] + c.cpu_ns[1] + c.cpu_ns[2] + c.cpu_ns[4];
   double capacity = 0;
@@ -436,7 +444,7 @@ RunSummary RunStats::summary() const {
   const uint32_t mmax = s.mark_ns.max_gc;
   s.stw_pause_ns = distribution(pause_counts_, pmax);
   s.mark_ns = distribution(mark_counts_, mmax);
-  s.duration_ns = s.cycles > 0 ? s.end_ns - s.start_ns : 0;
+  s.duration_ns = s.timed ? s.end_ns - s.start_ns : 0;
   // One cycle's span is its own phases, not time between cycles: a rate needs two.
   if (s.cycles >= 2 && s.duration_ns > 0) {
     s.cycles_per_minute = static_cast<double>(s.cycles) * 60e9 / static_cast<double>(s.duration_ns);
@@ -445,7 +453,7 @@ RunSummary RunStats::summary() const {
     s.gc_cpu_fraction = static_cast<double>(gc_cpu_total_) / cpu_capacity_total_;
   }
   const double assist_bg = static_cast<double>(s.cpu_ns[1] + s.cpu_ns[2]);
-  s.assist_share = assist_bg > 0 ? static_cast<double>(s.cpu_ns[1]) / assist_bg : 0;
+  s.assist_share = assist_bg > 0 ? static_cast<double>(s.cpu_ns[1]) / assist_bg : -1;
   // Windowed GC CPU: consecutive buckets grouped into windows of at least
   // kMinWindowCycles cycles and kMinWindowNs, the busiest window wins.
   constexpr uint64_t kMinWindowCycles = 5;

@@ -39,11 +39,13 @@ Json distribution(const Distribution& d) {
   Json j = Json::object();
   j["count"] = d.count;
   j["total"] = d.total;
-  j["p50"] = d.p50;
-  j["p90"] = d.p90;
-  j["p99"] = d.p99;
-  j["max"] = d.max;
-  j["max_gc"] = d.max_gc;
+  // No values (mark times of Go <= 1.4 lines): the percentiles are unknown, not 0.
+  auto known = [&d](uint64_t v) { return d.count > 0 ? Json(v) : Json(); };
+  j["p50"] = known(d.p50);
+  j["p90"] = known(d.p90);
+  j["p99"] = known(d.p99);
+  j["max"] = known(d.max);
+  j["max_gc"] = known(d.max_gc);
   return j;
 }
 
@@ -73,7 +75,7 @@ Json gc_cpu(const RunSummary& s) {
   j["max_window_fraction"] = known_or_null(s.gc_cpu_fraction_max_window);
   // No window (a short run, few cycles): its length is not 0 but absent.
   j["window_ns"] = s.gc_cpu_fraction_max_window >= 0 ? Json(s.gc_cpu_window_ns) : Json();
-  j["assist_share"] = number(s.assist_share);
+  j["assist_share"] = known_or_null(s.assist_share);
   j["printed_util_last_pct"] = s.util_pct_last;
   j["printed_util_max_pct"] = s.util_pct_max;
   Json cpu = Json::object();
@@ -111,9 +113,10 @@ Json summary(const RunSummary& s) {
   j["stitched_cycles"] = s.stitched_cycles;
   j["numbering_gaps"] = s.numbering_gaps;
   j["missing_cycles"] = s.missing_cycles;
-  j["start_ns"] = s.start_ns;
-  j["end_ns"] = s.end_ns;
-  j["duration_ns"] = s.duration_ns;
+  // Without any `@` time (Go <= 1.4) the run's span is unknown, not 0.
+  j["start_ns"] = s.timed ? Json(s.start_ns) : Json();
+  j["end_ns"] = s.timed ? Json(s.end_ns) : Json();
+  j["duration_ns"] = s.timed ? Json(s.duration_ns) : Json();
   j["cycles_per_minute"] = known_or_null(s.cycles_per_minute);
   j["stw_pause_ns"] = distribution(s.stw_pause_ns);
   j["mark_ns"] = distribution(s.mark_ns);

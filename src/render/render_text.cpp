@@ -326,7 +326,7 @@ class TextWriter {
     };
     std::vector<Row> rows;
     rows.push_back({"live heap", &live, mem_scale, fmt::format("max {} (gc {})", heap(s.heap_live.max, coarse), s.heap_live.max_gc)});
-    rows.push_back({"heap goal", &goal, mem_scale, fmt::format("max {}", heap(goal_max, coarse))});
+    if (s.goal.present) rows.push_back({"heap goal", &goal, mem_scale, fmt::format("max {}", heap(goal_max, coarse))});
     if (!rss.points.empty()) rows.push_back({"rss", &rss, mem_scale, fmt::format("max {}", format_bytes(rss_max))});
     rows.push_back({"stw pause", &pause, pause_max,
                     fmt::format("max {} (gc {})", format_duration(static_cast<int64_t>(s.stw_pause_ns.max)), s.stw_pause_ns.max_gc)});

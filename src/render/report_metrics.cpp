@@ -71,8 +71,9 @@ std::optional<RunMetrics> metrics_from_json(const Json& doc, std::optional<uint3
     return std::nullopt;
   }
   const auto version = number_at(doc, {"schema_version"});
-  if (!version || *version != Report::kSchemaVersion) {
-    *error = fmt::format("{}: a gcsight report of schema version {}; this gcsight reads version {}", input,
+  // Version 2 only let more keys be null; every figure read here is read the same from version 1.
+  if (!version || *version < 1 || *version > Report::kSchemaVersion) {
+    *error = fmt::format("{}: a gcsight report of schema version {}; this gcsight reads versions 1 to {}", input,
                          version ? fmt::format("{}", *version) : "?", Report::kSchemaVersion);
     return std::nullopt;
   }

@@ -122,6 +122,8 @@ TEST(ReportMetrics, RejectsOtherDocumentsAndMissingRuns) {
   auto doc = report_to_json(report);
   EXPECT_FALSE(metrics_from_json(doc, 7u, "r.json", &err));
   EXPECT_NE(err.find("no run 7"), std::string::npos);
+  doc["schema_version"] = 1;  // a report saved by an earlier gcsight: its figures read the same
+  EXPECT_TRUE(metrics_from_json(doc, std::nullopt, "r.json", &err)) << err;
   doc["schema_version"] = 99;
   EXPECT_FALSE(metrics_from_json(doc, std::nullopt, "r.json", &err));
   EXPECT_NE(err.find("schema version"), std::string::npos);

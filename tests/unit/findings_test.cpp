@@ -6,8 +6,10 @@
 #include "support/analyze_text.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "io/analyze_files.h"
+#include "render/render_json.h"
 #include "render/render_text.h"
 
 namespace gcsight {
@@ -200,6 +202,38 @@ TEST(CycleRate, UnknownWithOneCycleKnownWithTwo) {
   const Report two = analyze_text(gc_line(1, {0.3, 33, 33, 12, 33}) + gc_line(2, {30.3, 33, 33, 12, 33}));
   // 2 cycles from @0.3 s to the end of the second (30.3 s + 1.29 ms).
   EXPECT_NEAR(two.runs[0].summary.cycles_per_minute, 2 * 60 / 30.00129, 1e-6);
+}
+
+TEST(CycleRate, UnknownWithoutAtTimes) {
+  // Go <= 1.4 lines print no `@` time: the run's span and rate are unknown, not the
+  // last cycle's own phases (1.3 ms, "1,353,380 per minute").
+  std::string t;
+  for (int i = 1; i <= 30; ++i) {
+    t += fmt::format("gc{}(4): 0+0+{}+1001 us, 41 -> {} MB, 2118 (2655-537) objects, 85 goroutines, "
+                     "109/0/0 sweeps, 8(66) handoff, 11(38) steal, 103/4/0 yields\n",
+                     i, 10 * i, i);
+  }
+  const Report r = analyze_text(t);
+  ASSERT_EQ(r.runs.size(), 1u);
+  const RunSummary& s = r.runs[0].summary;
+  EXPECT_EQ(s.cycles, 30u);
+  EXPECT_FALSE(s.timed);
+  EXPECT_EQ(s.duration_ns, 0);
+  EXPECT_LT(s.cycles_per_minute, 0);
+  EXPECT_LT(s.assist_share, 0);
+  const auto j = report_to_json(r)["runs"][0]["summary"];
+  EXPECT_TRUE(j["start_ns"].is_null());
+  EXPECT_TRUE(j["end_ns"].is_null());
+  EXPECT_TRUE(j["duration_ns"].is_null());
+  EXPECT_TRUE(j["cycles_per_minute"].is_null());
+  EXPECT_EQ(j["mark_ns"]["count"], 0);
+  EXPECT_TRUE(j["mark_ns"]["p50"].is_null());
+  EXPECT_TRUE(j["mark_ns"]["max"].is_null());
+  EXPECT_TRUE(j["gc_cpu"]["assist_share"].is_null());
+  EXPECT_FALSE(j["stw_pause_ns"]["p50"].is_null());
+  const std::string text = render_text(r, TextStyle{});
+  EXPECT_EQ(text.find("per minute,"), std::string::npos) << text;
+  EXPECT_NE(text.find("30 cycles (gc 1–30), Go <= 1.4"), std::string::npos) << text;  // no "over 1.3 ms"
 }
 
 TEST(Findings, MemoryLimitPressure) {

@@ -74,7 +74,7 @@ TEST(RenderHtml, DataBlobHasTheChartSeries) {
   const nlohmann::json d = nlohmann::json::parse(html_report_data(report, {"small.log"}));
   EXPECT_EQ(d["title"], "small.log");
   const nlohmann::json& rep = d["report"];
-  EXPECT_EQ(rep["schema_version"], 1);
+  EXPECT_EQ(rep["schema_version"], 2);
   EXPECT_FALSE(rep.contains("process"));
   const nlohmann::json& run = rep["runs"][0];
   EXPECT_EQ(run["summary"]["cycles"], 5);

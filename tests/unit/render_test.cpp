@@ -49,6 +49,7 @@ Report sample_report() {
   s.first_gc = 1;
   s.last_gc = 28;
   s.user_forced_cycles = 1;
+  s.timed = true;
   s.start_ns = 5'000'000;
   s.end_ns = 842'005'000'000;
   s.duration_ns = 842'000'000'000;
@@ -120,7 +121,7 @@ TEST(RenderJson, TopLevelAndOrder) {
   const auto j = nlohmann::ordered_json::parse(render_json(sample_report()));
   EXPECT_EQ(keys(j),
             (std::vector<std::string>{"schema_version", "tool", "inputs", "parse", "runs"}));
-  EXPECT_EQ(j["schema_version"], 1);
+  EXPECT_EQ(j["schema_version"], 2);
   EXPECT_EQ(j["tool"]["name"], "gcsight");
   EXPECT_EQ(j["tool"]["version"], "0.1.0-test");
   ASSERT_EQ(j["inputs"].size(), 2u);
