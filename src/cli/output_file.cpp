@@ -2,21 +2,80 @@
 // remove the temporary on failure or destruction.
 #include "cli/output_file.h"
 
+#include <limits.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
 
 namespace gcsight {
 
+namespace {
+
+// The temporaries being written, for a signal handler to remove: Ctrl-C on a
+// long analysis must not leave a FILE.tmp-PID of hundreds of MB behind. Plain
+// arrays, since the handler may only read memory and call unlink().
+constexpr size_t kMaxTemporaries = 8;
+char g_tmp_paths[kMaxTemporaries][PATH_MAX];
+volatile sig_atomic_t g_tmp_used[kMaxTemporaries];
+
+void remove_temporaries_and_reraise(int sig) {
+  for (size_t i = 0; i < kMaxTemporaries; ++i) {
+    if (g_tmp_used[i]) ::unlink(g_tmp_paths[i]);
+  }
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
+
+// Installs the handler for the signals that end gcsight by default; a command
+// that handles them itself (run forwards them to its program) keeps its own.
+void remove_temporaries_on_signals() {
+  static bool installed = false;
+  if (installed) return;
+  installed = true;
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    struct sigaction old {};
+    if (::sigaction(sig, nullptr, &old) != 0 || old.sa_handler != SIG_DFL) continue;
+    struct sigaction sa {};
+    sa.sa_handler = remove_temporaries_and_reraise;
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(sig, &sa, nullptr);
+  }
+}
+
+// A slot for `tmp`, or -1 when none is free or the path is too long (it is then
+// only removed on the usual paths).
+int register_temporary(const std::string& tmp) {
+  if (tmp.size() >= PATH_MAX) return -1;
+  for (size_t i = 0; i < kMaxTemporaries; ++i) {
+    if (g_tmp_used[i]) continue;
+    std::memcpy(g_tmp_paths[i], tmp.c_str(), tmp.size() + 1);
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    g_tmp_used[i] = 1;
+    remove_temporaries_on_signals();
+    return static_cast<int>(i);
+  }
+  return -1;
+}
+
+void unregister_temporary(int slot) {
+  if (slot >= 0) g_tmp_used[slot] = 0;
+}
+
+}  // namespace
+
 OutputFile::OutputFile(std::string path, std::string tmp) : path_(std::move(path)), tmp_(std::move(tmp)) {}
 
 std::unique_ptr<OutputFile> OutputFile::create(const std::string& path, std::string* error) {
   std::string tmp = path + ".tmp-" + std::to_string(getpid());
-  std::unique_ptr<OutputFile> f(new OutputFile(path, tmp));
-  f->out_.open(tmp, std::ios::binary | std::ios::trunc);
+  std::unique_ptr<OutputFile> f(new OutputFile(path, std::move(tmp)));
+  f->slot_ = register_temporary(f->tmp_);
+  f->out_.open(f->tmp_, std::ios::binary | std::ios::trunc);
   if (!f->out_) {
     *error = "cannot write '" + path + "': " + std::strerror(errno);
     return nullptr;
@@ -29,6 +88,7 @@ OutputFile::~OutputFile() {
     out_.close();
     std::remove(tmp_.c_str());
   }
+  unregister_temporary(slot_);
 }
 
 bool OutputFile::commit(std::string* error) {
@@ -48,6 +108,8 @@ bool OutputFile::commit(std::string* error) {
     return false;
   }
   committed_ = true;
+  unregister_temporary(slot_);
+  slot_ = -1;
   return true;
 }
 

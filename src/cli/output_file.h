@@ -1,5 +1,7 @@
 // Report files are written whole or not at all: to a temporary file in the
-// same directory, renamed over the target only once complete.
+// same directory, renamed over the target only once complete. SIGINT, SIGTERM
+// and SIGHUP remove the temporaries before ending gcsight, unless the command
+// handles those signals itself.
 #pragma once
 
 #include <fstream>
@@ -25,6 +27,7 @@ class OutputFile {
   std::string path_, tmp_;
   std::ofstream out_;
   bool committed_ = false;
+  int slot_ = -1;  // where a signal handler finds tmp_ to remove it
 };
 
 /// Writes `content` to `path` whole or not at all.

@@ -3,10 +3,13 @@
 // JSON) of the seed and corpus cases. Regenerate the goldens with
 // scripts/update-golden.sh after an intended change, and read the diff.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -128,6 +131,41 @@ TEST(Cli, ReportFilesAreWrittenWholeOrNotAtAll) {
     EXPECT_EQ(e.path().string().find(".tmp-"), std::string::npos) << e.path();
   }
   fs::remove_all(dir);
+}
+
+// Ctrl-C (or SIGTERM, SIGHUP) while a long analysis writes its report files
+// ends gcsight by that signal and leaves no FILE.tmp-PID behind.
+TEST(Cli, AnInterruptedAnalysisLeavesNoTemporaryFile) {
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    gcsight::testing_support::TempDir dir("cli-signal");
+    const fs::path fifo = dir / "in.fifo";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    gcsight::testing_support::Child child(
+        {GCSIGHT_BINARY, "analyze", "--csv", (dir / "r.csv").string(), "--json", (dir / "r.json").string(),
+         fifo.string()},
+        dir / "out", dir / "err");
+    {
+      // The analysis reads the pipe, which stays open: it is still running.
+      std::ofstream in(fifo);
+      std::ifstream one(fs::path(GCSIGHT_TEST_DATA) / "seed" / "trace-1.log");
+      in << one.rdbuf();
+      in.flush();
+      auto temporary = [&] {
+        for (const auto& e : fs::directory_iterator(dir.path())) {
+          if (e.path().filename().string().starts_with("r.csv.tmp-")) return true;
+        }
+        return false;
+      };
+      for (int i = 0; i < 200 && !temporary(); ++i) ::usleep(50'000);
+      ASSERT_TRUE(temporary()) << "the CSV is being written to a temporary";
+      EXPECT_EQ(child.stop(sig), 128 + sig) << strsignal(sig);
+    }
+    for (const auto& e : fs::directory_iterator(dir.path())) {
+      EXPECT_EQ(e.path().string().find(".tmp-"), std::string::npos) << e.path() << " after " << strsignal(sig);
+    }
+    EXPECT_FALSE(fs::exists(dir / "r.csv"));
+    EXPECT_FALSE(fs::exists(dir / "r.json"));
+  }
 }
 
 // A report lost on its way to standard output (a full disk behind `> r.json`)
