@@ -278,6 +278,8 @@
     if (Number.isInteger(ev.from_gc) && Number.isInteger(ev.to_gc)) h.gcRanges.push([ev.from_gc, ev.to_gc]);
     if (typeof ev.from_ns === "number" && typeof ev.to_ns === "number") h.timeRanges.push([ev.from_ns + shift, ev.to_ns + shift]);
     if (typeof ev.since_ns === "number" && Number.isInteger(ev.since_gc)) h.times = h.times.filter((t) => t !== ev.since_ns + shift);
+    // Two keys may name the same cycle (long-pauses: max_gc is also the first of longest_gc).
+    h.gcs = [...new Set(h.gcs)];
     return h;
   }
 

@@ -54,6 +54,8 @@ function makePages() {
   analyze("memtest-go1.22", path.join(args.corpus, "go1.22.12/memtest/combined.log"), { finding: "heap-collected", forced: 1 });
   // Hundreds of cycles: the table pages.
   analyze("forced-noring-go1.23", path.join(args.corpus, "go1.23.5/forced-noring/stderr.log"), { forced: 9, pages: true });
+  // long-pauses names its longest cycle twice (max_gc, and first in longest_gc).
+  analyze("memtest-gctrace-only-go1.23", path.join(args.corpus, "go1.23.5/memtest-gctrace-only/combined.log"), { finding: "long-pauses", forced: 1 });
 
   // `gcsight run` of the memtest example: RSS and its parts, the process findings.
   const candidates = ["go1.22", "go1.23", "go1.21", "go1.19"].map((v) => path.join(args["go-programs"], v, "memtest"));
@@ -172,6 +174,9 @@ async function checkPage(browser, p) {
       check(state.active && Number(state.highlight) > 0, `finding marked active, ${state.highlight} highlights: ${state.bar}`);
       check(after > before + 50, `highlight band drawn on the memory chart (${before} -> ${after} highlight pixels)`);
       check(state.rows > 0, `${state.rows} highlighted table rows`);
+      // "Highlighted: <title> — cycles 13, 1, 3; at 1.6 s": each cycle once.
+      const listed = (/^cycles? ([\d, ]+)/.exec(state.bar.split(" — ").pop()) || [null, ""])[1].split(", ").filter((g) => g);
+      check(listed.length > 0 && new Set(listed).size === listed.length, `the bar lists each cycle once: ${listed.join(", ")}`);
       const mem = await page.$('.chart[data-chart="memory"]');
       await mem.screenshot({ path: path.join(artifacts, `${p.name}-highlight.png`) });
     }
