@@ -28,7 +28,7 @@
     const units = ["B", "KiB", "MiB", "GiB", "TiB"];
     let v = b, u = 0;
     while (Math.abs(v) >= 1024 && u < units.length - 1) { v /= 1024; u++; }
-    return (u === 0 ? String(v) : v.toFixed(Math.abs(v) < 10 ? 2 : Math.abs(v) < 100 ? 1 : 0)) + " " + units[u];
+    return (u === 0 ? String(Math.round(v)) : v.toFixed(Math.abs(v) < 10 ? 2 : Math.abs(v) < 100 ? 1 : 0)) + " " + units[u];
   }
   function fmtNs(ns) {
     if (ns === null || ns === undefined) return "–";
