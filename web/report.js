@@ -891,13 +891,22 @@
       ["util", "util %", "util_pct", (v) => (v === null ? "–" : v + "%"), 1],
       ["line", "line", "line", (v) => String(v), 1],
     ].filter((c) => ci(c[2]) >= 0 && (c[0] !== "stacks" && c[0] !== "globals" || T.rows.some((r) => r[ci(c[2])] !== null)));
+    // A comparison names its column by the heading as shown or by the short key, in any case, spaces ignored.
+    const nameKey = (name) => name.toLowerCase().replace(/\s+/g, "");
+    const byName = new Map();
+    for (const c of cols) if (c[4]) for (const name of [c[0], c[1]]) byName.set(nameKey(name), c);
+    const unitName = (f) => (f === 1e9 ? " (s)" : f === 1e6 ? " (ms)" : f === MiB ? " (MiB)" : "");
+    const filterHelp = "A gc number selects that cycle; words must all appear in the row (forced, periodic, stitched); " +
+      "or one comparison COLUMN OP NUMBER, OP one of < <= = >= >, in the column's unit. Columns: " +
+      cols.filter((c) => c[4]).map((c) => c[1] + (nameKey(c[1]) === c[0] ? "" : " or " + c[0]) + unitName(c[4])).join(", ") + ".";
     const state = { sortCol: 0, sortDir: 1, page: 0, pageSize: 50, filter: "", onlyHl: false };
     const wrap = el("div", { class: "cycle-table" });
     if (!T.complete) {
       wrap.append(el("p", { class: "note table-note", text:
         `${fmtNum(T.rows.length, 0)} of ${fmtNum(T.cycles_total, 0)} cycles shown: the cycles around findings and extremes plus an even sample; the CSV (\`--format csv\`) has them all.` }));
     }
-    const filterInput = el("input", { type: "search", class: "filter", placeholder: "filter: 1234, forced, pause>1 (ms), live>100 (MiB), t<30 (s)…", "aria-label": "filter cycles" });
+    const filterInput = el("input", { type: "search", class: "filter", placeholder: "filter: 1234, forced, pause>1 (ms), live heap>100 (MiB), start<30 (s)…",
+      "aria-label": "filter cycles", title: filterHelp });
     const hlBox = el("input", { type: "checkbox", class: "only-hl" });
     const info = el("span", { class: "page-info" });
     const prev = el("button", { type: "button", class: "prev", text: "‹ previous" });
@@ -908,7 +917,8 @@
     const thead = el("thead");
     const tbody = el("tbody");
     table.append(thead, tbody);
-    wrap.append(controls, el("div", { class: "table-scroll" }, table));
+    wrap.append(controls, el("details", { class: "filter-help" }, el("summary", { text: "how to filter" }), el("p", { text: filterHelp })),
+      el("div", { class: "table-scroll" }, table));
     section.append(wrap);
 
     const headRow = el("tr");
@@ -941,10 +951,10 @@
 
     function matcher(text) {
       if (!text) return () => true;
-      const m = /^([a-z]+)\s*(<=|>=|<|>|=)\s*(-?[\d.]+)$/i.exec(text);
+      const m = /^(.+?)\s*(<=|>=|<|>|=)\s*(-?[\d.]+)$/.exec(text);
       if (m) {
-        const c = cols.find((x) => x[0] === m[1].toLowerCase());
-        if (c && c[4]) {
+        const c = byName.get(nameKey(m[1]));
+        if (c) {
           const k = ci(c[2]), want = parseFloat(m[3]) * c[4], op = m[2];
           return (r) => {
             const v = r[k];
@@ -956,7 +966,8 @@
       const words = text.toLowerCase().split(/\s+/);
       return (r) => {
         const s = cols.map((c) => c[3](r[ci(c[2])])).join(" ").toLowerCase();
-        return words.every((w) => (/^\d+$/.test(w) ? String(r[ci("gc")]) === w || s.includes(w) : s.includes(w)));
+        // A bare number is a gc number: "100" is gc 100, not every cell holding "1.00 ms".
+        return words.every((w) => (/^\d+$/.test(w) ? String(r[ci("gc")]) === w : s.includes(w)));
       };
     }
 

@@ -90,6 +90,15 @@ async function colouredPixels(page, canvasHandle, yellow) {
   }, canvasHandle, yellow);
 }
 
+// Sets the table's filter as typing would; returns the table's state.
+async function setFilter(page, text) {
+  await page.$eval("section.run input.filter", (e, t) => { e.value = t; e.dispatchEvent(new Event("input")); }, text);
+  return page.evaluate(() => {
+    const t = document.querySelector("section.run .cycle-table");
+    return { rows: Number(t.dataset.rows), first: t.querySelector("tbody tr") ? t.querySelector("tbody tr").dataset.gc : null };
+  });
+}
+
 async function checkPage(browser, p) {
   console.log(`${p.name}: ${p.file} (${statSync(p.file).size} bytes)`);
   const page = await browser.newPage();
@@ -216,9 +225,33 @@ async function checkPage(browser, p) {
   await filter.type(`pause>${mid}`);
   const slow = await tableState();
   check(slow.rows > 0 && slow.rows < all.rows, `filter "pause>${mid}": ${slow.rows} of ${all.rows} rows`);
-  await filter.click({ clickCount: 3 });
-  await page.keyboard.press("Backspace");
-  await new Promise((r) => setTimeout(r, 50));
+  // The headings as shown, in any case, and the short names.
+  const stw = await setFilter(page, `STW Pause > ${mid}`);
+  check(stw.rows === slow.rows, `filter "STW Pause > ${mid}": ${stw.rows} rows, as "pause>${mid}"`);
+  const procs = await page.evaluate(() => {
+    const t = window.gcsightReport.data.report.runs[0].chart.table;
+    return t.rows[0][t.columns.indexOf("procs")];
+  });
+  const byKey = await setFilter(page, `procs=${procs}`), byHeading = await setFilter(page, `P=${procs}`);
+  check(byHeading.rows > 0 && byHeading.rows === byKey.rows, `filter "P=${procs}": ${byHeading.rows} rows, as "procs=${procs}"`);
+  const midT = await page.evaluate(() => {
+    const t = window.gcsightReport.data.report.runs[0].chart.table;
+    const v = t.rows.map((r) => r[t.columns.indexOf("start_ns")]).filter((x) => x !== null);
+    return ((Math.min(...v) + Math.max(...v)) / 2 / 1e9).toFixed(4);
+  });
+  const early = await setFilter(page, `start<${midT}`), earlyT = await setFilter(page, `t<${midT}`);
+  check(early.rows > 0 && early.rows < all.rows && early.rows === earlyT.rows, `filter "start<${midT}": ${early.rows} rows, as "t<${midT}"`);
+  const help = await page.$eval("section.run input.filter", (e) => e.title);
+  check(/STW pause/.test(help) && /\bP\b/.test(help) && /\bstart\b/.test(help), `the filter's tooltip names the headings: "${help}"`);
+  // A bare number is that gc cycle, not every cell holding its digits ("1.00 ms" for 100).
+  const gcPick = await page.evaluate(() => {
+    const t = window.gcsightReport.data.report.runs[0].chart.table;
+    const gcs = t.rows.map((r) => r[t.columns.indexOf("gc")]);
+    return String(gcs.includes(100) ? 100 : gcs.includes(10) ? 10 : gcs[0]);
+  });
+  const one = await setFilter(page, gcPick);
+  check(one.rows === 1 && one.first === gcPick, `filter "${gcPick}": ${one.rows} row(s), first gc ${one.first}`);
+  await setFilter(page, "");
   if (p.expect.pages) {
     const first = await tableState();
     await page.click("section.run .cycle-table button.next");
