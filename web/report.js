@@ -143,7 +143,10 @@
     if (proc && proc.memory) {
       const box = el("div", { class: "chart" });
       app.lastChild.append(box);
-      requestAnimationFrame(() => breakdownChart(box, null, 0));
+      requestAnimationFrame(() => {
+        const u = breakdownChart(box, null, 0);
+        window.addEventListener("resize", () => u.setSize({ width: chartWidth(box.parentNode), height: u.height }));
+      });
     }
   }
   app.append(parseSection());
@@ -297,7 +300,7 @@
       (run.inputs.length ? " · " + run.inputs.join(", ") : "") })));
 
     // The state the charts and the table draw from.
-    const view = { section, charts: [], hl: null, activeLink: null, table: null, highlight };
+    const view = { section, charts: [], histogram: null, hl: null, activeLink: null, table: null, highlight };
 
     section.append(el("h3", { text: "Findings" }));
     if (run.findings.length) section.append(findingsList(run.findings, (f, link) => highlight(evidenceHighlight(f, false), link)));
@@ -390,7 +393,8 @@
       section.dataset.ready = "1";
     });
     window.addEventListener("resize", () => {
-      for (const u of view.charts) u.setSize({ width: chartWidth(chartsBox), height: 260 });
+      const width = chartWidth(chartsBox);
+      for (const u of view.histogram ? view.charts.concat(view.histogram) : view.charts) u.setSize({ width, height: u.height });
     });
 
     function resetZoom() {
@@ -644,7 +648,8 @@
   }
   function bytesValGlobal(u, v) { return v === null || v === undefined ? "–" : fmtBytes(v); }
 
-  function chartWidth(container) { return Math.max(480, Math.min(1400, (container.clientWidth || 900) - 4)); }
+  // The width of the charts' box: a phone's too (below 240 px the box scrolls; report.css).
+  function chartWidth(container) { return Math.max(240, Math.min(1400, (container.clientWidth || 900) - 4)); }
 
   // ------------------------------------------------------------ chart plugins
 
@@ -913,12 +918,14 @@
     const next = el("button", { type: "button", class: "next", text: "next ›" });
     const controls = el("div", { class: "table-controls" }, filterInput,
       el("label", null, hlBox, " only the highlighted finding's cycles"), el("span", { class: "spacer" }), prev, info, next);
+    // Print shows one page of the table without its controls: this line says which.
+    const printInfo = el("p", { class: "print-info" });
     const table = el("table", { class: "cycles" });
     const thead = el("thead");
     const tbody = el("tbody");
     table.append(thead, tbody);
     wrap.append(controls, el("details", { class: "filter-help" }, el("summary", { text: "how to filter" }), el("p", { text: filterHelp })),
-      el("div", { class: "table-scroll" }, table));
+      printInfo, el("div", { class: "table-scroll" }, table));
     section.append(wrap);
 
     const headRow = el("tr");
@@ -1002,6 +1009,14 @@
       info.textContent = rows.length === 0 ? "no cycles match" :
         `${fmtNum(from + 1, 0)}–${fmtNum(from + shown.length, 0)} of ${fmtNum(rows.length, 0)}` +
         (rows.length !== T.rows.length ? ` (filtered from ${fmtNum(T.rows.length, 0)})` : "") + ` · page ${state.page + 1} of ${pages}`;
+      const conds = [];
+      if (state.filter) conds.push(`filter "${state.filter}"`);
+      if (state.onlyHl) conds.push("only the highlighted finding's cycles");
+      if (state.sortCol !== 0 || state.sortDir < 0) conds.push(`sorted by ${cols[state.sortCol][1]}${state.sortDir < 0 ? ", descending" : ""}`);
+      printInfo.textContent = (rows.length === 0 ? "Printed: no cycles match" :
+        `Printed: cycles ${fmtNum(from + 1, 0)}–${fmtNum(from + shown.length, 0)} of ${fmtNum(rows.length, 0)}`) +
+        (conds.length ? ` (${conds.join("; ")}; ${fmtNum(T.rows.length, 0)} in the table)` : "") +
+        (pages > 1 ? `, page ${state.page + 1} of ${pages}: the other pages are not printed.` : ".");
       prev.disabled = state.page === 0;
       next.disabled = state.page >= pages - 1;
       wrap.dataset.rows = String(rows.length);

@@ -3,8 +3,9 @@
 // each headless in the system Chromium from a file:// URL, and checks what a
 // reader relies on: no console error, no request but the page itself, every
 // chart drawn, hover naming the cycle, a finding's link highlighting its
-// cycles, and the table paging, sorting and filtering. Screenshots go to the
-// artifacts directory.
+// cycles, the table paging, sorting and filtering, and the layout: charts
+// that follow a resize, a phone-width window and the printed page. Screenshots
+// go to the artifacts directory.
 //
 // usage: node html_report_test.mjs --gcsight BIN --corpus DIR --go-programs DIR
 //          --modules DIR --artifacts DIR [--page FILE.html]
@@ -88,6 +89,33 @@ async function colouredPixels(page, canvasHandle, yellow) {
     }
     return n;
   }, canvasHandle, yellow);
+}
+
+// Waits until every run's charts are drawn; false (and a failed check) after 30 s.
+async function pageReady(page, what) {
+  try {
+    await page.waitForFunction(() => {
+      const runs = document.querySelectorAll("section.run[data-run]");
+      return runs.length > 0 && [...runs].every((s) => s.dataset.ready === "1" || !s.querySelector(".chart"));
+    }, { timeout: 30000 });
+    return true;
+  } catch (e) {
+    check(false, `${what}: page ready (${e.message})`);
+    return false;
+  }
+}
+
+// The charts wider than their box, and the page's width against the window's.
+function chartFit(page) {
+  return page.evaluate(() => ({
+    over: [...document.querySelectorAll("section.run .chart")].flatMap((c) => {
+      const box = c.getBoundingClientRect();
+      return [...c.querySelectorAll("canvas")].filter((cv) => cv.getBoundingClientRect().right > box.right + 1)
+        .map((cv) => `${c.dataset.chart} ${Math.round(cv.getBoundingClientRect().width)} px in ${Math.round(box.width)}`);
+    }),
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+  }));
 }
 
 // Sets the table's filter as typing would; returns the table's state.
@@ -273,9 +301,63 @@ async function checkPage(browser, p) {
   check(scales.every((s) => s[0] === scales[0][0] && s[1] === scales[0][1]) && scales[0][1] - scales[0][0] < (full[1] - full[0]) * 0.6,
     `drag zooms every chart: [${scales[0].map((v) => v.toFixed(3)).join(", ")}] of [${full.map((v) => v.toFixed(3)).join(", ")}]`);
 
+  // A narrower window: every chart follows it (the histogram too), and the page does not scroll sideways.
+  await page.setViewport({ width: 800, height: 1000 });
+  await new Promise((r) => setTimeout(r, 300));
+  const fit = await chartFit(page);
+  check(fit.over.length === 0 && fit.scrollWidth <= fit.clientWidth,
+    `at 800 px the charts follow the window: ${fit.over.join(", ") || "all fit"}; page ${fit.scrollWidth} px wide in ${fit.clientWidth}`);
+
   check(errors.length === 0, `no console errors${errors.length ? ": " + errors.join(" | ") : ""}`);
   check(requests.length === 0, `no requests but the page${requests.length ? ": " + requests.join(" ") : ""}`);
   await page.close();
+  await checkLayout(browser, p);
+}
+
+// A phone-width window and the printed page.
+async function checkLayout(browser, p) {
+  const url = pathToFileURL(p.file).href;
+  // 375 px, as a phone that honours the page's viewport meta: the charts fit
+  // their boxes and long input paths wrap.
+  const phone = await browser.newPage();
+  await phone.setViewport({ width: 375, height: 800, isMobile: true });
+  await phone.goto(url, { waitUntil: "load" });
+  if (await pageReady(phone, `${p.name} at 375 px`)) {
+    const fit = await chartFit(phone);
+    check(fit.over.length === 0, `at 375 px every chart fits its box: ${fit.over.join(", ") || "all fit"}`);
+    check(fit.scrollWidth <= fit.clientWidth, `at 375 px the page does not scroll sideways: ${fit.scrollWidth} px wide in ${fit.clientWidth}`);
+    await phone.screenshot({ path: path.join(artifacts, `${p.name}-phone.png`), fullPage: true });
+  }
+  await phone.close();
+
+  // Printed: the paper is narrower than the window the page was drawn in (A4
+  // holds about 718 CSS px) and no resize event comes; the charts and the
+  // table must fit it, and the printout says how many of the cycles it holds.
+  const paper = await browser.newPage();
+  await paper.setViewport({ width: 1400, height: 1000 });
+  await paper.goto(url, { waitUntil: "load" });
+  if (await pageReady(paper, `${p.name} printed`)) {
+    await paper.emulateMediaType("print");
+    await paper.$eval("#app", (e) => { e.style.width = "700px"; });
+    const fit = await chartFit(paper);
+    check(fit.over.length === 0, `printed, every chart fits the paper: ${fit.over.join(", ") || "all fit"}`);
+    const printed = await paper.evaluate(() => {
+      const t = document.querySelector("section.run .cycle-table");
+      const line = t.querySelector(".print-info");
+      return {
+        table: Math.round(t.querySelector("table.cycles").getBoundingClientRect().width),
+        box: Math.round(t.getBoundingClientRect().width),
+        line: line && line.offsetParent !== null ? line.textContent : null,
+        rows: t.querySelectorAll("tbody tr").length,
+        total: window.gcsightReport.data.report.runs[0].chart.table.rows.length,
+      };
+    });
+    check(printed.table <= printed.box, `printed, the table fits the paper: ${printed.table} px in ${printed.box}`);
+    check(printed.line !== null && printed.line.includes(`${printed.rows} of ${printed.total}`),
+      `printed, a line says how many cycles the printout holds: "${printed.line}" (${printed.rows} rows of ${printed.total})`);
+    await paper.screenshot({ path: path.join(artifacts, `${p.name}-print.png`), fullPage: true });
+  }
+  await paper.close();
 }
 
 // A byte figure under 1 KiB is rounded as every other figure: the live heap
