@@ -28,7 +28,7 @@
     const units = ["B", "KiB", "MiB", "GiB", "TiB"];
     let v = b, u = 0;
     while (Math.abs(v) >= 1024 && u < units.length - 1) { v /= 1024; u++; }
-    return (u === 0 ? String(v) : v.toFixed(Math.abs(v) < 10 ? 2 : Math.abs(v) < 100 ? 1 : 0)) + " " + units[u];
+    return (u === 0 ? String(Math.round(v)) : v.toFixed(Math.abs(v) < 10 ? 2 : Math.abs(v) < 100 ? 1 : 0)) + " " + units[u];
   }
   function fmtNs(ns) {
     if (ns === null || ns === undefined) return "–";
@@ -143,7 +143,10 @@
     if (proc && proc.memory) {
       const box = el("div", { class: "chart" });
       app.lastChild.append(box);
-      requestAnimationFrame(() => breakdownChart(box, null, 0));
+      requestAnimationFrame(() => {
+        const u = breakdownChart(box, null, 0);
+        window.addEventListener("resize", () => u.setSize({ width: chartWidth(box.parentNode), height: u.height }));
+      });
     }
   }
   app.append(parseSection());
@@ -278,6 +281,8 @@
     if (Number.isInteger(ev.from_gc) && Number.isInteger(ev.to_gc)) h.gcRanges.push([ev.from_gc, ev.to_gc]);
     if (typeof ev.from_ns === "number" && typeof ev.to_ns === "number") h.timeRanges.push([ev.from_ns + shift, ev.to_ns + shift]);
     if (typeof ev.since_ns === "number" && Number.isInteger(ev.since_gc)) h.times = h.times.filter((t) => t !== ev.since_ns + shift);
+    // Two keys may name the same cycle (long-pauses: max_gc is also the first of longest_gc).
+    h.gcs = [...new Set(h.gcs)];
     return h;
   }
 
@@ -295,7 +300,7 @@
       (run.inputs.length ? " · " + run.inputs.join(", ") : "") })));
 
     // The state the charts and the table draw from.
-    const view = { section, charts: [], hl: null, activeLink: null, table: null, highlight };
+    const view = { section, charts: [], histogram: null, hl: null, activeLink: null, table: null, highlight };
 
     section.append(el("h3", { text: "Findings" }));
     if (run.findings.length) section.append(findingsList(run.findings, (f, link) => highlight(evidenceHighlight(f, false), link)));
@@ -388,7 +393,8 @@
       section.dataset.ready = "1";
     });
     window.addEventListener("resize", () => {
-      for (const u of view.charts) u.setSize({ width: chartWidth(chartsBox), height: 260 });
+      const width = chartWidth(chartsBox);
+      for (const u of view.histogram ? view.charts.concat(view.histogram) : view.charts) u.setSize({ width, height: u.height });
     });
 
     function resetZoom() {
@@ -642,7 +648,8 @@
   }
   function bytesValGlobal(u, v) { return v === null || v === undefined ? "–" : fmtBytes(v); }
 
-  function chartWidth(container) { return Math.max(480, Math.min(1400, (container.clientWidth || 900) - 4)); }
+  // The width of the charts' box: a phone's too (below 240 px the box scrolls; report.css).
+  function chartWidth(container) { return Math.max(240, Math.min(1400, (container.clientWidth || 900) - 4)); }
 
   // ------------------------------------------------------------ chart plugins
 
@@ -889,24 +896,36 @@
       ["util", "util %", "util_pct", (v) => (v === null ? "–" : v + "%"), 1],
       ["line", "line", "line", (v) => String(v), 1],
     ].filter((c) => ci(c[2]) >= 0 && (c[0] !== "stacks" && c[0] !== "globals" || T.rows.some((r) => r[ci(c[2])] !== null)));
+    // A comparison names its column by the heading as shown or by the short key, in any case, spaces ignored.
+    const nameKey = (name) => name.toLowerCase().replace(/\s+/g, "");
+    const byName = new Map();
+    for (const c of cols) if (c[4]) for (const name of [c[0], c[1]]) byName.set(nameKey(name), c);
+    const unitName = (f) => (f === 1e9 ? " (s)" : f === 1e6 ? " (ms)" : f === MiB ? " (MiB)" : "");
+    const filterHelp = "A gc number selects that cycle; words must all appear in the row (forced, periodic, stitched); " +
+      "or one comparison COLUMN OP NUMBER, OP one of < <= = >= >, in the column's unit. Columns: " +
+      cols.filter((c) => c[4]).map((c) => c[1] + (nameKey(c[1]) === c[0] ? "" : " or " + c[0]) + unitName(c[4])).join(", ") + ".";
     const state = { sortCol: 0, sortDir: 1, page: 0, pageSize: 50, filter: "", onlyHl: false };
     const wrap = el("div", { class: "cycle-table" });
     if (!T.complete) {
       wrap.append(el("p", { class: "note table-note", text:
         `${fmtNum(T.rows.length, 0)} of ${fmtNum(T.cycles_total, 0)} cycles shown: the cycles around findings and extremes plus an even sample; the CSV (\`--format csv\`) has them all.` }));
     }
-    const filterInput = el("input", { type: "search", class: "filter", placeholder: "filter: 1234, forced, pause>1 (ms), live>100 (MiB), t<30 (s)…", "aria-label": "filter cycles" });
+    const filterInput = el("input", { type: "search", class: "filter", placeholder: "filter: 1234, forced, pause>1 (ms), live heap>100 (MiB), start<30 (s)…",
+      "aria-label": "filter cycles", title: filterHelp });
     const hlBox = el("input", { type: "checkbox", class: "only-hl" });
     const info = el("span", { class: "page-info" });
     const prev = el("button", { type: "button", class: "prev", text: "‹ previous" });
     const next = el("button", { type: "button", class: "next", text: "next ›" });
     const controls = el("div", { class: "table-controls" }, filterInput,
       el("label", null, hlBox, " only the highlighted finding's cycles"), el("span", { class: "spacer" }), prev, info, next);
+    // Print shows one page of the table without its controls: this line says which.
+    const printInfo = el("p", { class: "print-info" });
     const table = el("table", { class: "cycles" });
     const thead = el("thead");
     const tbody = el("tbody");
     table.append(thead, tbody);
-    wrap.append(controls, el("div", { class: "table-scroll" }, table));
+    wrap.append(controls, el("details", { class: "filter-help" }, el("summary", { text: "how to filter" }), el("p", { text: filterHelp })),
+      printInfo, el("div", { class: "table-scroll" }, table));
     section.append(wrap);
 
     const headRow = el("tr");
@@ -939,10 +958,10 @@
 
     function matcher(text) {
       if (!text) return () => true;
-      const m = /^([a-z]+)\s*(<=|>=|<|>|=)\s*(-?[\d.]+)$/i.exec(text);
+      const m = /^(.+?)\s*(<=|>=|<|>|=)\s*(-?[\d.]+)$/.exec(text);
       if (m) {
-        const c = cols.find((x) => x[0] === m[1].toLowerCase());
-        if (c && c[4]) {
+        const c = byName.get(nameKey(m[1]));
+        if (c) {
           const k = ci(c[2]), want = parseFloat(m[3]) * c[4], op = m[2];
           return (r) => {
             const v = r[k];
@@ -954,7 +973,8 @@
       const words = text.toLowerCase().split(/\s+/);
       return (r) => {
         const s = cols.map((c) => c[3](r[ci(c[2])])).join(" ").toLowerCase();
-        return words.every((w) => (/^\d+$/.test(w) ? String(r[ci("gc")]) === w || s.includes(w) : s.includes(w)));
+        // A bare number is a gc number: "100" is gc 100, not every cell holding "1.00 ms".
+        return words.every((w) => (/^\d+$/.test(w) ? String(r[ci("gc")]) === w : s.includes(w)));
       };
     }
 
@@ -989,6 +1009,14 @@
       info.textContent = rows.length === 0 ? "no cycles match" :
         `${fmtNum(from + 1, 0)}–${fmtNum(from + shown.length, 0)} of ${fmtNum(rows.length, 0)}` +
         (rows.length !== T.rows.length ? ` (filtered from ${fmtNum(T.rows.length, 0)})` : "") + ` · page ${state.page + 1} of ${pages}`;
+      const conds = [];
+      if (state.filter) conds.push(`filter "${state.filter}"`);
+      if (state.onlyHl) conds.push("only the highlighted finding's cycles");
+      if (state.sortCol !== 0 || state.sortDir < 0) conds.push(`sorted by ${cols[state.sortCol][1]}${state.sortDir < 0 ? ", descending" : ""}`);
+      printInfo.textContent = (rows.length === 0 ? "Printed: no cycles match" :
+        `Printed: cycles ${fmtNum(from + 1, 0)}–${fmtNum(from + shown.length, 0)} of ${fmtNum(rows.length, 0)}`) +
+        (conds.length ? ` (${conds.join("; ")}; ${fmtNum(T.rows.length, 0)} in the table)` : "") +
+        (pages > 1 ? `, page ${state.page + 1} of ${pages}: the other pages are not printed.` : ".");
       prev.disabled = state.page === 0;
       next.disabled = state.page >= pages - 1;
       wrap.dataset.rows = String(rows.length);

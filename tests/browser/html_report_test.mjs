@@ -3,8 +3,9 @@
 // each headless in the system Chromium from a file:// URL, and checks what a
 // reader relies on: no console error, no request but the page itself, every
 // chart drawn, hover naming the cycle, a finding's link highlighting its
-// cycles, and the table paging, sorting and filtering. Screenshots go to the
-// artifacts directory.
+// cycles, the table paging, sorting and filtering, and the layout: charts
+// that follow a resize, a phone-width window and the printed page. Screenshots
+// go to the artifacts directory.
 //
 // usage: node html_report_test.mjs --gcsight BIN --corpus DIR --go-programs DIR
 //          --modules DIR --artifacts DIR [--page FILE.html]
@@ -12,7 +13,7 @@
 //   --page      only open this existing page and run the generic checks (for big pages by hand)
 // environment: CHROMIUM (default /usr/bin/chromium). Exit 77 (skipped) when it is missing.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -54,6 +55,8 @@ function makePages() {
   analyze("memtest-go1.22", path.join(args.corpus, "go1.22.12/memtest/combined.log"), { finding: "heap-collected", forced: 1 });
   // Hundreds of cycles: the table pages.
   analyze("forced-noring-go1.23", path.join(args.corpus, "go1.23.5/forced-noring/stderr.log"), { forced: 9, pages: true });
+  // long-pauses names its longest cycle twice (max_gc, and first in longest_gc).
+  analyze("memtest-gctrace-only-go1.23", path.join(args.corpus, "go1.23.5/memtest-gctrace-only/combined.log"), { finding: "long-pauses", forced: 1 });
 
   // `gcsight run` of the memtest example: RSS and its parts, the process findings.
   const candidates = ["go1.22", "go1.23", "go1.21", "go1.19"].map((v) => path.join(args["go-programs"], v, "memtest"));
@@ -86,6 +89,42 @@ async function colouredPixels(page, canvasHandle, yellow) {
     }
     return n;
   }, canvasHandle, yellow);
+}
+
+// Waits until every run's charts are drawn; false (and a failed check) after 30 s.
+async function pageReady(page, what) {
+  try {
+    await page.waitForFunction(() => {
+      const runs = document.querySelectorAll("section.run[data-run]");
+      return runs.length > 0 && [...runs].every((s) => s.dataset.ready === "1" || !s.querySelector(".chart"));
+    }, { timeout: 30000 });
+    return true;
+  } catch (e) {
+    check(false, `${what}: page ready (${e.message})`);
+    return false;
+  }
+}
+
+// The charts wider than their box, and the page's width against the window's.
+function chartFit(page) {
+  return page.evaluate(() => ({
+    over: [...document.querySelectorAll("section.run .chart")].flatMap((c) => {
+      const box = c.getBoundingClientRect();
+      return [...c.querySelectorAll("canvas")].filter((cv) => cv.getBoundingClientRect().right > box.right + 1)
+        .map((cv) => `${c.dataset.chart} ${Math.round(cv.getBoundingClientRect().width)} px in ${Math.round(box.width)}`);
+    }),
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+  }));
+}
+
+// Sets the table's filter as typing would; returns the table's state.
+async function setFilter(page, text) {
+  await page.$eval("section.run input.filter", (e, t) => { e.value = t; e.dispatchEvent(new Event("input")); }, text);
+  return page.evaluate(() => {
+    const t = document.querySelector("section.run .cycle-table");
+    return { rows: Number(t.dataset.rows), first: t.querySelector("tbody tr") ? t.querySelector("tbody tr").dataset.gc : null };
+  });
 }
 
 async function checkPage(browser, p) {
@@ -172,6 +211,9 @@ async function checkPage(browser, p) {
       check(state.active && Number(state.highlight) > 0, `finding marked active, ${state.highlight} highlights: ${state.bar}`);
       check(after > before + 50, `highlight band drawn on the memory chart (${before} -> ${after} highlight pixels)`);
       check(state.rows > 0, `${state.rows} highlighted table rows`);
+      // "Highlighted: <title> — cycles 13, 1, 3; at 1.6 s": each cycle once.
+      const listed = (/^cycles? ([\d, ]+)/.exec(state.bar.split(" — ").pop()) || [null, ""])[1].split(", ").filter((g) => g);
+      check(listed.length > 0 && new Set(listed).size === listed.length, `the bar lists each cycle once: ${listed.join(", ")}`);
       const mem = await page.$('.chart[data-chart="memory"]');
       await mem.screenshot({ path: path.join(artifacts, `${p.name}-highlight.png`) });
     }
@@ -211,9 +253,33 @@ async function checkPage(browser, p) {
   await filter.type(`pause>${mid}`);
   const slow = await tableState();
   check(slow.rows > 0 && slow.rows < all.rows, `filter "pause>${mid}": ${slow.rows} of ${all.rows} rows`);
-  await filter.click({ clickCount: 3 });
-  await page.keyboard.press("Backspace");
-  await new Promise((r) => setTimeout(r, 50));
+  // The headings as shown, in any case, and the short names.
+  const stw = await setFilter(page, `STW Pause > ${mid}`);
+  check(stw.rows === slow.rows, `filter "STW Pause > ${mid}": ${stw.rows} rows, as "pause>${mid}"`);
+  const procs = await page.evaluate(() => {
+    const t = window.gcsightReport.data.report.runs[0].chart.table;
+    return t.rows[0][t.columns.indexOf("procs")];
+  });
+  const byKey = await setFilter(page, `procs=${procs}`), byHeading = await setFilter(page, `P=${procs}`);
+  check(byHeading.rows > 0 && byHeading.rows === byKey.rows, `filter "P=${procs}": ${byHeading.rows} rows, as "procs=${procs}"`);
+  const midT = await page.evaluate(() => {
+    const t = window.gcsightReport.data.report.runs[0].chart.table;
+    const v = t.rows.map((r) => r[t.columns.indexOf("start_ns")]).filter((x) => x !== null);
+    return ((Math.min(...v) + Math.max(...v)) / 2 / 1e9).toFixed(4);
+  });
+  const early = await setFilter(page, `start<${midT}`), earlyT = await setFilter(page, `t<${midT}`);
+  check(early.rows > 0 && early.rows < all.rows && early.rows === earlyT.rows, `filter "start<${midT}": ${early.rows} rows, as "t<${midT}"`);
+  const help = await page.$eval("section.run input.filter", (e) => e.title);
+  check(/STW pause/.test(help) && /\bP\b/.test(help) && /\bstart\b/.test(help), `the filter's tooltip names the headings: "${help}"`);
+  // A bare number is that gc cycle, not every cell holding its digits ("1.00 ms" for 100).
+  const gcPick = await page.evaluate(() => {
+    const t = window.gcsightReport.data.report.runs[0].chart.table;
+    const gcs = t.rows.map((r) => r[t.columns.indexOf("gc")]);
+    return String(gcs.includes(100) ? 100 : gcs.includes(10) ? 10 : gcs[0]);
+  });
+  const one = await setFilter(page, gcPick);
+  check(one.rows === 1 && one.first === gcPick, `filter "${gcPick}": ${one.rows} row(s), first gc ${one.first}`);
+  await setFilter(page, "");
   if (p.expect.pages) {
     const first = await tableState();
     await page.click("section.run .cycle-table button.next");
@@ -235,8 +301,79 @@ async function checkPage(browser, p) {
   check(scales.every((s) => s[0] === scales[0][0] && s[1] === scales[0][1]) && scales[0][1] - scales[0][0] < (full[1] - full[0]) * 0.6,
     `drag zooms every chart: [${scales[0].map((v) => v.toFixed(3)).join(", ")}] of [${full.map((v) => v.toFixed(3)).join(", ")}]`);
 
+  // A narrower window: every chart follows it (the histogram too), and the page does not scroll sideways.
+  await page.setViewport({ width: 800, height: 1000 });
+  await new Promise((r) => setTimeout(r, 300));
+  const fit = await chartFit(page);
+  check(fit.over.length === 0 && fit.scrollWidth <= fit.clientWidth,
+    `at 800 px the charts follow the window: ${fit.over.join(", ") || "all fit"}; page ${fit.scrollWidth} px wide in ${fit.clientWidth}`);
+
   check(errors.length === 0, `no console errors${errors.length ? ": " + errors.join(" | ") : ""}`);
   check(requests.length === 0, `no requests but the page${requests.length ? ": " + requests.join(" ") : ""}`);
+  await page.close();
+  await checkLayout(browser, p);
+}
+
+// A phone-width window and the printed page.
+async function checkLayout(browser, p) {
+  const url = pathToFileURL(p.file).href;
+  // 375 px, as a phone that honours the page's viewport meta: the charts fit
+  // their boxes and long input paths wrap.
+  const phone = await browser.newPage();
+  await phone.setViewport({ width: 375, height: 800, isMobile: true });
+  await phone.goto(url, { waitUntil: "load" });
+  if (await pageReady(phone, `${p.name} at 375 px`)) {
+    const fit = await chartFit(phone);
+    check(fit.over.length === 0, `at 375 px every chart fits its box: ${fit.over.join(", ") || "all fit"}`);
+    check(fit.scrollWidth <= fit.clientWidth, `at 375 px the page does not scroll sideways: ${fit.scrollWidth} px wide in ${fit.clientWidth}`);
+    await phone.screenshot({ path: path.join(artifacts, `${p.name}-phone.png`), fullPage: true });
+  }
+  await phone.close();
+
+  // Printed: the paper is narrower than the window the page was drawn in (A4
+  // holds about 718 CSS px) and no resize event comes; the charts and the
+  // table must fit it, and the printout says how many of the cycles it holds.
+  const paper = await browser.newPage();
+  await paper.setViewport({ width: 1400, height: 1000 });
+  await paper.goto(url, { waitUntil: "load" });
+  if (await pageReady(paper, `${p.name} printed`)) {
+    await paper.emulateMediaType("print");
+    await paper.$eval("#app", (e) => { e.style.width = "700px"; });
+    const fit = await chartFit(paper);
+    check(fit.over.length === 0, `printed, every chart fits the paper: ${fit.over.join(", ") || "all fit"}`);
+    const printed = await paper.evaluate(() => {
+      const t = document.querySelector("section.run .cycle-table");
+      const line = t.querySelector(".print-info");
+      return {
+        table: Math.round(t.querySelector("table.cycles").getBoundingClientRect().width),
+        box: Math.round(t.getBoundingClientRect().width),
+        line: line && line.offsetParent !== null ? line.textContent : null,
+        rows: t.querySelectorAll("tbody tr").length,
+        total: window.gcsightReport.data.report.runs[0].chart.table.rows.length,
+      };
+    });
+    check(printed.table <= printed.box, `printed, the table fits the paper: ${printed.table} px in ${printed.box}`);
+    check(printed.line !== null && printed.line.includes(`${printed.rows} of ${printed.total}`),
+      `printed, a line says how many cycles the printout holds: "${printed.line}" (${printed.rows} rows of ${printed.total})`);
+    await paper.screenshot({ path: path.join(artifacts, `${p.name}-print.png`), fullPage: true });
+  }
+  await paper.close();
+}
+
+// A byte figure under 1 KiB is rounded as every other figure: the live heap
+// trend of a page whose blob says 191.099 bytes a second.
+async function checkSmallBytes(browserH, p) {
+  const html = readFileSync(p.file, "utf8");
+  const re = /(<script type="application\/json" id="gcsight-data">)([\s\S]*?)(<\/script>)/;
+  const blob = JSON.parse(re.exec(html)[2]);
+  Object.assign(blob.report.runs[0].summary.live_heap_trend, { points: 5, slope_bytes_per_s: 191.099 });
+  const file = path.join(artifacts, `${p.name}-small-rate.html`);
+  writeFileSync(file, html.replace(re, (m, open, body, close) => open + JSON.stringify(blob).replace(/</g, "\\u003c") + close));
+  const page = await browserH.newPage();
+  await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+  const card = await page.evaluate(() => [...document.querySelectorAll("section.run .card")]
+    .filter((c) => c.querySelector(".k").textContent === "live heap trend").map((c) => c.querySelector(".v").textContent)[0]);
+  check(card === "191 B/s", `a trend of 191.099 B/s reads "${card}"`);
   await page.close();
 }
 
@@ -251,6 +388,7 @@ try {
     if (args.page) await checkGeneric(browser, p);
     else await checkPage(browser, p);
   }
+  if (!args.page) await checkSmallBytes(browser, pages[0]);
 } finally {
   await browser.close();
 }
