@@ -4,6 +4,7 @@
 #include "io/metrics_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <cerrno>
 #include <cstring>
@@ -63,6 +64,13 @@ std::unique_ptr<MetricsServer> MetricsServer::start(const ListenAddress& addr, s
   });
   impl->server.Get("/", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("gcsight: the metrics are at /metrics\n", "text/plain; charset=utf-8");
+  });
+  // SO_REUSEADDR only: cpp-httplib's default SO_REUSEPORT lets a second gcsight
+  // bind a port one already serves, and the kernel then shares the scrapes
+  // between the two (one target, two processes' figures).
+  impl->server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
   errno = 0;
   if (addr.port == 0) {

@@ -245,25 +245,34 @@ TEST(MetricsListen, WatchServesTheFiguresOfTheLogItFollows) {
   EXPECT_EQ(watch.stop(), 0);
 }
 
+// Also when the port is held by a socket that allows SO_REUSEPORT, as another
+// gcsight's (cpp-httplib's default) would: sharing it would split the scrapes.
 TEST(MetricsListen, ABusyAddressIsAnErrorBeforeTheProgramStarts) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  ASSERT_EQ(listen(fd, 1), 0);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  TempDir dir("busy");
-  const fs::path marker = dir.path() / "ran";
-  const std::string cmd = "'" + kBin + "' run --metrics-listen 127.0.0.1:" + std::to_string(ntohs(a.sin_port)) +
-                          " -- /bin/sh -c 'touch " + marker.string() + "' 2>'" + (dir.path() / "err").string() + "'";
-  const int st = sh(cmd);
-  close(fd);
-  EXPECT_EQ(st, 125);
-  EXPECT_FALSE(fs::exists(marker)) << "the program ran";
-  EXPECT_NE(slurp(dir.path() / "err").find("gcsight: --metrics-listen: cannot listen on 127.0.0.1:"), std::string::npos)
-      << slurp(dir.path() / "err");
+  for (const bool reuseport : {false, true}) {
+    SCOPED_TRACE(reuseport ? "held with SO_REUSEPORT" : "held");
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (reuseport) {
+      int yes = 1;
+      ASSERT_EQ(setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &yes, sizeof yes), 0);
+    }
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    ASSERT_EQ(listen(fd, 1), 0);
+    socklen_t len = sizeof a;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    TempDir dir("busy");
+    const fs::path marker = dir.path() / "ran";
+    const std::string cmd = "'" + kBin + "' run --metrics-listen 127.0.0.1:" + std::to_string(ntohs(a.sin_port)) +
+                            " -- /bin/sh -c 'touch " + marker.string() + "' 2>'" + (dir.path() / "err").string() + "'";
+    const int st = sh(cmd);
+    close(fd);
+    EXPECT_EQ(st, 125);
+    EXPECT_FALSE(fs::exists(marker)) << "the program ran";
+    EXPECT_NE(slurp(dir.path() / "err").find("gcsight: --metrics-listen: cannot listen on 127.0.0.1:"), std::string::npos)
+        << slurp(dir.path() / "err");
+  }
 }
 
 }  // namespace
