@@ -126,6 +126,8 @@ int run_watch(const WatchArgs& a) {
   AnalyzeOptions analyze_options;
   analyze_options.max_runs = kRunsKept;
   Analyzer analyzer(analyze_options, [&](uint32_t run, const GcCycle& c) {
+    // The window describes the run begun last, as the dashboard's history does.
+    if (run != last_run) pauses = RecentPauses{};
     last_run = run;
     pauses.add(c.stw_ns());
     changed = true;

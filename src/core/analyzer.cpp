@@ -359,7 +359,7 @@ void Analyzer::end_input(InputInfo info, const StitchStats& stitch, std::string 
 
 LiveSnapshot Analyzer::live() const {
   LiveSnapshot s;
-  s.runs = runs_.size();
+  s.runs = runs_.size() + runs_dropped_;  // runs found, the dropped ones too
   const ParseSummary& p = report_.parse;
   s.lines = p.lines;
   s.gc_lines = p.gc_lines;
@@ -384,7 +384,7 @@ std::vector<Finding> Analyzer::live_findings() const {
   summary.numbering_gaps = r.facts.numbering_gaps;
   summary.missing_cycles = r.facts.missing_cycles;
   RunFacts facts = r.facts;
-  facts.run_count = runs_.size();
+  facts.run_count = runs_.size() + runs_dropped_;
   facts.rss_sampled = opts_.rss_sampled;
   std::vector<std::string> notes;
   return evaluate_findings(r.stats, summary, facts, &notes);

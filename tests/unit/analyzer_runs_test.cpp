@@ -64,5 +64,20 @@ TEST(AnalyzerRuns, OnlyTheLatestRunsAreKeptPastTheLimit) {
   EXPECT_EQ(runs_of(1, 4).runs.front().index, 5u);
 }
 
+// watch's status line, NDJSON summary and gcsight_runs_total count every run
+// found, the dropped ones too: an alert on restarts must not stop at the limit.
+TEST(AnalyzerRuns, TheLiveCountOfRunsGoesOnPastTheLimit) {
+  AnalyzeOptions o;
+  o.max_runs = 8;
+  Analyzer a(o);
+  a.begin_input("log");
+  uint64_t line = 0;
+  for (uint32_t r = 1; r <= 12; ++r) {
+    for (uint32_t gc = 1; gc <= 5; ++gc) a.on_gc(cycle(gc, gc * 100'000'000, ++line));
+    EXPECT_EQ(a.live().runs, r);
+    EXPECT_EQ(a.live().run_index, r);
+  }
+}
+
 }  // namespace
 }  // namespace gcsight

@@ -232,6 +232,27 @@ TEST_F(WatchE2E, StandardInputEndsWithAFinalTextStatus) {
   EXPECT_NE(out.back().find("| final"), std::string::npos) << out.back();
 }
 
+// A restarted process is a new run: the pause window ("last 256") starts again
+// with it, so the status describes the run begun last only (as --live does).
+TEST_F(WatchE2E, ThePauseWindowStartsAgainWithANewRun) {
+  const std::string log = slurp(kCapture / "stderr.log");
+  std::string second;
+  for (const std::string& l : lines_of(log)) {
+    if (l.rfind("gc 21 ", 0) == 0) break;
+    second += l;
+  }
+  const fs::path two = dir_ / "two.log";
+  std::ofstream(two) << log << second;
+  ASSERT_EQ(sh("'" + kBin + "' watch --format json - < '" + two.string() + "' > '" + (dir_ / "out.ndjson").string() + "'"), 0);
+  const Ndjson out = read_ndjson(dir_ / "out.ndjson");
+  ASSERT_FALSE(out.summaries.empty());
+  const auto& last = out.summaries.back();
+  EXPECT_EQ(last["runs"], 2);
+  EXPECT_EQ(last["run_cycles"], 20);
+  EXPECT_EQ(last["window_cycles"], 20) << last;
+  EXPECT_LE(last["window_p99_pause_ns"].get<int64_t>(), last["run_max_pause_ns"].get<int64_t>()) << last;
+}
+
 // A gzip member written in pieces, each flushed (Z_SYNC_FLUSH) so that what
 // was written so far can be decoded, as a writer piping through gzip does.
 class GzipWriter {
