@@ -257,7 +257,7 @@ int run_analyze(const AnalyzeArgs& a) {
                       : "")
               << "\n";
   } else if (report.runs.empty() && status == kExitOk) {
-    std::cerr << "gcsight: warning: no gc lines found (was the program run with GODEBUG=gctrace=1?)\n";
+    std::cerr << "gcsight: warning: no gc lines found (" << no_cycles_reason(report) << ")\n";
   }
 
   // Files first (whole or not at all), then stdout.

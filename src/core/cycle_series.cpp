@@ -54,7 +54,7 @@ SeriesPoint point_of(const GcCycle& c, int64_t interval, double capacity) {
   p.stacks_globals_max = c.stacks + c.globals;
   p.pause_min_ns = p.pause_max_ns = c.stw_ns();
   p.pause_max_gc = c.gc;
-  for (size_t i = 0; i < 5; ++i) p.cpu_ns[i] = c.cpu_ns[i];
+  for (size_t i = 0; i < 5; ++i) p.cpu_ns[i] = c.counted_cpu_ns(i);
   p.util_pct_last = c.util_pct;
   if (interval >= 0) {
     p.interval_min_ns = p.interval_max_ns = interval;
@@ -82,7 +82,8 @@ void fold_into(SeriesPoint& m, const GcCycle& c, int64_t interval, double capaci
   const uint64_t heap_start = c.heap_start, heap_end = c.heap_end, live = c.heap_live, goal = c.goal;
   const uint64_t stacks_globals = c.stacks + c.globals;
   const uint64_t pause = c.stw_ns();
-  const uint64_t cpu0 = c.cpu_ns[0], cpu1 = c.cpu_ns[1], cpu2 = c.cpu_ns[2], cpu3 = c.cpu_ns[3], cpu4 = c.cpu_ns[4];
+  const uint64_t cpu0 = c.cpu_ns[0], cpu1 = c.counted_cpu_ns(1), cpu2 = c.counted_cpu_ns(2),
+                 cpu3 = c.counted_cpu_ns(3), cpu4 = c.cpu_ns[4];
   ++m.cycles;
   m.flags = static_cast<uint8_t>(m.flags | flags);
   m.heap_start_max = std::max(m.heap_start_max, heap_start);

@@ -261,4 +261,9 @@ struct Report {
 /// Stable name of a severity: "info", "warning", "critical".
 const char* severity_name(Severity s);
 
+/// Why a report has no gc cycle, as far as it can tell: no input could be
+/// read, the program's own GODEBUG turned the trace off, lines were there but
+/// none could be read, or else the question whether the trace was on.
+std::string no_cycles_reason(const Report& r);
+
 }  // namespace gcsight

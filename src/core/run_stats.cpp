@@ -229,10 +229,13 @@ void RunStats::add_cycle_as(const GcCycle& __restrict c, uint8_t flags) {
   } else {
     ++s.legacy_cycles;
   }
+  // A steady cycle is Go 1.18+, whose mark CPU is never stale.
+  const uint64_t cpu1 = kSteady ? c.cpu_ns[1] : c.counted_cpu_ns(1);
+  const uint64_t cpu2 = kSteady ? c.cpu_ns[2] : c.counted_cpu_ns(2);
   s.cpu_ns[0] += c.cpu_ns[0];
-  s.cpu_ns[1] += c.cpu_ns[1];
-  s.cpu_ns[2] += c.cpu_ns[2];
-  s.cpu_ns[3] += c.cpu_ns[3];
+  s.cpu_ns[1] += cpu1;
+  s.cpu_ns[2] += cpu2;
+  s.cpu_ns[3] += kSteady ? c.cpu_ns[3] : c.counted_cpu_ns(3);
   s.cpu_ns[4] += c.cpu_ns[4];
   s.util_pct_last = c.util_pct;
   s.util_pct_max = std::max(s.util_pct_max, c.util_pct);
@@ -257,7 +260,7 @@ void RunStats::add_cycle_as(const GcCycle& __restrict c, uint8_t flags) {
     }
   }
 
-  const uint64_t gc_cpu = c.cpu_ns[0] + c.cpu_ns[1] + c.cpu_ns[2] + c.cpu_ns[4];
+  const uint64_t gc_cpu = c.cpu_ns[0] + cpu1 + cpu2 + c.cpu_ns[4];
   double capacity = 0;
   if (kSteady || (have_prev_ && has(kGcHasTime) && prev_.has(kGcHasTime))) {
     const int64_t interval = c.start_ns - prev_.start_ns;

@@ -49,6 +49,17 @@ struct GcCycle {
   /// Stop-the-world pause: sweep termination + mark termination wall time.
   [[nodiscard]] uint64_t stw_ns() const { return clock_ns[0] + clock_ns[2]; }
   [[nodiscard]] bool has(GcFlag f) const { return (flags & f) != 0; }
+  /// Go 1.5-1.8 print ` (forced)` for a stop-the-world cycle: its concurrent
+  /// phases are 0 and its assist, background and idle CPU are stale copies of
+  /// the previous cycle's (golang/go#15068), so those three count for nothing.
+  /// (From 1.9 ` (forced)` is a concurrent user-forced cycle with a mark time.)
+  [[nodiscard]] bool stale_mark_cpu() const {
+    return has(kGcUserForced) && clock_ns[1] == 0 && (shape == GcShape::kGo15 || shape == GcShape::kGo16);
+  }
+  /// cpu_ns[i], or 0 for the mark CPU of a stale_mark_cpu() cycle.
+  [[nodiscard]] uint64_t counted_cpu_ns(size_t i) const {
+    return (i >= 1 && i <= 3 && stale_mark_cpu()) ? 0 : cpu_ns[i];
+  }
 };
 static_assert(sizeof(GcCycle) <= 160, "GcCycle is stored per cycle; keep it compact");
 

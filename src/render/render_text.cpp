@@ -212,12 +212,9 @@ class TextWriter {
   void report(const Report& r) {
     if (r.process.present) process_section(r.process);
     if (r.runs.empty()) {
-      // The hint is for a trace without gc lines, not for inputs that could not be read at all.
-      const bool unread = !r.inputs.empty() && std::all_of(r.inputs.begin(), r.inputs.end(), [](const InputInfo& in) {
-                            return !in.error.empty() && in.lines == 0;
-                          });
-      line(paint(kSgrBold, "no gc cycles found") +
-           (unread ? std::string(" (no input could be read)") : " (was the program run with GODEBUG=gctrace=1?)"));
+      constexpr std::string_view kNone = "no gc cycles found ";
+      wrap_tokens(paint(kSgrBold, kNone.substr(0, kNone.size() - 1)) + " ", kNone.size(),
+                  words_of(sanitize("(" + no_cycles_reason(r) + ")"), /*keep_go=*/false));
       line("");
     }
     for (const Run& run : r.runs) {

@@ -236,6 +236,24 @@ TEST(CycleRate, UnknownWithoutAtTimes) {
   EXPECT_NE(text.find("30 cycles (gc 1–30), Go <= 1.4"), std::string::npos) << text;  // no "over 1.3 ms"
 }
 
+// Go 1.5-1.8 ` (forced)` lines are stop-the-world cycles whose assist,
+// background and idle CPU repeat the previous cycle's (golang/go#15068):
+// counting them again made 1.3% of GC CPU read as 7.8%.
+TEST(GcCpu, TheStaleMarkCpuOfGo15To18ForcedCyclesCountsForNothing) {
+  std::string t = "gc 1 @0.100s 5%: 0.030+40+0.050 ms clock, 0.24+0/60/0+0.40 ms cpu, 4->5->2 MB, 5 MB goal, 8 P\n";
+  for (int i = 2; i <= 21; ++i) {
+    t += fmt::format("gc {} @{:.3f}s 5%: 0.020+0+1.5 ms clock, 0.16+0/60/0+12 ms cpu, 2->2->2 MB, 2 MB goal, 8 P (forced)\n",
+                     i, 0.5 + 0.1 * (i - 2));
+  }
+  const RunSummary s = analyze_text(t).runs.at(0).summary;
+  EXPECT_EQ(s.cpu_ns[2], 60'000'000u) << "gc 1's background mark only";
+  // 20 intervals after gc 1 (0.4 s, then 19 x 0.1 s) on 8 P, each with 0.16 + 12 ms of STW CPU.
+  EXPECT_NEAR(s.gc_cpu_fraction, 20 * 12.16e-3 / (2.3 * 8), 1e-6);
+  // A Go 1.9+ user-forced cycle is concurrent: its mark CPU counts.
+  const std::string modern = gc_line(1, {0.1, 4, 5, 2, 5}) + gc_line(2, {0.5, 4, 5, 2, 5, "0.050", "0.040", "0.10+0.20/1.1/0.50+0.080", true});
+  EXPECT_EQ(analyze_text(modern).runs.at(0).summary.cpu_ns[2], 2'200'000u);
+}
+
 TEST(Findings, MemoryLimitPressure) {
   std::string t;
   for (uint32_t i = 1; i <= 100; ++i) {

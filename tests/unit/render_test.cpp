@@ -432,6 +432,23 @@ TEST(RenderText, EmptyReport) {
   EXPECT_NE(out.find("parse\n"), std::string::npos);
 }
 
+// The reason given for no cycle fits what the report shows: not "was gctrace on?"
+// when lines were there but unreadable, or when the user's GODEBUG turned it off.
+TEST(RenderText, NoCyclesSaysWhyAsFarAsItCanTell) {
+  Report r;
+  EXPECT_NE(render_text(r, TextStyle{}).find("(was the program run with GODEBUG=gctrace=1?)"), std::string::npos);
+  r.parse.malformed_lines = 3;
+  EXPECT_EQ(no_cycles_reason(r), "3 trace lines could not be read; the parse section names the first");
+  r.process.present = true;
+  r.process.godebug = "madvdontneed=1,gctrace=0,scavtrace=1";
+  EXPECT_NE(no_cycles_reason(r).find("GODEBUG sets gctrace=0"), std::string::npos);
+  const std::string out = render_text(r, TextStyle{.color = false, .width = 80});
+  EXPECT_NE(out.find("GODEBUG sets gctrace=0"), std::string::npos) << out;
+  for (std::string_view l : {std::string_view(out).substr(0, out.find('\n'))}) EXPECT_LE(l.size(), 80u) << out;
+  r.inputs.push_back(InputInfo{"x.log", 0, 0, "cannot open 'x.log': No such file or directory"});
+  EXPECT_EQ(no_cycles_reason(r), "no input could be read");
+}
+
 TEST(UnitsFormat, Bytes) {
   EXPECT_EQ(format_bytes(0), "0 B");
   EXPECT_EQ(format_bytes(1023), "1023 B");
