@@ -492,12 +492,16 @@ std::string human_duration(int64_t ns) {
     s = fmt::format("{:.3g} ms", static_cast<double>(a) / 1e6);
   } else if (a < 60'000'000'000) {
     s = fmt::format("{:.3f} s", static_cast<double>(a) / 1e9);
-  } else if (a < 3'600'000'000'000) {
-    const uint64_t secs = a / 1'000'000'000;
-    s = fmt::format("{}m{:02}s", secs / 60, secs % 60);
   } else {
-    const uint64_t mins = a / 60'000'000'000;
-    s = fmt::format("{}h{:02}m", mins / 60, mins % 60);
+    // Rounded, as the renderers' format_duration rounds the evidence: one
+    // moment must not read @2m00s in a sentence and 2m01s beside it.
+    const uint64_t secs = (a + 500'000'000) / 1'000'000'000;
+    if (secs < 3600) {
+      s = fmt::format("{}m{:02}s", secs / 60, secs % 60);
+    } else {
+      const uint64_t mins = (a + 30'000'000'000) / 60'000'000'000;
+      s = fmt::format("{}h{:02}m", mins / 60, mins % 60);
+    }
   }
   return neg ? "-" + s : s;
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/findings.h"
 #include "core/live_snapshot.h"
 #include "core/report.h"
 #include "core/trace_event.h"
@@ -474,6 +475,15 @@ TEST(UnitsFormat, Durations) {
   EXPECT_EQ(format_duration(842'000'000'000), "14m02s");
   EXPECT_EQ(format_duration(3'720'000'000'000), "1h02m");
   EXPECT_EQ(format_duration(-1500), "-1.5 µs");
+}
+
+// A finding's sentence (core's human_duration) and its evidence (format_duration)
+// name one moment alike from a minute up: @120.562 s is 2m01s in both.
+TEST(UnitsFormat, FindingTextAndEvidenceRoundMinutesAlike) {
+  for (const int64_t ns : {int64_t{60'000'000'000}, int64_t{120'562'000'000}, int64_t{200'604'000'000},
+                           int64_t{3'599'600'000'000}, int64_t{3'720'000'000'000}, int64_t{7'229'999'000'000}}) {
+    EXPECT_EQ(human_duration(ns), format_duration(ns)) << ns;
+  }
 }
 
 TEST(UnitsFormat, OtherUnits) {
