@@ -36,18 +36,19 @@ constexpr size_t kLabelWidth = 17;        // statistics label column
 constexpr size_t kMaxMalformedShown = 5;  // malformed lines quoted in the parse section
 constexpr size_t kMaxEvidenceList = 10;   // elements of an evidence list before "…"
 
-bool is_utf8_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
-
-// Columns `s` occupies: code points, skipping ANSI SGR sequences.
+// Terminal columns `s` occupies (wide characters two, combining marks none),
+// skipping ANSI SGR sequences.
 size_t display_width(std::string_view s) {
   size_t w = 0;
+  size_t start = 0;
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '\x1b' && i + 1 < s.size() && s[i + 1] == '[') {
+      w += display_columns(s.substr(start, i - start));
       while (i < s.size() && s[i] != 'm') ++i;
-      continue;
+      start = i + 1;
     }
-    if (!is_utf8_continuation(s[i])) ++w;
   }
+  if (start < s.size()) w += display_columns(s.substr(start));
   return w;
 }
 
@@ -76,7 +77,7 @@ void sanitize_pieces(std::string_view s, size_t bytes, Emit emit) {
         emit(std::string_view(fmt::format("\\x{:02x}", static_cast<unsigned char>(s[i + k]))), 4);
       }
     } else {
-      emit(s.substr(i, step.length), 1);
+      emit(s.substr(i, step.length), display_columns(s.substr(i, step.length)));
     }
     i += step.length;
   }
@@ -96,18 +97,11 @@ size_t sanitized_width(std::string_view s, size_t bytes) {
   return w;
 }
 
-// `s` cut to at most `width` columns, with "…" when cut.
+// `s` cut to at most `width` columns, with "…" when cut (between code points:
+// a wide character that would overflow is left out).
 std::string truncate_to(std::string_view s, size_t width) {
-  if (display_width(s) <= width) return std::string(s);
-  std::string out;
-  size_t w = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (!is_utf8_continuation(s[i])) {
-      if (w + 1 >= width) break;
-      ++w;
-    }
-    out.push_back(s[i]);
-  }
+  if (display_columns(s) <= width) return std::string(s);
+  std::string out(fit_columns(s, width > 0 ? width - 1 : 0));
   out += "…";
   return out;
 }

@@ -17,6 +17,8 @@
 #include "render/render_prometheus.h"
 #include "render/render_text.h"
 #include "render/units_format.h"
+#include "render/display_width.h"
+#include "support/analyze_text.h"
 
 namespace gcsight {
 namespace {
@@ -424,6 +426,30 @@ TEST(RenderPrometheus, RssAfterTheLastCycleIsNotOther) {
   EXPECT_NE(body.find("gcsight_program_resident_memory_part_bytes{part=\"heap_new_or_other\"} 295698432\n"),
             std::string::npos)
       << body;
+}
+
+// Program lines are cut to the width in terminal columns: wide characters take two.
+TEST(RenderText, ProgramLinesWithWideCharactersFitTheWidth) {
+  std::string cjk, emoji;
+  for (int i = 0; i < 30; ++i) cjk += "启动服务器 ";
+  for (int i = 0; i < 60; ++i) emoji += "😀";
+  const Report r = testing_support::analyze_text(
+      cjk + "\ngc 1 @0.005s 1%: 0.010+1.0+0.020 ms clock, 0.020+0.5/1.0/0+0.040 ms cpu, 4->5->2 MB, 5 MB goal, "
+            "0 MB stacks, 0 MB globals, 2 P\n" +
+      emoji + "\n");
+  const std::string out = render_text(r, TextStyle{.color = false, .width = 80});
+  size_t shown = 0;
+  for (size_t start = 0; start < out.size();) {
+    const size_t nl = out.find('\n', start);
+    const std::string_view l(out.data() + start, nl - start);
+    EXPECT_LE(display_columns(l), 80u) << l;
+    if (l.find("启动") != std::string_view::npos || l.find("😀") != std::string_view::npos) {
+      ++shown;
+      EXPECT_GE(display_columns(l), 78u) << "cut near the width, not at half of it: " << l;
+    }
+    start = nl + 1;
+  }
+  EXPECT_EQ(shown, 2u) << out;
 }
 
 TEST(RenderText, EmptyReport) {
