@@ -224,6 +224,8 @@ void Analyzer::on_gc(const GcCycle& gc) {
     r.stats.set_pending_periodic();
     r.stats.add_gc_forced();
     pending_periodic_ = false;
+    // The `GC forced` line that announced a run's first cycle is the run's too.
+    if (r.cycles_seen == 1) r.run.first_line = std::min(r.run.first_line, pending_forced_line_);
   }
   if (gc.wall_ns != 0 && r.facts.first_wall_ns == 0) {
     r.facts.first_wall_ns = gc.wall_ns;
@@ -254,7 +256,10 @@ void Analyzer::on_program_line_borrowed(std::string_view text, uint64_t line, in
 void Analyzer::program_line(std::string_view text, uint64_t line, int64_t wall_ns, bool borrowed) {
   ++report_.parse.program_lines;
   if (current_ != nullptr) {
-    if (current_->in_range) add_marker(*current_, text, line, wall_ns, borrowed);
+    if (current_->in_range) {
+      add_marker(*current_, text, line, wall_ns, borrowed);
+      current_->run.last_line = std::max(current_->run.last_line, line);
+    }
   } else if (pre_run_markers_.size() < opts_.max_markers) {
     pre_run_markers_.emplace_back(std::string(text.substr(0, kMarkerTextMax)), line);
   }
@@ -290,6 +295,7 @@ void Analyzer::on_event(const TraceEvent& e) {
         if (current_ != nullptr) current_->stats.add_gc_forced();
       }
       pending_periodic_ = true;
+      pending_forced_line_ = e.line;
       break;
     case EventKind::kPacer:
       ++p.pacer_lines;
@@ -328,6 +334,7 @@ void Analyzer::on_event(const TraceEvent& e) {
         p.first_malformed.push_back(std::move(prob));
       }
       if (current_ != nullptr) {
+        if (current_->in_range) current_->run.last_line = std::max(current_->run.last_line, e.line);
         ++current_->facts.malformed_lines;
         if (current_->facts.first_malformed_line == 0) current_->facts.first_malformed_line = e.line;
       } else if (pre_run_malformed_++ == 0) {

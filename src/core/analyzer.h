@@ -100,6 +100,7 @@ class Analyzer {
   std::string input_;
   RunState* current_ = nullptr;
   bool pending_periodic_ = false;
+  uint64_t pending_forced_line_ = 0;  ///< the line of that `GC forced`
   // The last program text handed on as text before a runtime piece (kPrefix):
   // a line of its own after all when an empty remainder on its line follows.
   std::string prefix_text_;

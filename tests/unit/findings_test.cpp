@@ -254,6 +254,16 @@ TEST(GcCpu, TheStaleMarkCpuOfGo15To18ForcedCyclesCountsForNothing) {
   EXPECT_EQ(analyze_text(modern).runs.at(0).summary.cpu_ns[2], 2'200'000u);
 }
 
+// A run's line range holds its own lines that are not gc lines: the `GC forced`
+// that announced its first cycle, and the program's output after its last.
+TEST(RunLines, TheRangeHoldsTheRunsOwnOtherLines) {
+  const Report r = analyze_text("GC forced\n" + gc_line(1, {120.5, 4, 5, 2, 5}) + "scav 0 KiB work (bg), 0 KiB work (eager), 0 KiB now, 99% util\n" +
+                                gc_line(2, {121.0, 4, 5, 2, 5}) + "request done\nshutting down\n");
+  ASSERT_EQ(r.runs.size(), 1u);
+  EXPECT_EQ(r.runs[0].first_line, 1u);
+  EXPECT_EQ(r.runs[0].last_line, 6u);
+}
+
 TEST(Findings, MemoryLimitPressure) {
   std::string t;
   for (uint32_t i = 1; i <= 100; ++i) {
