@@ -243,6 +243,10 @@ void Analyzer::on_gc(const GcCycle& gc) {
     r.series.add_cycle(gc);
     if (cycles_) cycles_(r.run.index, gc);
   }
+  // memory-limit-pressure names the first tight cycle: the table keeps it.
+  if (r.stats.first_tight_gc() == gc.gc && r.stats.tight_goal_cycles() == 1) {
+    r.series.keep_latest_for(CycleSeries::FindingCycle::kFirstTight);
+  }
 }
 
 void Analyzer::on_program_line(std::string_view text, uint64_t line, int64_t wall_ns) {
@@ -270,8 +274,13 @@ void Analyzer::on_scav(const ScavEvent& scav) {
   if (scav.has(kScavStitched)) ++report_.parse.stitched_lines;
   if (current_ != nullptr && !current_->in_range) return;
   if (current_ != nullptr) {
+    const uint64_t largest_before = current_->stats.largest_release().line;
     current_->stats.add_scav(scav);
     current_->series.add_scav(scav, current_->stats.last_gc(), current_->stats.last_start_ns());
+    // memory-returned names the cycle before the largest release: the table keeps it.
+    if (current_->stats.largest_release().line != largest_before && current_->stats.has_cycles()) {
+      current_->series.keep_latest_for(CycleSeries::FindingCycle::kLargestRelease);
+    }
     current_->run.last_line = std::max(current_->run.last_line, scav.line);
   } else if (pre_run_scav_.size() < kMaxPreRunScav) {
     // Held for the first run; past the cap they are counted in parse only.

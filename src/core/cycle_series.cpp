@@ -244,6 +244,11 @@ static_assert(CycleSeries::kTableAll >= CycleSeries::kTableEnds && CycleSeries::
               "past kTableAll cycles the ring and the longest pauses are full");
 static_assert(CycleSeries::kTableEnds >= 3, "recent(2) must still be in the ring");
 
+void CycleSeries::keep_latest_for(FindingCycle which) {
+  if (cycles_ == 0) return;
+  for_findings_[static_cast<size_t>(which)] = recent(0);
+}
+
 const GcCycle& CycleSeries::recent(size_t back) const {
   return last_[(last_next_ + last_.size() - 1 - back) % last_.size()];
 }
@@ -301,6 +306,9 @@ RunSeries CycleSeries::finish() const {
   s.table_complete = false;
   for (const auto* part : {&first_, &last_, &longest_, &sample_, &notable_}) {
     s.table.insert(s.table.end(), part->begin(), part->end());
+  }
+  for (const std::optional<GcCycle>& c : for_findings_) {
+    if (c) s.table.push_back(*c);
   }
   // Cycle numbers only grow within a run, so they order and identify the rows.
   std::sort(s.table.begin(), s.table.end(), [](const GcCycle& a, const GcCycle& b) { return a.gc < b.gc; });

@@ -10,7 +10,9 @@
 // of the rest, and says how many it left out.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "core/trace_event.h"
@@ -75,6 +77,11 @@ class CycleSeries {
   /// `c` carries kGcPeriodic when the run builder knows it.
   void add_cycle(const GcCycle& c);
   void add_scav(const ScavEvent& e, uint32_t after_gc, int64_t after_ns);
+  /// Cycles a finding names, kept for the table whatever else it keeps: the
+  /// latest cycle added is the one before the largest scavenger release so far,
+  /// or the first cycle whose goal was tight.
+  enum class FindingCycle : uint8_t { kLargestRelease, kFirstTight };
+  void keep_latest_for(FindingCycle which);
 
   [[nodiscard]] RunSeries finish() const;
 
@@ -111,6 +118,7 @@ class CycleSeries {
   size_t last_next_ = 0;
   size_t forced_kept_ = 0, periodic_kept_ = 0, drops_kept_ = 0;
   int after_drop_ = 0;             // cycles after a drop still to keep
+  std::array<std::optional<GcCycle>, 2> for_findings_;  // by FindingCycle
 };
 
 }  // namespace gcsight

@@ -234,5 +234,37 @@ TEST(CycleSeries, TheAnalyzerFillsEachRunsSeries) {
   EXPECT_EQ(r.table.size(), 2u);
 }
 
+// Past kTableAll cycles the table still holds the cycles findings name: the one
+// before the largest scavenger release (memory-returned) and the first tight
+// goal (memory-limit-pressure), though neither is among the ends, the longest
+// pauses, the sample or the forced cycles.
+TEST(CycleSeries, TheTableKeepsTheCyclesFindingsName) {
+  std::string t;
+  for (uint32_t gc = 1; gc <= 3000; ++gc) {
+    const bool tight = gc >= 2347;
+    t += "gc " + std::to_string(gc) + " @" + std::to_string(gc) + ".000s 1%: 0.010+1.0+0.020 ms clock, "
+         "0.020+0.5/1.0/0+0.040 ms cpu, 60->61->50 MB, " + (tight ? "52" : "100") +
+         " MB goal, 0 MB stacks, 0 MB globals, 2 P\n";
+    if (gc == 274) t += "scav 40960 KiB work (bg), 0 KiB work (eager), 0 KiB now, 99% util\n";
+    if (gc == 1779) t += "scav 81920 KiB work (bg), 0 KiB work (eager), 0 KiB now, 99% util\n";
+  }
+  const Report report = testing_support::analyze_text(t);
+  ASSERT_EQ(report.runs.size(), 1u);
+  const gcsight::Run& run = report.runs[0];
+  EXPECT_FALSE(run.series.table_complete);
+  std::set<uint32_t> in_table;
+  for (const GcCycle& c : run.series.table) in_table.insert(c.gc);
+  EXPECT_TRUE(in_table.count(1779)) << "the cycle before the largest release";
+  EXPECT_TRUE(in_table.count(2347)) << "the first tight cycle";
+  EXPECT_FALSE(in_table.count(274)) << "a smaller release names no cycle";
+  bool returned = false, pressure = false;
+  for (const Finding& f : run.findings) {
+    returned |= f.code == "memory-returned";
+    pressure |= f.code == "memory-limit-pressure";
+  }
+  EXPECT_TRUE(returned);
+  EXPECT_TRUE(pressure);
+}
+
 }  // namespace
 }  // namespace gcsight
