@@ -204,6 +204,11 @@ struct StitchSearch {
     const std::string_view s = lines[li].text;
     const auto toks = shape->tokens;
     if (tok == toks.size()) {
+      // The last piece holds runtime text, or is the runtime's newline alone
+      // (an empty line). A line the runtime line only "ends on" with nothing
+      // of it (optional tokens absent) holds none of it: read that way, a
+      // whole gc line became the program text after a stitched one.
+      if (li > 0 && pos == 0 && !s.empty()) return;
       complete(v, li, pos);
       return;
     }

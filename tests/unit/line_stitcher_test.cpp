@@ -204,6 +204,68 @@ TEST(LineStitcher, ProgramTextBeforeALateForcedSuffixKeepsItsNewline) {
   EXPECT_EQ(o.program, "log A\nlog B\n");
 }
 
+// Each gc record as "N" (+ " forced", " stitched"), and the program's bytes.
+struct Records {
+  std::vector<std::string> gc;
+  std::string program;
+  int malformed = 0;
+};
+
+Records records(const std::vector<std::string>& texts) {
+  Records r;
+  LineStitcher st([&](const TraceEvent& e) {
+    if (e.kind == EventKind::kGc) {
+      std::string s = std::to_string(e.gc.gc);
+      if (e.gc.has(kGcUserForced)) s += " forced";
+      if (e.gc.has(kGcStitched)) s += " stitched";
+      r.gc.push_back(s);
+    }
+    if (e.kind == EventKind::kMalformed) ++r.malformed;
+    if (e.kind == EventKind::kProgram || e.kind == EventKind::kMalformed) {
+      r.program.append(e.text);
+      if (e.role != TextRole::kPrefix && e.terminated) r.program.push_back('\n');
+    }
+  });
+  for (size_t i = 0; i < texts.size(); ++i) st.push({texts[i], i + 1, 0, true});
+  st.finish();
+  return r;
+}
+
+std::string forced_gc(int n) {
+  std::string s(kGc);
+  s.replace(3, 1, std::to_string(n));
+  return s + " (forced)";
+}
+
+// A progress write without a newline inside gc 6, which ends in ` (forced)`:
+// gc 6 reads whole with the write inside it. Its reading may not go on to a
+// later line that holds none of its text: gc 7 was once taken as the program
+// text after gc 6 (and ` (forced)` as a program remainder), and with a prefix
+// on the lines after it, every gc line up to the end of input.
+TEST(LineStitcher, NoReadingEndsOnALineWithNoRuntimeTextOnIt) {
+  std::string gc6 = forced_gc(6);
+  gc6.replace(gc6.find(" ms cpu"), 0, "\rprogress 40%");
+  {
+    SCOPED_TRACE("the next gc line at the start of a line");
+    const Records r = records({forced_gc(5), gc6, forced_gc(7), forced_gc(8)});
+    EXPECT_EQ(r.gc, (std::vector<std::string>{"5 forced", "6 forced stitched", "7 forced", "8 forced"}));
+    EXPECT_EQ(r.program, "\rprogress 40%");
+    EXPECT_EQ(r.malformed, 0);
+  }
+  {
+    SCOPED_TRACE("the lines after it each with a progress dot first");
+    std::vector<std::string> texts{forced_gc(5), gc6};
+    for (int n = 7; n <= 40; ++n) texts.push_back("." + forced_gc(n));
+    const Records r = records(texts);
+    ASSERT_EQ(r.gc.size(), 36u);
+    EXPECT_EQ(r.gc[1], "6 forced stitched");
+    EXPECT_EQ(r.gc[2], "7 forced");
+    EXPECT_EQ(r.gc[35], "40 forced");
+    EXPECT_EQ(r.program, "\rprogress 40%" + std::string(34, '.'));
+    EXPECT_EQ(r.malformed, 0);
+  }
+}
+
 // What a live stream's caller sees of a wait: when it began (the wall_ns of
 // the line that began it), and what giving it up passes on. Each wait kind.
 struct Waits {
