@@ -266,6 +266,73 @@ TEST(LineStitcher, NoReadingEndsOnALineWithNoRuntimeTextOnIt) {
   }
 }
 
+// The runtime's ` (forced)` after the last piece of a re-assembled line, on a
+// later line: `...2` + `worker\n`, ` P` + `hello 1\n`, ` (forced)` + `hello 2\n`,
+// then the runtime's newline, late. gc 1 is forced, every program line comes
+// back once with its newline, and nothing is malformed.
+TEST(LineStitcher, AForcedSuffixAfterTheLastPieceOfAStitchedLineIsTheRuntimes) {
+  const std::string head = std::string(kGc).substr(0, kGc.size() - 2);  // `... 0 MB globals, 2`
+  {
+    SCOPED_TRACE("the suffix on the next line, the runtime's newline after it");
+    const Records r = records({head + "worker", " Phello 1", " (forced)hello 2", ""});
+    EXPECT_EQ(r.gc, (std::vector<std::string>{"7 forced stitched"}));
+    EXPECT_EQ(r.program, "worker\nhello 1\nhello 2\n");
+    EXPECT_EQ(r.malformed, 0);
+  }
+  {
+    SCOPED_TRACE("whole program lines before the suffix and before the newline");
+    const Records r = records({head + "worker", " Phello 1", "log A", " (forced)hello 2", "log B", ""});
+    EXPECT_EQ(r.gc, (std::vector<std::string>{"7 forced stitched"}));
+    EXPECT_EQ(r.program, "worker\nhello 1\nlog A\nhello 2\nlog B\n");
+    EXPECT_EQ(r.malformed, 0);
+  }
+  {
+    SCOPED_TRACE("no newline of the runtime's after the suffix: the program wrote `hello 2` without one");
+    const Records r = records({head + "worker", " Phello 1", " (forced)hello 2", "next"});
+    EXPECT_EQ(r.gc, (std::vector<std::string>{"7 forced stitched"}));
+    EXPECT_EQ(r.program, "worker\nhello 1\nhello 2next\n");
+  }
+  {
+    SCOPED_TRACE("the suffix alone on its line");
+    const Records r = records({head + "worker", " Phello 1", " (forced)", "next"});
+    EXPECT_EQ(r.gc, (std::vector<std::string>{"7 forced stitched"}));
+    EXPECT_EQ(r.program, "worker\nhello 1\nnext\n");
+  }
+  {
+    SCOPED_TRACE("already forced: a second ` (forced)` is no piece of it");
+    const Records r = records({head + "worker", " P (forced)hello 1", " (forced)x", ""});
+    EXPECT_EQ(r.gc, (std::vector<std::string>{"7 forced stitched"}));
+    EXPECT_EQ(r.malformed, 1);
+  }
+  {
+    SCOPED_TRACE("a scav line's ` [controller reset]`");
+    const std::string scav = "scav 0 KiB work (bg), 0 KiB work (eager), 3872 KiB now, 33% util";
+    std::vector<TraceEvent> got;
+    LineStitcher st([&](const TraceEvent& e) {
+      if (e.kind == EventKind::kScav) got.push_back(e);
+    });
+    const size_t cut = scav.find(" KiB now");
+    const std::vector<std::string> texts{scav.substr(0, cut) + "log A", scav.substr(cut) + "log B",
+                                         " [controller reset]", ""};
+    for (size_t i = 0; i < texts.size(); ++i) st.push({texts[i], i + 1, 0, true});
+    st.finish();
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_TRUE(got[0].scav.has(kScavControllerReset));
+    EXPECT_TRUE(got[0].scav.has(kScavStitched));
+  }
+}
+
+// A complete line's suffix on a later line with program text after it: the
+// runtime's newline may still come, as an empty line, after that text.
+TEST(LineStitcher, TheRuntimesNewlineMayComeAfterTheTextAfterALateSuffix) {
+  const std::string first = std::string(kGc) + "log A";
+  Records r = records({first, " (forced)log B", ""});
+  EXPECT_EQ(r.gc, (std::vector<std::string>{"7 forced stitched"}));
+  EXPECT_EQ(r.program, "log A\nlog B\n");
+  r = records({first, " (forced)log B", "log C"});
+  EXPECT_EQ(r.program, "log A\nlog Blog C\n");
+}
+
 // What a live stream's caller sees of a wait: when it began (the wall_ns of
 // the line that began it), and what giving it up passes on. Each wait kind.
 struct Waits {
@@ -328,15 +395,16 @@ TEST(LineStitcher, AWaitGivenUpPassesOnWhatItHeld) {
     EXPECT_FALSE(w.st.held_since());
   }
   {
-    SCOPED_TRACE("a stitched line's late newline: the program wrote none");
+    SCOPED_TRACE("a stitched line's late newline or suffix: the line, then the lines after it; the program wrote no newline");
     const std::string first = std::string(kGc.substr(0, 43)) + "log A", rest = std::string(kGc.substr(43)) + "x";
     Waits w;
     w.st.push({first, 1, 100, true});
     w.st.push({rest, 2, 200, true});
     w.st.push({"line 0", 3, 300, true});
-    EXPECT_EQ(w.out.gc, 1);
+    EXPECT_EQ(w.out.gc, 0);
     EXPECT_EQ(w.st.held_since(), 200);
     EXPECT_TRUE(w.st.give_up());
+    EXPECT_EQ(w.out.gc, 1);
     EXPECT_EQ(w.out.program, "log A\nxline 0\n");
     EXPECT_FALSE(w.st.held_since());
   }
