@@ -186,8 +186,11 @@ struct StitchSearch {
     const Token& t = shape->tokens[tok];
     for (size_t k = from; k <= last_line; ++k) {
       // Most lines cannot continue the runtime line (they do not start with
-      // the next token): checking that first keeps long windows cheap.
-      if (token_starts(t, lines[k].text) || (lines[k].text.empty() && rest_optional(tok))) {
+      // the next token): checking that first keeps long windows cheap. A line
+      // that ends the window (a new runtime line from its start) cannot either,
+      // though a 1.4 line's unread rest would take any text.
+      if ((token_starts(t, lines[k].text) || (lines[k].text.empty() && rest_optional(tok))) &&
+          !st.ends_window(lines[k].parse)) {
         walk(k, 0, tok, v);
       }
       if (budget == 0 || st.ends_window(lines[k].parse)) break;
