@@ -58,7 +58,6 @@ void Analyzer::begin_input(const std::string& name) {
   input_runs_.clear();
   current_ = nullptr;
   pending_periodic_ = false;
-  prefix_text_.clear();
   pre_run_scav_.clear();
   pre_run_markers_.clear();
   pre_run_gc_forced_ = 0;
@@ -313,22 +312,13 @@ void Analyzer::on_event(const TraceEvent& e) {
       ++p.scan_lines;
       break;
     case EventKind::kProgram:
-      // Text before a runtime line (a progress bar, a log shipper's prefix) is
-      // not a line of its own: it has no newline of its own. But the program
-      // text after a stitched line's last piece is handed on that way first,
-      // and when the runtime's newline then comes late, as an empty line, an
-      // empty remainder on that text's line says that its newline was the
-      // program's after all: then it is a program line.
-      if (e.role == TextRole::kPrefix) {
-        prefix_text_.assign(e.text.substr(0, kMarkerTextMax));
-        prefix_line_ = e.line;
-        break;
-      }
-      if (e.role == TextRole::kRemainder && e.text.empty()) {
-        if (!prefix_text_.empty() && prefix_line_ == e.line) on_program_line(prefix_text_, e.line, e.wall_ns);
-        prefix_text_.clear();
-        break;
-      }
+      // Program text on a line with runtime text (before it, inside it, after
+      // it: a progress bar, a log shipper's prefix) is program output too
+      // (cli.md), whichever newline ended the line. Text after a runtime line
+      // is handed on first as having no newline of its own; an empty remainder
+      // on its line, when the runtime's newline comes late, says it had one:
+      // that adds nothing to count.
+      if (e.text.empty() && e.role != TextRole::kLine) break;
       on_program_line(e.text, e.line, e.wall_ns);
       break;
     case EventKind::kMalformed:

@@ -101,10 +101,6 @@ class Analyzer {
   RunState* current_ = nullptr;
   bool pending_periodic_ = false;
   uint64_t pending_forced_line_ = 0;  ///< the line of that `GC forced`
-  // The last program text handed on as text before a runtime piece (kPrefix):
-  // a line of its own after all when an empty remainder on its line follows.
-  std::string prefix_text_;
-  uint64_t prefix_line_ = 0;
   std::vector<ScavEvent> pre_run_scav_;   ///< scavenger lines before the input's first gc
   std::vector<std::pair<std::string, uint64_t>> pre_run_markers_;
   uint64_t pre_run_gc_forced_ = 0;

@@ -186,8 +186,11 @@ struct StitchSearch {
     const Token& t = shape->tokens[tok];
     for (size_t k = from; k <= last_line; ++k) {
       // Most lines cannot continue the runtime line (they do not start with
-      // the next token): checking that first keeps long windows cheap.
-      if (token_starts(t, lines[k].text) || (lines[k].text.empty() && rest_optional(tok))) {
+      // the next token): checking that first keeps long windows cheap. A line
+      // that ends the window (a new runtime line from its start) cannot either,
+      // though a 1.4 line's unread rest would take any text.
+      if ((token_starts(t, lines[k].text) || (lines[k].text.empty() && rest_optional(tok))) &&
+          !st.ends_window(lines[k].parse)) {
         walk(k, 0, tok, v);
       }
       if (budget == 0 || st.ends_window(lines[k].parse)) break;
@@ -204,6 +207,11 @@ struct StitchSearch {
     const std::string_view s = lines[li].text;
     const auto toks = shape->tokens;
     if (tok == toks.size()) {
+      // The last piece holds runtime text, or is the runtime's newline alone
+      // (an empty line). A line the runtime line only "ends on" with nothing
+      // of it (optional tokens absent) holds none of it: read that way, a
+      // whole gc line became the program text after a stitched one.
+      if (li > 0 && pos == 0 && !s.empty()) return;
       complete(v, li, pos);
       return;
     }
@@ -316,7 +324,47 @@ void LineStitcher::emit_program(std::string_view text, uint64_t number, int64_t 
   e.text = text;
   e.role = role;
   e.terminated = terminated;
+  emit(e);
+}
+
+void LineStitcher::emit(const TraceEvent& e) {
+  if (deferring_) {
+    stitched_events_.push_back({e, std::string(e.text)});
+    return;
+  }
   sink_(e);
+}
+
+size_t LineStitcher::stitched_suffix(std::string_view text) const {
+  if (stitched_events_.empty()) return 0;
+  const TraceEvent& e = stitched_events_.front().event;
+  if (e.kind == EventKind::kGc) return !e.gc.has(kGcUserForced) && text.starts_with(" (forced)") ? 9 : 0;
+  // Only the scav shapes end in the suffixes, ` (forced)` before ` [controller reset]`, not both.
+  if (e.kind != EventKind::kScav || e.scav.shape == ScavShape::kScvgReleased ||
+      e.scav.shape == ScavShape::kScvgState || e.scav.has(kScavForced) || e.scav.has(kScavControllerReset)) {
+    return 0;
+  }
+  if (text.starts_with(" (forced)")) return 9;
+  return text.starts_with(" [controller reset]") ? 19 : 0;
+}
+
+void LineStitcher::flush_stitched() {
+  std::vector<HeldEvent> events = std::move(stitched_events_);
+  stitched_events_.clear();
+  for (HeldEvent& h : events) {
+    h.event.text = h.text;
+    sink_(h.event);
+  }
+}
+
+void LineStitcher::text_after_suffix(const InputLine& line, size_t n) {
+  if (n >= line.text.size()) return;  // the line's newline was the runtime's
+  emit_program(line.text.substr(n), line.number, line.wall_ns, TextRole::kPrefix, line.terminated);
+  if (line.terminated) {
+    newline_pending_ = true;
+    pending_line_ = line.number;
+    pending_wall_ = line.wall_ns;
+  }
 }
 
 void LineStitcher::emit_parsed(const InputLine& line, const LineParse& p, bool trailing_newline) {
@@ -422,9 +470,7 @@ bool LineStitcher::take_suffix(const InputLine& line, const LineParse& p) {
   // The runtime's line went on after its held line ended, so that line's
   // newline, after any program text on it, was the program's.
   flush_suffix(/*trailing_newline=*/true);
-  if (n < line.text.size()) {
-    emit_program(line.text.substr(n), line.number, line.wall_ns, TextRole::kTrailing, line.terminated);
-  }
+  text_after_suffix(line, n);
   return true;
 }
 
@@ -449,10 +495,30 @@ void LineStitcher::process(const InputLine& line, const LineParse& p) {
       // text after the runtime's last piece had its own newline, and the lines
       // in between come after it.
       newline_pending_ = false;
+      flush_stitched();
       emit_program("", pending_line_, pending_wall_, TextRole::kRemainder, true);
       std::vector<Held> between = std::move(pending_between_);
       pending_between_.clear();
       replay(std::move(between));
+      return;
+    }
+    if (const size_t n = stitched_suffix(line.text); n > 0 && held_.empty() && !suffix_held_) {
+      // The runtime's suffix, after the program text on the stitched line's
+      // last piece (and any whole program lines): that text had its own newline.
+      newline_pending_ = false;
+      TraceEvent& e = stitched_events_.front().event;
+      if (e.kind == EventKind::kGc) {
+        e.gc.flags |= kGcUserForced;
+      } else {
+        e.scav.flags |= n == 9 ? kScavForced : kScavControllerReset;
+      }
+      ++stats_.stitched_pieces;
+      stitched_events_.back().event.role = TextRole::kRemainder;
+      flush_stitched();
+      std::vector<Held> between = std::move(pending_between_);
+      pending_between_.clear();
+      replay(std::move(between));
+      text_after_suffix(line, n);
       return;
     }
     if (may_come_between(line, p) && held_.empty() && !suffix_held_ && pending_between_.size() < opts_.max_lookahead) {
@@ -461,6 +527,7 @@ void LineStitcher::process(const InputLine& line, const LineParse& p) {
     }
     // No newline of the runtime's came: the program wrote its text without one.
     newline_pending_ = false;
+    flush_stitched();
     std::vector<Held> between = std::move(pending_between_);
     pending_between_.clear();
     replay(std::move(between));
@@ -587,7 +654,12 @@ bool LineStitcher::try_resolve(bool allow_insertions, size_t count) {
     e.scav.line = h0.number;
     e.scav.wall_ns = h0.wall_ns;
   }
-  sink_(e);
+  // With program text after its last piece, the lines after it say whose that
+  // text's newline is, and whether the runtime's suffix still comes: the
+  // record and its program text wait for them (stitched_events_).
+  const StitchSearch::Cut& end = search.best_cuts.back();
+  deferring_ = end.end < held_[end.line].text.size() && held_[end.line].terminated;
+  emit(e);
   ++stats_.stitched;
   stats_.stitched_pieces += search.best_cuts.size();
 
@@ -621,6 +693,7 @@ bool LineStitcher::try_resolve(bool allow_insertions, size_t count) {
     if (p.role != TextRole::kPrefix) learn_signature(text);
     emit_program(text, h.number, h.wall_ns, p.role, h.terminated);
   }
+  deferring_ = false;
   // Lines after the reconstruction are read again.
   std::vector<Held> rest(std::make_move_iterator(held_.begin() + static_cast<std::ptrdiff_t>(count)),
                          std::make_move_iterator(held_.end()));
@@ -720,6 +793,7 @@ std::optional<int64_t> LineStitcher::held_since() const {
 bool LineStitcher::give_up() {
   if (newline_pending_) {
     newline_pending_ = false;
+    flush_stitched();
     std::vector<Held> between = std::move(pending_between_);
     pending_between_.clear();
     replay(std::move(between));

@@ -32,9 +32,9 @@ enum class EventKind : uint8_t {
 /// program's bytes back exactly.
 enum class TextRole : uint8_t {
   kLine,       ///< a whole line (its newline follows unless unterminated)
-  kPrefix,     ///< text before a runtime line on the same line (no newline of its own)
+  kPrefix,     ///< no newline of its own: text before or inside a runtime line, or after one while the
+               ///< runtime's newline may still come (then an empty kRemainder on its line follows)
   kRemainder,  ///< text after a runtime piece, up to the line's end (the newline is the program's)
-  kTrailing,   ///< text after a complete runtime line (newline follows)
 };
 
 /// One event, in input order. Views are valid only during the sink call.
@@ -144,6 +144,8 @@ class LineStitcher {
   void emit_parsed(const InputLine& line, const LineParse& p, bool trailing_newline = false);
   void emit_program(std::string_view text, uint64_t number, int64_t wall_ns, TextRole role,
                     bool terminated = true);
+  // Hands an event on, or keeps a copy while a re-assembled line is deferred.
+  void emit(const TraceEvent& e);
   // Reads held_[0, count) as one runtime line, if it can be; held lines after
   // them are then read again.
   bool try_resolve(bool allow_insertions, size_t count);
@@ -187,6 +189,22 @@ class LineStitcher {
   uint64_t pending_line_ = 0;         // ... on this line
   int64_t pending_wall_ = 0;
   std::vector<Held> pending_between_;  // whole program lines seen while waiting for its newline
+  // The events of that stitched line (its record first), held back while its
+  // ` (forced)` or ` [controller reset]` may still come on a later line as it
+  // may after a complete line (suffix_held_); copies, as the held lines are gone.
+  struct HeldEvent {
+    TraceEvent event;
+    std::string text;
+  };
+  std::vector<HeldEvent> stitched_events_;
+  bool deferring_ = false;  // emit() keeps events in stitched_events_
+  // The length of the suffix `text` starts with if it can still end the line
+  // in stitched_events_, else 0.
+  [[nodiscard]] size_t stitched_suffix(std::string_view text) const;
+  void flush_stitched();
+  // Program text after a late suffix on its line: its newline is the program's
+  // only if the runtime's follows as an empty line.
+  void text_after_suffix(const InputLine& line, size_t n);
   // `GC forced` with more text after it on the line: the runtime's line with
   // the program's text written before the runtime's newline, when that newline
   // follows as an empty line; otherwise the program's own line (`GC forced by

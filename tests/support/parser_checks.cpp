@@ -14,7 +14,9 @@
 // be absent is the last piece of a stitch when the runtime text runs to the end
 // of it: nothing of that line is left to return. So each stitched record may
 // account for one missing line after it, within the look-ahead window, provided
-// every line between the two came back.
+// every line between the two came back. And a whole runtime line at the start
+// of a line is always read as its own record: no wait for another line's rest
+// may take it as program text.
 #include "support/parser_checks.h"
 
 #include <cstdio>
@@ -202,6 +204,7 @@ std::string check_stitcher(std::string_view input) {
   const std::vector<InputLine> lines = split_lines(input);
   const StitchOptions opts;
   std::set<uint64_t> seen;
+  std::set<uint64_t> record_lines;  // line of each gc, gc-legacy or scav record
   std::vector<uint64_t> stitched;  // line of each stitched record
   std::string failure;
   auto fail = [&failure](std::string what) {
@@ -222,6 +225,7 @@ std::string check_stitcher(std::string_view input) {
         const bool record = e.kind == EventKind::kGc || e.kind == EventKind::kGcLegacy ||
                             e.kind == EventKind::kScav;
         if (!record) return;
+        record_lines.insert(e.line);
         const bool is_stitched = e.kind == EventKind::kScav ? e.scav.has(kScavStitched)
                                                             : e.gc.has(kGcStitched);
         if (is_stitched) {
@@ -253,6 +257,18 @@ std::string check_stitcher(std::string_view input) {
   for (const InputLine& l : lines) stitcher.push(l);
   stitcher.finish();
   if (!failure.empty()) return failure;
+
+  // A whole runtime line from a line's start ends any wait for another line's
+  // rest and cannot continue one: it must come back as its own record, never
+  // as program text (a stitch once took a gc line as the text after its end).
+  for (const InputLine& l : lines) {
+    const RefParse ref = reference_parse(l.text, Spelling::kRuntime);
+    const bool whole = ref.kind == RefKind::kGc || ref.kind == RefKind::kGcLegacy || ref.kind == RefKind::kScav;
+    if (whole && ref.begin == 0 && record_lines.count(l.number) == 0) {
+      return "stitcher read no record from line " + std::to_string(l.number) + " \"" + escape(l.text) +
+             "\", a whole runtime line from its start (reference: " + describe(ref) + ")\n";
+    }
+  }
 
   // Lines that came back in no event must each be the last piece of a stitch:
   // group them by the nearest stitched record before them (stitches do not

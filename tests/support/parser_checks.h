@@ -40,7 +40,8 @@ std::vector<InputLine> split_lines(std::string_view input);
 /// Feeds `input` through LineStitcher and checks its events: every line number
 /// comes back in some event, except that a stitched record may consume the last
 /// piece of its line (that piece has no program text left to return); event
-/// line numbers exist; an unstitched record is what the reference reads on its line.
+/// line numbers exist; an unstitched record is what the reference reads on its line;
+/// a line the reference reads as a whole gc or scav line from column 0 gives a record.
 std::string check_stitcher(std::string_view input);
 
 /// compare_line on every line of `input`, then check_stitcher; the first failure.

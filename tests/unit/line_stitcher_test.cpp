@@ -204,6 +204,135 @@ TEST(LineStitcher, ProgramTextBeforeALateForcedSuffixKeepsItsNewline) {
   EXPECT_EQ(o.program, "log A\nlog B\n");
 }
 
+// Each gc record as "N" (+ " forced", " stitched"), and the program's bytes.
+struct Records {
+  std::vector<std::string> gc;
+  std::string program;
+  int malformed = 0;
+};
+
+Records records(const std::vector<std::string>& texts) {
+  Records r;
+  LineStitcher st([&](const TraceEvent& e) {
+    if (e.kind == EventKind::kGc) {
+      std::string s = std::to_string(e.gc.gc);
+      if (e.gc.has(kGcUserForced)) s += " forced";
+      if (e.gc.has(kGcStitched)) s += " stitched";
+      r.gc.push_back(s);
+    }
+    if (e.kind == EventKind::kMalformed) ++r.malformed;
+    if (e.kind == EventKind::kProgram || e.kind == EventKind::kMalformed) {
+      r.program.append(e.text);
+      if (e.role != TextRole::kPrefix && e.terminated) r.program.push_back('\n');
+    }
+  });
+  for (size_t i = 0; i < texts.size(); ++i) st.push({texts[i], i + 1, 0, true});
+  st.finish();
+  return r;
+}
+
+std::string forced_gc(int n) {
+  std::string s(kGc);
+  s.replace(3, 1, std::to_string(n));
+  return s + " (forced)";
+}
+
+// A progress write without a newline inside gc 6, which ends in ` (forced)`:
+// gc 6 reads whole with the write inside it. Its reading may not go on to a
+// later line that holds none of its text: gc 7 was once taken as the program
+// text after gc 6 (and ` (forced)` as a program remainder), and with a prefix
+// on the lines after it, every gc line up to the end of input.
+TEST(LineStitcher, NoReadingEndsOnALineWithNoRuntimeTextOnIt) {
+  std::string gc6 = forced_gc(6);
+  gc6.replace(gc6.find(" ms cpu"), 0, "\rprogress 40%");
+  {
+    SCOPED_TRACE("the next gc line at the start of a line");
+    const Records r = records({forced_gc(5), gc6, forced_gc(7), forced_gc(8)});
+    EXPECT_EQ(r.gc, (std::vector<std::string>{"5 forced", "6 forced stitched", "7 forced", "8 forced"}));
+    EXPECT_EQ(r.program, "\rprogress 40%");
+    EXPECT_EQ(r.malformed, 0);
+  }
+  {
+    SCOPED_TRACE("the lines after it each with a progress dot first");
+    std::vector<std::string> texts{forced_gc(5), gc6};
+    for (int n = 7; n <= 40; ++n) texts.push_back("." + forced_gc(n));
+    const Records r = records(texts);
+    ASSERT_EQ(r.gc.size(), 36u);
+    EXPECT_EQ(r.gc[1], "6 forced stitched");
+    EXPECT_EQ(r.gc[2], "7 forced");
+    EXPECT_EQ(r.gc[35], "40 forced");
+    EXPECT_EQ(r.program, "\rprogress 40%" + std::string(34, '.'));
+    EXPECT_EQ(r.malformed, 0);
+  }
+}
+
+// The runtime's ` (forced)` after the last piece of a re-assembled line, on a
+// later line: `...2` + `worker\n`, ` P` + `hello 1\n`, ` (forced)` + `hello 2\n`,
+// then the runtime's newline, late. gc 1 is forced, every program line comes
+// back once with its newline, and nothing is malformed.
+TEST(LineStitcher, AForcedSuffixAfterTheLastPieceOfAStitchedLineIsTheRuntimes) {
+  const std::string head = std::string(kGc).substr(0, kGc.size() - 2);  // `... 0 MB globals, 2`
+  {
+    SCOPED_TRACE("the suffix on the next line, the runtime's newline after it");
+    const Records r = records({head + "worker", " Phello 1", " (forced)hello 2", ""});
+    EXPECT_EQ(r.gc, (std::vector<std::string>{"7 forced stitched"}));
+    EXPECT_EQ(r.program, "worker\nhello 1\nhello 2\n");
+    EXPECT_EQ(r.malformed, 0);
+  }
+  {
+    SCOPED_TRACE("whole program lines before the suffix and before the newline");
+    const Records r = records({head + "worker", " Phello 1", "log A", " (forced)hello 2", "log B", ""});
+    EXPECT_EQ(r.gc, (std::vector<std::string>{"7 forced stitched"}));
+    EXPECT_EQ(r.program, "worker\nhello 1\nlog A\nhello 2\nlog B\n");
+    EXPECT_EQ(r.malformed, 0);
+  }
+  {
+    SCOPED_TRACE("no newline of the runtime's after the suffix: the program wrote `hello 2` without one");
+    const Records r = records({head + "worker", " Phello 1", " (forced)hello 2", "next"});
+    EXPECT_EQ(r.gc, (std::vector<std::string>{"7 forced stitched"}));
+    EXPECT_EQ(r.program, "worker\nhello 1\nhello 2next\n");
+  }
+  {
+    SCOPED_TRACE("the suffix alone on its line");
+    const Records r = records({head + "worker", " Phello 1", " (forced)", "next"});
+    EXPECT_EQ(r.gc, (std::vector<std::string>{"7 forced stitched"}));
+    EXPECT_EQ(r.program, "worker\nhello 1\nnext\n");
+  }
+  {
+    SCOPED_TRACE("already forced: a second ` (forced)` is no piece of it");
+    const Records r = records({head + "worker", " P (forced)hello 1", " (forced)x", ""});
+    EXPECT_EQ(r.gc, (std::vector<std::string>{"7 forced stitched"}));
+    EXPECT_EQ(r.malformed, 1);
+  }
+  {
+    SCOPED_TRACE("a scav line's ` [controller reset]`");
+    const std::string scav = "scav 0 KiB work (bg), 0 KiB work (eager), 3872 KiB now, 33% util";
+    std::vector<TraceEvent> got;
+    LineStitcher st([&](const TraceEvent& e) {
+      if (e.kind == EventKind::kScav) got.push_back(e);
+    });
+    const size_t cut = scav.find(" KiB now");
+    const std::vector<std::string> texts{scav.substr(0, cut) + "log A", scav.substr(cut) + "log B",
+                                         " [controller reset]", ""};
+    for (size_t i = 0; i < texts.size(); ++i) st.push({texts[i], i + 1, 0, true});
+    st.finish();
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_TRUE(got[0].scav.has(kScavControllerReset));
+    EXPECT_TRUE(got[0].scav.has(kScavStitched));
+  }
+}
+
+// A complete line's suffix on a later line with program text after it: the
+// runtime's newline may still come, as an empty line, after that text.
+TEST(LineStitcher, TheRuntimesNewlineMayComeAfterTheTextAfterALateSuffix) {
+  const std::string first = std::string(kGc) + "log A";
+  Records r = records({first, " (forced)log B", ""});
+  EXPECT_EQ(r.gc, (std::vector<std::string>{"7 forced stitched"}));
+  EXPECT_EQ(r.program, "log A\nlog B\n");
+  r = records({first, " (forced)log B", "log C"});
+  EXPECT_EQ(r.program, "log A\nlog Blog C\n");
+}
+
 // What a live stream's caller sees of a wait: when it began (the wall_ns of
 // the line that began it), and what giving it up passes on. Each wait kind.
 struct Waits {
@@ -266,15 +395,16 @@ TEST(LineStitcher, AWaitGivenUpPassesOnWhatItHeld) {
     EXPECT_FALSE(w.st.held_since());
   }
   {
-    SCOPED_TRACE("a stitched line's late newline: the program wrote none");
+    SCOPED_TRACE("a stitched line's late newline or suffix: the line, then the lines after it; the program wrote no newline");
     const std::string first = std::string(kGc.substr(0, 43)) + "log A", rest = std::string(kGc.substr(43)) + "x";
     Waits w;
     w.st.push({first, 1, 100, true});
     w.st.push({rest, 2, 200, true});
     w.st.push({"line 0", 3, 300, true});
-    EXPECT_EQ(w.out.gc, 1);
+    EXPECT_EQ(w.out.gc, 0);
     EXPECT_EQ(w.st.held_since(), 200);
     EXPECT_TRUE(w.st.give_up());
+    EXPECT_EQ(w.out.gc, 1);
     EXPECT_EQ(w.out.program, "log A\nxline 0\n");
     EXPECT_FALSE(w.st.held_since());
   }

@@ -200,6 +200,31 @@ TEST(Shapes, TextBeforeAndAfterTheRuntimeLine) {
   EXPECT_EQ(r.parse.program_lines, 3u);
 }
 
+// cli.md: program text before a runtime line on its line, and after it, counts
+// as program output, whichever newline ended the line (the runtime's or, with
+// an empty line after it, the program's).
+TEST(Shapes, TextAroundARuntimeLineIsProgramOutput) {
+  const std::string gc =
+      "gc 1 @0.100s 2%: 0.030+1.2+0.050 ms clock, 0.060+0.10/1.1/0+0.10 ms cpu, 4->5->2 MB, 5 MB goal, "
+      "0 MB stacks, 0 MB globals, 2 P";
+  auto markers = [](const Report& r) {
+    std::vector<std::string> texts;
+    for (const auto& m : r.runs.at(0).markers) texts.push_back(m.text);
+    return texts;
+  };
+  using Texts = std::vector<std::string>;
+  Report r = analyze_text(gc + "hello world\nsecond line\n");
+  EXPECT_EQ(r.parse.program_lines, 2u);
+  EXPECT_EQ(markers(r), (Texts{"hello world", "second line"}));
+  r = analyze_text(gc + "hello world\n\nsecond line\n");  // the runtime's newline, late
+  EXPECT_EQ(r.parse.program_lines, 2u);
+  EXPECT_EQ(markers(r), (Texts{"hello world", "second line"}));
+  r = analyze_text("prefix: " + gc + "\nsecond line\n");
+  EXPECT_EQ(r.parse.program_lines, 2u);
+  EXPECT_EQ(markers(r), (Texts{"prefix: ", "second line"}));
+  EXPECT_EQ(r.parse.malformed_lines, 0u);
+}
+
 TEST(Shapes, SplitLinesFromTheCorpusAreStitched) {
   // go1.22.12 churn-gogc100-stderrlog: a log line lands inside `gc 74`, and
   // `gc 60` is split between its util and `%:`.
