@@ -18,6 +18,11 @@
 // may be the log. The wait between polls includes the terminal, so a key is
 // answered at once; q ends watch as SIGINT does. gcsight's own notes (a
 // rotation) are shown in the dashboard and said again on stderr at the end.
+//
+// Standard output is checked at each flush: once a write to it has failed (a
+// full disk, a closed descriptor) nothing more can reach the reader, so watch
+// says so on stderr and ends with 4, as `analyze` does, instead of following
+// the log on with its output going nowhere.
 #include "cli/watch_command.h"
 
 #include <fmt/format.h>
@@ -34,6 +39,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/live_view.h"
+#include "cli/output_file.h"
 #include "core/analyzer.h"
 #include "core/log_wrapper.h"
 #include "core/recent_pauses.h"
@@ -205,6 +211,7 @@ int run_watch(const WatchArgs& a) {
 
   int rc = kExitOk;
   std::string read_error;
+  std::string output_error;  // standard output lost: said at the end, exit 4
   int64_t next_status = started + a.interval_ns;
   bool input_open = true;  // standard input has not ended
   bool keys_open = dashboard != nullptr && terminal->input_fd() >= 0;
@@ -226,7 +233,7 @@ int run_watch(const WatchArgs& a) {
     } else if (changed && metrics) {
       publish(status(false));
     }
-    if (!dashboard) std::fflush(stdout);
+    if (!dashboard && !flush_stdout(&output_error)) break;
     if (!more && input_open) {
       input_open = false;
       if (!follower->error().empty()) {
@@ -261,9 +268,15 @@ int run_watch(const WatchArgs& a) {
   }
   if (!read_error.empty()) std::cerr << "gcsight: " << read_error << "\n";
   const WatchStatus s = status(true);
-  out(json ? ndjson_summary(s) : status_line(s));
-  std::fflush(stdout);
+  if (output_error.empty()) {
+    out(json ? ndjson_summary(s) : status_line(s));
+    flush_stdout(&output_error);
+  }
   publish(s);
+  if (!output_error.empty()) {
+    std::cerr << "gcsight: " << output_error << "\n";
+    rc = kExitOutput;  // 4 wins over 3
+  }
   return rc;
 }
 
