@@ -53,4 +53,57 @@ TEST(WatchCli, AStandardOutputThatCannotTakeItExits4) {
   EXPECT_NE(r.out.find("No space left on device"), std::string::npos) << r.out;
 }
 
+std::vector<nlohmann::json> ndjson_of_type(const std::string& text, const std::string& type) {
+  std::vector<nlohmann::json> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) {
+    const auto j = nlohmann::json::parse(l, nullptr, false);
+    if (!j.is_discarded() && j["type"] == type) out.push_back(j);
+  }
+  return out;
+}
+
+// A field a scavenger line's shape does not print is null, as on gc objects.
+TEST(WatchCli, ScavObjectsWriteNullForWhatTheLineDoesNotPrint) {
+  gcsight::testing_support::TempDir dir("watch-scav");
+  const fs::path log = dir.write(
+      "scav.log",
+      "gc 1 @0.012s 2%: 0.010+0.50+0.003 ms clock, 0.020+0.10/0.20/0.30+0.006 ms cpu, 4->4->0 MB, 5 MB goal, 2 P\n"
+      "scav 0 KiB work, 3408 KiB total, 82% util\n"
+      "scvg: 2 MB released\n"
+      "forced scvg: inuse: 3, idle: 60, sys: 63, released: 58, consumed: 5 (MB)\n"
+      "scav 7 512 KiB work, 4096 KiB total, 83% util\n"
+      "scav 0 KiB work (bg), 92128 KiB work (eager), 110008 KiB now, 100% util (forced)\n");
+  const auto r = sh_capture(sq(kBin) + " watch --format json - < " + sq(log));
+  ASSERT_EQ(r.status, 0);
+  const auto scav = ndjson_of_type(r.out, "scav");
+  ASSERT_EQ(scav.size(), 5u) << r.out;
+  const nlohmann::json null;
+  // Go 1.19 scav: no eager work.
+  EXPECT_EQ(scav[0]["work_bytes"], 0);
+  EXPECT_EQ(scav[0]["eager_bytes"], null);
+  EXPECT_EQ(scav[0]["released_bytes"], 3408 * 1024);
+  EXPECT_EQ(scav[0]["util_pct"], 82);
+  // scvg: N MB released: the work only.
+  EXPECT_EQ(scav[1]["work_bytes"], 2 << 20);
+  EXPECT_EQ(scav[1]["eager_bytes"], null);
+  EXPECT_EQ(scav[1]["released_bytes"], null);
+  EXPECT_EQ(scav[1]["util_pct"], null);
+  // forced scvg: the state, so the total released only.
+  EXPECT_EQ(scav[2]["forced"], true);
+  EXPECT_EQ(scav[2]["work_bytes"], null);
+  EXPECT_EQ(scav[2]["eager_bytes"], null);
+  EXPECT_EQ(scav[2]["released_bytes"], 58 << 20);
+  EXPECT_EQ(scav[2]["util_pct"], null);
+  // Go 1.15-1.18 (with a generation): no eager work.
+  EXPECT_EQ(scav[3]["work_bytes"], 512 * 1024);
+  EXPECT_EQ(scav[3]["eager_bytes"], null);
+  EXPECT_EQ(scav[3]["util_pct"], 83);
+  // Go 1.21+: everything, a 0 included.
+  EXPECT_EQ(scav[4]["work_bytes"], 0);
+  EXPECT_EQ(scav[4]["eager_bytes"], 92128 * 1024);
+  EXPECT_EQ(scav[4]["released_bytes"], 110008 * 1024);
+  EXPECT_EQ(scav[4]["util_pct"], 100);
+}
+
 }  // namespace
