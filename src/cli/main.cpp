@@ -16,6 +16,7 @@
 #include "cli/watch_command.h"
 #include "cli/exit_codes.h"
 #include "gcsight/version.h"
+#include "io/metrics_server.h"
 
 namespace {
 
@@ -114,6 +115,9 @@ int run_main(int argc, char** argv) {
       ra.interval_ns = static_cast<int64_t>(secs * 1e9);
     } else if (a == "--metrics-listen") {
       if (!value(a, &ra.metrics_listen)) return run_usage("--metrics-listen needs HOST:PORT");
+      // Checked here: "" would otherwise read as no endpoint at all.
+      std::string err;
+      if (!gcsight::parse_listen_address(ra.metrics_listen, &err)) return run_usage("--metrics-listen: " + err);
     } else if (a == "--metrics-linger") {
       if (!value(a, &v)) return run_usage("--metrics-linger needs seconds");
       char* end = nullptr;
@@ -287,6 +291,12 @@ int main(int argc, char** argv) {
   }
 
   if (watch->parsed()) {
+    // Checked here: "" would otherwise read as no endpoint at all.
+    std::string err;
+    if (watch->count("--metrics-listen") > 0 && !gcsight::parse_listen_address(wa.metrics_listen, &err)) {
+      std::cerr << "gcsight: --metrics-listen: " << err << "\nRun 'gcsight watch --help' for usage.\n";
+      return gcsight::kExitUsage;
+    }
     wa.interval_ns = static_cast<int64_t>(watch_interval * 1e9);
     wa.poll_ns = static_cast<int64_t>(watch_poll * 1e9);
     wa.charts = *charts_mode(watch_charts);

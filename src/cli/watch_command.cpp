@@ -103,6 +103,8 @@ int run_watch(const WatchArgs& a) {
       std::cerr << "gcsight: --metrics-listen: " << err << "\n";
       return kExitUsage;
     }
+    // Port 0 is the kernel's choice: the only way to learn it.
+    if (addr->port == 0) std::cerr << "gcsight: metrics at " << metrics_url(*addr, metrics->port()) << "\n";
   }
   std::unique_ptr<LiveTerminal> terminal;
   std::unique_ptr<LiveDashboard> dashboard;

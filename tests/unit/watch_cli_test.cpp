@@ -106,4 +106,54 @@ TEST(WatchCli, ScavObjectsWriteNullForWhatTheLineDoesNotPrint) {
   EXPECT_EQ(scav[4]["util_pct"], 100);
 }
 
+// '' is no address (as '127.0.0.1' alone is not one), under watch and run.
+TEST(WatchCli, AnEmptyMetricsAddressIsAUsageError) {
+  // (Taken for no endpoint, it followed the file on: the timeout ends that.)
+  auto r = sh_capture("timeout -s KILL 20 " + sq(kBin) + " watch --metrics-listen '' " + sq(kCapture / "stderr.log") +
+                      " 2>&1");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find("gcsight: --metrics-listen: '' is not HOST:PORT"), std::string::npos) << r.out;
+  r = sh_capture(sq(kBin) + " run -q --metrics-listen '' -- sh -c 'echo started' 2>&1");
+  EXPECT_EQ(r.status, 125) << r.out;
+  EXPECT_NE(r.out.find("'' is not HOST:PORT"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("started"), std::string::npos) << "the program ran: " << r.out;
+}
+
+// Port 0: the kernel's choice, said on stderr, and served there.
+TEST(WatchCli, PortZeroSaysThePortBound) {
+  gcsight::testing_support::TempDir dir("watch-port0");
+  gcsight::testing_support::Child child({kBin, "watch", "--metrics-listen", "127.0.0.1:0", (kCapture / "stderr.log").string()},
+                                        dir / "out.txt", dir / "err.txt");
+  const std::string prefix = "gcsight: metrics at http://127.0.0.1:";
+  std::string err;
+  for (const auto deadline = Clock::now() + std::chrono::seconds(20); Clock::now() < deadline;) {
+    err = slurp(dir / "err.txt");
+    if (err.find("/metrics\n") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const size_t at = err.find(prefix);
+  ASSERT_NE(at, std::string::npos) << err;
+  const int port = std::stoi(err.substr(at + prefix.size()));
+  ASSERT_GT(port, 0);
+  EXPECT_NE(err.find(prefix + std::to_string(port) + "/metrics\n"), std::string::npos) << err;
+  httplib::Client endpoint("127.0.0.1", port);
+  const auto res = endpoint.Get("/metrics");
+  ASSERT_TRUE(res) << "nothing served on port " << port;
+  EXPECT_EQ(res->status, 200);
+  EXPECT_NE(res->body.find("gcsight_build_info"), std::string::npos);
+  EXPECT_EQ(child.stop(SIGINT), 0);
+}
+
+// A host that does not resolve says why, as other failures to bind do.
+TEST(WatchCli, AHostThatDoesNotResolveSaysWhy) {
+  const auto r = sh_capture(sq(kBin) + " watch --metrics-listen nohost.invalid:9000 " +
+                            sq(kCapture / "stderr.log") + " 2>&1");
+  EXPECT_EQ(r.status, 2) << r.out;
+  const std::string said = "gcsight: --metrics-listen: cannot listen on nohost.invalid:9000: ";
+  const size_t at = r.out.find(said);
+  ASSERT_NE(at, std::string::npos) << r.out;
+  const std::string reason = r.out.substr(at + said.size(), r.out.find('\n', at) - at - said.size());
+  EXPECT_GE(reason.size(), 5u) << r.out;  // getaddrinfo's: "Name or service not known" with a resolver
+}
+
 }  // namespace
