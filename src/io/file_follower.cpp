@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -70,17 +71,37 @@ std::unique_ptr<FileFollower> FileFollower::open(const std::string& path, bool f
       char last = '\n';
       if (pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n') f->skip_to_newline_ = true;
       f->offset_ = lseek(fd, 0, SEEK_END);
+      // Lines are numbered as the file's own: count those before the start.
+      if (!f->count_lines_before(f->offset_, error)) return nullptr;
       f->decoder_.assume_plain();  // its first bytes said so; the bytes from here are not a file's start
     }
   }
   return f;
 }
 
+bool FileFollower::count_lines_before(off_t end, std::string* error) {
+  for (off_t at = 0; at < end;) {
+    const ssize_t n = pread(fd_, block_.get(), static_cast<size_t>(std::min(end - at, static_cast<off_t>(kBlock))), at);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      *error = "cannot read '" + path_ + "': " + errno_text(errno);
+      return false;
+    }
+    if (n == 0) break;  // truncated meanwhile: the first poll sees it
+    skipped_lines_ += static_cast<uint64_t>(std::count(block_.get(), block_.get() + n, '\n'));
+    at += n;
+  }
+  return true;
+}
+
 void FileFollower::emit(std::string_view line, const FollowCallbacks& cb, bool terminated) {
-  if (discarding_) return;
+  if (discarding_) {
+    ++skipped_lines_;  // --from-end on a compressed file: counted, not handed out
+    return;
+  }
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   ++lines_;
-  cb.line(line, lines_, terminated);
+  cb.line(line, skipped_lines_ + lines_, terminated);
 }
 
 void FileFollower::take(std::string_view data, const FollowCallbacks& cb) {
@@ -89,6 +110,7 @@ void FileFollower::take(std::string_view data, const FollowCallbacks& cb) {
     const std::string_view piece = data.substr(0, nl);
     if (skip_to_newline_ || skipping_long_) {
       if (nl == std::string_view::npos) return;
+      if (skip_to_newline_) ++skipped_lines_;  // the line --from-end started in (a long line's rest is no line)
       skip_to_newline_ = skipping_long_ = false;
       data.remove_prefix(nl + 1);
       continue;

@@ -57,7 +57,8 @@ class FileFollower {
   /// The file descriptor to wait on (standard input), or -1 for a file (poll it on a timer).
   [[nodiscard]] int wait_fd() const { return is_stdin_ ? fd_ : -1; }
   [[nodiscard]] const std::string& error() const { return error_; }
-  /// Lines handed out so far.
+  /// Lines handed out so far. A line's number (FollowCallbacks::line) also counts
+  /// the lines --from-end skipped, so that it is the file's own physical line.
   [[nodiscard]] uint64_t lines() const { return lines_; }
   /// Bytes read so far, over every file followed.
   [[nodiscard]] uint64_t bytes() const { return bytes_; }
@@ -75,6 +76,8 @@ class FileFollower {
   void take(std::string_view data, const FollowCallbacks& cb);
   void emit(std::string_view line, const FollowCallbacks& cb, bool terminated = true);
   void flush_partial(const FollowCallbacks& cb, bool terminated = true);
+  // --from-end on a plain file: counts the newlines before `end` into skipped_lines_.
+  bool count_lines_before(off_t end, std::string* error);
 
   std::string path_;
   int fd_ = -1;
@@ -91,6 +94,7 @@ class FileFollower {
   bool behind_ = false;  // the last drain stopped at its budget  // --from-end on a compressed file: decoding what it held, handing out nothing
   std::unique_ptr<char[]> block_;
   uint64_t lines_ = 0, bytes_ = 0, rotations_ = 0, truncations_ = 0;
+  uint64_t skipped_lines_ = 0;  // lines before where --from-end started, not handed out
   std::string error_;
 };
 

@@ -156,4 +156,72 @@ TEST(WatchCli, AHostThatDoesNotResolveSaysWhy) {
   EXPECT_GE(reason.size(), 5u) << r.out;  // getaddrinfo's: "Name or service not known" with a resolver
 }
 
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+
+std::string join(const std::vector<std::string>& lines, size_t from, size_t to) {
+  std::string s;
+  for (size_t i = from; i < to && i < lines.size(); ++i) s += lines[i] + "\n";
+  return s;
+}
+
+size_t gc_lines_in(const std::vector<std::string>& lines, size_t from, size_t to) {
+  size_t n = 0;
+  for (size_t i = from; i < to && i < lines.size(); ++i) {
+    if (lines[i].rfind("gc ", 0) == 0) ++n;
+  }
+  return n;
+}
+
+// Waits until `out` holds `n` gc records (or 20 s have passed); they are returned.
+std::vector<nlohmann::json> wait_for_cycles(const fs::path& out, size_t n) {
+  std::vector<nlohmann::json> gc;
+  for (const auto deadline = Clock::now() + std::chrono::seconds(20); Clock::now() < deadline;) {
+    gc = ndjson_of_type(slurp(out), "gc");
+    if (gc.size() >= n) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return gc;
+}
+
+// --from-end: a record's `line` is the file's own physical line, not one
+// counted from where reading started; a compressed file's lines too (those of
+// what it decodes to). The file ends inside a line, which is skipped.
+TEST(WatchCli, FromEndKeepsTheFilesOwnLineNumbers) {
+  const std::vector<std::string> lines = lines_of(slurp(kCapture / "stderr.log"));
+  const size_t a = 100, b = 160;
+  const std::string held = join(lines, 0, a) + "gc 999 @1.0s 1%: 0.01", more = "+0.1+0.01 ms clock\n" + join(lines, a, b);
+  const std::vector<std::string> whole = lines_of(held + more);
+  for (const bool zstd : {false, true}) {
+    SCOPED_TRACE(zstd ? "zstd" : "plain");
+    gcsight::testing_support::TempDir dir("watch-from-end");
+    const fs::path log = dir.write(zstd ? "app.log.zst" : "app.log", zstd ? gcsight::testing_support::zstd(held) : held);
+    gcsight::testing_support::Child child({kBin, "watch", "--format", "json", "--interval", "0.2", "--poll", "0.02",
+                                           "--from-end", log.string()},
+                                          dir / "out.ndjson", dir / "err.txt");
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    {
+      std::ofstream(log, std::ios::binary | std::ios::app) << (zstd ? gcsight::testing_support::zstd(more) : more);
+    }
+    const size_t want = gc_lines_in(lines, a, b);
+    const auto gc = wait_for_cycles(dir / "out.ndjson", want);
+    EXPECT_EQ(child.stop(SIGINT), 0);
+    ASSERT_EQ(gc.size(), want);
+    size_t first = a;
+    while (lines[first].rfind("gc ", 0) != 0) ++first;
+    EXPECT_EQ(gc.front()["line"], first + 2) << "line " << a + 1 << " is the one --from-end started in";
+    for (const auto& g : gc) {
+      const size_t line = g["line"];
+      ASSERT_GE(line, 1u);
+      ASSERT_LE(line, whole.size());
+      EXPECT_EQ(whole[line - 1].rfind("gc " + std::to_string(g["gc"].get<int64_t>()) + " ", 0), 0u)
+          << "line " << line << ": " << whole[line - 1];
+    }
+  }
+}
+
 }  // namespace
