@@ -30,15 +30,15 @@ constexpr size_t kMaxLine = size_t{16} << 20;
 std::string errno_text(int e) { return std::strerror(e); }
 }  // namespace
 
-FileFollower::FileFollower(std::string path, int fd, bool is_stdin)
-    : path_(std::move(path)), fd_(fd), is_stdin_(is_stdin), block_(new char[kBlock]) {}
+FileFollower::FileFollower(std::string path, int fd, bool stream, bool owns_fd)
+    : path_(std::move(path)), fd_(fd), stream_(stream), owns_fd_(owns_fd), block_(new char[kBlock]) {}
 
 FileFollower::~FileFollower() {
-  if (fd_ >= 0 && !is_stdin_) close(fd_);
+  if (fd_ >= 0 && owns_fd_) close(fd_);
 }
 
 std::unique_ptr<FileFollower> FileFollower::open(const std::string& path, bool from_end, std::string* error) {
-  if (path == "-") return std::unique_ptr<FileFollower>(new FileFollower("<stdin>", STDIN_FILENO, true));
+  if (path == "-") return std::unique_ptr<FileFollower>(new FileFollower("<stdin>", STDIN_FILENO, true, false));
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     *error = "cannot open '" + path + "': " + errno_text(errno);
@@ -50,7 +50,13 @@ std::unique_ptr<FileFollower> FileFollower::open(const std::string& path, bool f
     close(fd);
     return nullptr;
   }
-  std::unique_ptr<FileFollower> f(new FileFollower(path, fd, false));
+  if (!S_ISREG(st.st_mode)) {
+    // A named pipe (or another file with no size to follow: a socket, a
+    // terminal): no end to start from, nothing to rotate or truncate. It is
+    // read as standard input is, until its writers have closed it.
+    return std::unique_ptr<FileFollower>(new FileFollower(path, fd, true, true));
+  }
+  std::unique_ptr<FileFollower> f(new FileFollower(path, fd, false, true));
   f->dev_ = st.st_dev;
   f->ino_ = st.st_ino;
   if (from_end && st.st_size > 0) {
@@ -153,7 +159,7 @@ bool FileFollower::drain(const FollowCallbacks& cb, bool* eof, uint64_t budget) 
       return false;
     }
     if (n == 0) {
-      if (is_stdin_) *eof = true;
+      if (stream_) *eof = true;
       return true;
     }
     taken += static_cast<uint64_t>(n);
@@ -166,7 +172,7 @@ bool FileFollower::drain(const FollowCallbacks& cb, bool* eof, uint64_t budget) 
       return false;
     }
     // A pipe is read once per wakeup; a file to its end, or to the budget.
-    if (is_stdin_) return true;
+    if (stream_) return true;
     if (taken >= budget) {
       behind_ = true;
       return true;
@@ -187,7 +193,7 @@ bool FileFollower::poll(const FollowCallbacks& cb) {
       skip_to_newline_ = true;
     }
   }
-  if (is_stdin_) {
+  if (stream_) {
     if (eof) {
       // The end of a compressed stream must be the end of a member or frame.
       std::string err;

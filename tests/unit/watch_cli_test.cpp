@@ -224,4 +224,56 @@ TEST(WatchCli, FromEndKeepsTheFilesOwnLineNumbers) {
   }
 }
 
+// Opens the named pipe for writing once gcsight has opened it for reading (or
+// 20 s have passed: -1), without hanging the test if it never does.
+int open_writer(const fs::path& fifo) {
+  for (const auto deadline = Clock::now() + std::chrono::seconds(20); Clock::now() < deadline;) {
+    const int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd >= 0) {
+      ::fcntl(fd, F_SETFL, 0);  // blocking writes from here
+      return fd;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // ENXIO: no reader yet
+  }
+  return -1;
+}
+
+bool write_all(int fd, const std::string& data) {
+  for (size_t at = 0; at < data.size();) {
+    const ssize_t n = ::write(fd, data.data() + at, data.size() - at);
+    if (n <= 0) return false;
+    at += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// Its exit status once it has ended within `seconds`, else nothing.
+std::optional<int> ended_within(gcsight::testing_support::Child& child, int seconds) {
+  for (const auto deadline = Clock::now() + std::chrono::seconds(seconds); Clock::now() < deadline;) {
+    if (const auto rc = child.poll()) return rc;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return std::nullopt;
+}
+
+// A named pipe is read as standard input is: until its writer closes it, then
+// the final status and exit 0 (it was an "Illegal seek" and exit 3).
+TEST(WatchCli, ANamedPipeIsReadUntilItsWriterClosesIt) {
+  gcsight::testing_support::TempDir dir("watch-fifo");
+  const fs::path fifo = dir / "ff";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  gcsight::testing_support::Child child({kBin, "watch", fifo.string()}, dir / "out.txt", dir / "err.txt");
+  const int fd = open_writer(fifo);
+  ASSERT_GE(fd, 0) << "gcsight did not open the pipe";
+  EXPECT_TRUE(write_all(fd, slurp(kCapture / "stderr.log")));
+  ::close(fd);
+  const auto rc = ended_within(child, 20);
+  ASSERT_TRUE(rc) << "still running after the writer closed the pipe";
+  EXPECT_EQ(*rc, 0) << slurp(dir / "err.txt");
+  EXPECT_EQ(slurp(dir / "err.txt"), "");
+  const std::string out = slurp(dir / "out.txt");
+  EXPECT_NE(out.find("188 cycles | gc 188 | pause last "), std::string::npos) << out;
+  EXPECT_NE(out.find("| final"), std::string::npos) << out;
+}
+
 }  // namespace
