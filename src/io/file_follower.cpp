@@ -12,6 +12,7 @@
 #include "io/file_follower.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -150,6 +151,13 @@ void FileFollower::flush_partial(const FollowCallbacks& cb, bool terminated) {
 bool FileFollower::drain(const FollowCallbacks& cb, bool* eof, uint64_t budget) {
   behind_ = false;
   uint64_t taken = 0;
+  if (stream_) {
+    // Only what is there: a read of a pipe with nothing in it would wait for
+    // the writer, and with it the status lines and the end on SIGINT.
+    pollfd ready{fd_, POLLIN, 0};
+    const int r = ::poll(&ready, 1, 0);
+    if (r == 0 || (r < 0 && errno == EINTR)) return true;
+  }
   for (;;) {
     const ssize_t n = read(fd_, block_.get(), kBlock);
     if (n < 0) {

@@ -276,4 +276,29 @@ TEST(WatchCli, ANamedPipeIsReadUntilItsWriterClosesIt) {
   EXPECT_NE(out.find("| final"), std::string::npos) << out;
 }
 
+// A pipe whose writer is quiet is not waited on in a read: the status lines
+// keep coming, and SIGINT ends watch at once, with the final status.
+TEST(WatchCli, AQuietPipeStillGetsStatusLinesAndEndsOnSigint) {
+  gcsight::testing_support::TempDir dir("watch-quiet");
+  const fs::path fifo = dir / "ff";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  gcsight::testing_support::Child child({kBin, "watch", "--interval", "0.05", fifo.string()}, dir / "out.txt",
+                                        dir / "err.txt");
+  const int fd = open_writer(fifo);
+  ASSERT_GE(fd, 0) << "gcsight did not open the pipe";
+  EXPECT_TRUE(write_all(fd, slurp(kCapture / "stderr.log")));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the writer stays, quiet
+  size_t statuses = 0;
+  for (const std::string& l : lines_of(slurp(dir / "out.txt"))) {
+    if (l.rfind("188 cycles", 0) == 0) ++statuses;
+  }
+  EXPECT_GE(statuses, 5u) << "status lines stopped while the pipe was quiet:\n" << slurp(dir / "out.txt");
+  ::kill(child.pid(), SIGINT);
+  const auto rc = ended_within(child, 5);
+  ::close(fd);
+  ASSERT_TRUE(rc) << "SIGINT did not end watch while the pipe was open";
+  EXPECT_EQ(*rc, 0);
+  EXPECT_NE(slurp(dir / "out.txt").find("| final"), std::string::npos);
+}
+
 }  // namespace
