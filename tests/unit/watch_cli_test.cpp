@@ -301,4 +301,27 @@ TEST(WatchCli, AQuietPipeStillGetsStatusLinesAndEndsOnSigint) {
   EXPECT_NE(slurp(dir / "out.txt").find("| final"), std::string::npos);
 }
 
+// A value that is not a number is said to be one; the hidden --poll is named.
+TEST(WatchCli, OptionErrorsSayWhatIsWrongAndName) {
+  const std::string missing = sq(fs::path(GCSIGHT_TEST_DATA) / "no-such.log");
+  struct Case {
+    const char* args;
+    const char* said;
+  };
+  for (const Case& c : {Case{"--interval abc", "gcsight: --interval: 'abc' is not a number"},
+                        Case{"--interval 0", "gcsight: --interval: '0' is not between 0.01 and 3600 seconds"},
+                        Case{"--interval ''", "gcsight: --interval: '' is not a number"},
+                        Case{"--poll 0", "gcsight: --poll: '0' is not between 0.001 and 60 seconds"},
+                        Case{"--poll 1x", "gcsight: --poll: '1x' is not a number"}}) {
+    const auto r = sh_capture(sq(kBin) + " watch " + c.args + " " + missing + " 2>&1");
+    EXPECT_EQ(r.status, 2) << c.args << ": " << r.out;
+    EXPECT_NE(r.out.find(c.said), std::string::npos) << c.args << ": " << r.out;
+    EXPECT_EQ(r.out.find("gcsight: :"), std::string::npos) << c.args << ": " << r.out;
+  }
+  EXPECT_EQ(sh_capture(sq(kBin) + " watch --interval 0.5 --poll 0.01 - < " + sq(kCapture / "stderr.log") +
+                       " >/dev/null")
+                .status,
+            0);
+}
+
 }  // namespace
