@@ -85,6 +85,8 @@ int current_year() {
 
 int run_watch(const WatchArgs& a) {
   const bool json = a.format == "json";
+  // With ASCII charts (a locale that is not UTF-8) the status line is ASCII too.
+  const bool ascii_text = chart_glyphs(a.charts) == ChartGlyphs::kAscii;
   if (a.live && json) {
     std::cerr << "gcsight: watch: --live and --format json both write to standard output; choose one\n";
     return kExitUsage;
@@ -229,7 +231,7 @@ int run_watch(const WatchArgs& a) {
     }
     if (now >= next_status) {
       const WatchStatus s = status(false);
-      if (!dashboard) out(json ? ndjson_summary(s) : status_line(s));
+      if (!dashboard) out(json ? ndjson_summary(s) : status_line(s, ascii_text));
       publish(s);
       while (next_status <= now) next_status += a.interval_ns;
     } else if (changed && metrics) {
@@ -271,7 +273,7 @@ int run_watch(const WatchArgs& a) {
   if (!read_error.empty()) std::cerr << "gcsight: " << read_error << "\n";
   const WatchStatus s = status(true);
   if (output_error.empty()) {
-    out(json ? ndjson_summary(s) : status_line(s));
+    out(json ? ndjson_summary(s) : status_line(s, ascii_text));
     flush_stdout(&output_error);
   }
   publish(s);

@@ -106,7 +106,7 @@ std::string ndjson_summary(const WatchStatus& s) {
   return j.dump();
 }
 
-std::string status_line(const WatchStatus& s) {
+std::string status_line(const WatchStatus& s, bool ascii) {
   const LiveSnapshot& l = s.live;
   const RunSummary& r = l.run;
   std::string out = fmt::format("{} cycles", format_count(l.gc_lines));
@@ -122,7 +122,7 @@ std::string status_line(const WatchStatus& s) {
   }
   if (l.malformed_lines > 0) out += fmt::format(" | {} unreadable", format_count(l.malformed_lines));
   if (s.final) out += " | final";
-  return out;
+  return ascii ? ascii_glyphs(out) : out;
 }
 
 }  // namespace gcsight

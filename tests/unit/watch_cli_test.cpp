@@ -324,4 +324,21 @@ TEST(WatchCli, OptionErrorsSayWhatIsWrongAndName) {
             0);
 }
 
+// In a C locale (ASCII charts) the status line is ASCII: "us" for "µs".
+TEST(WatchCli, AsciiChartsMakeTheStatusLineAscii) {
+  const std::string input = " - < " + sq(kCapture / "stderr.log");
+  for (const char* how : {"env LC_ALL=C ", "env LC_ALL=C.UTF-8 COLUMNS=80 "}) {
+    const bool c_locale = std::string(how).find("=C ") != std::string::npos;
+    for (const char* charts : {"", "--charts ascii ", "--charts unicode "}) {
+      const bool ascii = std::string(charts) == "--charts ascii " || (c_locale && std::string(charts).empty());
+      const auto r = sh_capture(how + sq(kBin) + " watch " + charts + input);
+      ASSERT_EQ(r.status, 0) << how << charts;
+      EXPECT_NE(r.out.find(ascii ? " us" : " µs"), std::string::npos) << how << charts << r.out;
+      if (ascii) {
+        for (const char c : r.out) ASSERT_LT(static_cast<unsigned char>(c), 0x80u) << how << charts << r.out;
+      }
+    }
+  }
+}
+
 }  // namespace
