@@ -2,7 +2,10 @@
 // dispatch to the subcommand, return its exit status. The only place that exits.
 #include <CLI/CLI.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
@@ -16,6 +19,7 @@
 #include "cli/watch_command.h"
 #include "cli/exit_codes.h"
 #include "gcsight/version.h"
+#include "io/metrics_server.h"
 
 namespace {
 
@@ -70,6 +74,22 @@ std::optional<gcsight::ChartsMode> charts_mode(const std::string& v) {
   return std::nullopt;
 }
 
+// A number of seconds from `lo` to `hi`; nullopt and *why ("'abc' is not a number")
+// when it is not one.
+std::optional<double> seconds_option(const std::string& text, double lo, double hi, std::string* why) {
+  char* end = nullptr;
+  const double secs = std::strtod(text.c_str(), &end);
+  if (text.empty() || end == text.c_str() || *end != '\0' || std::isnan(secs)) {
+    *why = "'" + text + "' is not a number";
+    return std::nullopt;
+  }
+  if (!(secs >= lo && secs <= hi)) {
+    *why = fmt::format("'{}' is not between {} and {} seconds", text, lo, hi);
+    return std::nullopt;
+  }
+  return secs;
+}
+
 int run_usage(const std::string& msg) {
   std::cerr << "gcsight: run: " << msg << "\nUsage: gcsight run [OPTIONS] [--] PROGRAM [ARGS...] (gcsight run --help)\n";
   return 125;
@@ -114,6 +134,9 @@ int run_main(int argc, char** argv) {
       ra.interval_ns = static_cast<int64_t>(secs * 1e9);
     } else if (a == "--metrics-listen") {
       if (!value(a, &ra.metrics_listen)) return run_usage("--metrics-listen needs HOST:PORT");
+      // Checked here: "" would otherwise read as no endpoint at all.
+      std::string err;
+      if (!gcsight::parse_listen_address(ra.metrics_listen, &err)) return run_usage("--metrics-listen: " + err);
     } else if (a == "--metrics-linger") {
       if (!value(a, &v)) return run_usage("--metrics-linger needs seconds");
       char* end = nullptr;
@@ -243,7 +266,10 @@ int main(int argc, char** argv) {
   compare->add_option("--color", compare_color, "auto, always, never")->check(CLI::IsMember({"auto", "always", "never"}));
 
   gcsight::WatchArgs wa;
-  double watch_interval = 1.0, watch_poll = 0.1;
+  // Read as text and checked after parsing (seconds_option), so that a value
+  // that is not a number is not called out of range, and the hidden --poll's
+  // error names it (CLI11 gives a hidden option's errors no name).
+  std::string watch_interval = "1", watch_poll = "0.1";
   std::string watch_charts = "auto";
   auto* watch = app.add_subcommand("watch", "Follow a growing trace log (as tail -F: rotation and truncation "
                                             "handled) and report each cycle as it comes");
@@ -251,8 +277,7 @@ int main(int argc, char** argv) {
   watch->add_option("--format", wa.format, "text: a status line per interval; json: NDJSON, one object per "
                                            "cycle, scavenger line and interval summary")
       ->check(CLI::IsMember({"text", "json"}));
-  watch->add_option("--interval", watch_interval, "Seconds between status lines / summaries (default 1)")
-      ->check(CLI::Range(0.01, 3600.0));
+  watch->add_option("--interval", watch_interval, "Seconds between status lines / summaries (0.01 to 3600, default 1)");
   watch->add_flag("--from-end", wa.from_end, "Start at the file's current end instead of its start");
   watch->add_option("--metrics-listen", wa.metrics_listen,
                     "Serve Prometheus metrics at http://HOST:PORT/metrics (use 127.0.0.1 unless others must reach it)");
@@ -260,9 +285,7 @@ int main(int argc, char** argv) {
                                      "p pause, q quit, up/down or k/j scroll the log's other lines)");
   watch->add_option("--charts", watch_charts, "The dashboard's charts: auto, unicode, ascii or off")
       ->check(CLI::IsMember({"auto", "unicode", "ascii", "off"}));
-  watch->add_option("--poll", watch_poll, "Seconds between checks of the file for growth")
-      ->check(CLI::Range(0.001, 60.0))
-      ->group("");
+  watch->add_option("--poll", watch_poll, "Seconds between checks of the file for growth (0.001 to 60)")->group("");
 
   // `run` takes the program's command line verbatim after its own options, so
   // it is parsed here rather than by CLI11 (which would reorder `--`).
@@ -287,8 +310,22 @@ int main(int argc, char** argv) {
   }
 
   if (watch->parsed()) {
-    wa.interval_ns = static_cast<int64_t>(watch_interval * 1e9);
-    wa.poll_ns = static_cast<int64_t>(watch_poll * 1e9);
+    // Checked here: "" would otherwise read as no endpoint at all.
+    std::string err;
+    if (watch->count("--metrics-listen") > 0 && !gcsight::parse_listen_address(wa.metrics_listen, &err)) {
+      std::cerr << "gcsight: --metrics-listen: " << err << "\nRun 'gcsight watch --help' for usage.\n";
+      return gcsight::kExitUsage;
+    }
+    for (auto [text, ns, name, lo, hi] : {std::tuple{&watch_interval, &wa.interval_ns, "--interval", 0.01, 3600.0},
+                                          std::tuple{&watch_poll, &wa.poll_ns, "--poll", 0.001, 60.0}}) {
+      std::string why;
+      const auto secs = seconds_option(*text, lo, hi, &why);
+      if (!secs) {
+        std::cerr << "gcsight: " << name << ": " << why << "\nRun 'gcsight watch --help' for usage.\n";
+        return gcsight::kExitUsage;
+      }
+      *ns = static_cast<int64_t>(*secs * 1e9);
+    }
     wa.charts = *charts_mode(watch_charts);
     return gcsight::run_watch(wa);
   }

@@ -228,6 +228,8 @@ int run_run(const RunArgs& a) {
       std::cerr << "gcsight: --metrics-listen: " << err << "\n";
       return 125;
     }
+    // Port 0 is the kernel's choice: said even with --quiet, as it is the only way to learn it.
+    if (addr->port == 0) std::cerr << "gcsight: metrics at " << metrics_url(*addr, metrics->port()) << "\n";
   }
 
   // --output: the program's bytes as passed through, kept whatever the screen shows.

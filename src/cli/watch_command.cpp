@@ -18,6 +18,11 @@
 // may be the log. The wait between polls includes the terminal, so a key is
 // answered at once; q ends watch as SIGINT does. gcsight's own notes (a
 // rotation) are shown in the dashboard and said again on stderr at the end.
+//
+// Standard output is checked at each flush: once a write to it has failed (a
+// full disk, a closed descriptor) nothing more can reach the reader, so watch
+// says so on stderr and ends with 4, as `analyze` does, instead of following
+// the log on with its output going nowhere.
 #include "cli/watch_command.h"
 
 #include <fmt/format.h>
@@ -34,6 +39,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/live_view.h"
+#include "cli/output_file.h"
 #include "core/analyzer.h"
 #include "core/log_wrapper.h"
 #include "core/recent_pauses.h"
@@ -79,6 +85,8 @@ int current_year() {
 
 int run_watch(const WatchArgs& a) {
   const bool json = a.format == "json";
+  // With ASCII charts (a locale that is not UTF-8) the status line is ASCII too.
+  const bool ascii_text = chart_glyphs(a.charts) == ChartGlyphs::kAscii;
   if (a.live && json) {
     std::cerr << "gcsight: watch: --live and --format json both write to standard output; choose one\n";
     return kExitUsage;
@@ -97,6 +105,8 @@ int run_watch(const WatchArgs& a) {
       std::cerr << "gcsight: --metrics-listen: " << err << "\n";
       return kExitUsage;
     }
+    // Port 0 is the kernel's choice: the only way to learn it.
+    if (addr->port == 0) std::cerr << "gcsight: metrics at " << metrics_url(*addr, metrics->port()) << "\n";
   }
   std::unique_ptr<LiveTerminal> terminal;
   std::unique_ptr<LiveDashboard> dashboard;
@@ -207,6 +217,7 @@ int run_watch(const WatchArgs& a) {
 
   int rc = kExitOk;
   std::string read_error;
+  std::string output_error;  // standard output lost: said at the end, exit 4
   int64_t next_status = started + a.interval_ns;
   bool input_open = true;  // standard input has not ended
   bool keys_open = dashboard != nullptr && terminal->input_fd() >= 0;
@@ -222,13 +233,13 @@ int run_watch(const WatchArgs& a) {
     }
     if (now >= next_status) {
       const WatchStatus s = status(false);
-      if (!dashboard) out(json ? ndjson_summary(s) : status_line(s));
+      if (!dashboard) out(json ? ndjson_summary(s) : status_line(s, ascii_text));
       publish(s);
       while (next_status <= now) next_status += a.interval_ns;
     } else if (changed && metrics) {
       publish(status(false));
     }
-    if (!dashboard) std::fflush(stdout);
+    if (!dashboard && !flush_stdout(&output_error)) break;
     if (!more && input_open) {
       input_open = false;
       if (!follower->error().empty()) {
@@ -263,9 +274,15 @@ int run_watch(const WatchArgs& a) {
   }
   if (!read_error.empty()) std::cerr << "gcsight: " << read_error << "\n";
   const WatchStatus s = status(true);
-  out(json ? ndjson_summary(s) : status_line(s));
-  std::fflush(stdout);
+  if (output_error.empty()) {
+    out(json ? ndjson_summary(s) : status_line(s, ascii_text));
+    flush_stdout(&output_error);
+  }
   publish(s);
+  if (!output_error.empty()) {
+    std::cerr << "gcsight: " << output_error << "\n";
+    rc = kExitOutput;  // 4 wins over 3
+  }
   return rc;
 }
 

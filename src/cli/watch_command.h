@@ -25,7 +25,7 @@ struct WatchArgs {
 
 /// Runs `watch` until the input ends (standard input closed), SIGINT/SIGTERM or,
 /// with --live, q; returns 0, 2 (a bad option or the metrics address cannot be
-/// bound) or 3 (the input cannot be read).
+/// bound), 3 (the input cannot be read) or 4 (standard output was lost).
 int run_watch(const WatchArgs& args);
 
 }  // namespace gcsight

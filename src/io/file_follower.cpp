@@ -12,9 +12,11 @@
 #include "io/file_follower.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -29,15 +31,15 @@ constexpr size_t kMaxLine = size_t{16} << 20;
 std::string errno_text(int e) { return std::strerror(e); }
 }  // namespace
 
-FileFollower::FileFollower(std::string path, int fd, bool is_stdin)
-    : path_(std::move(path)), fd_(fd), is_stdin_(is_stdin), block_(new char[kBlock]) {}
+FileFollower::FileFollower(std::string path, int fd, bool stream, bool owns_fd)
+    : path_(std::move(path)), fd_(fd), stream_(stream), owns_fd_(owns_fd), block_(new char[kBlock]) {}
 
 FileFollower::~FileFollower() {
-  if (fd_ >= 0 && !is_stdin_) close(fd_);
+  if (fd_ >= 0 && owns_fd_) close(fd_);
 }
 
 std::unique_ptr<FileFollower> FileFollower::open(const std::string& path, bool from_end, std::string* error) {
-  if (path == "-") return std::unique_ptr<FileFollower>(new FileFollower("<stdin>", STDIN_FILENO, true));
+  if (path == "-") return std::unique_ptr<FileFollower>(new FileFollower("<stdin>", STDIN_FILENO, true, false));
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     *error = "cannot open '" + path + "': " + errno_text(errno);
@@ -49,7 +51,13 @@ std::unique_ptr<FileFollower> FileFollower::open(const std::string& path, bool f
     close(fd);
     return nullptr;
   }
-  std::unique_ptr<FileFollower> f(new FileFollower(path, fd, false));
+  if (!S_ISREG(st.st_mode)) {
+    // A named pipe (or another file with no size to follow: a socket, a
+    // terminal): no end to start from, nothing to rotate or truncate. It is
+    // read as standard input is, until its writers have closed it.
+    return std::unique_ptr<FileFollower>(new FileFollower(path, fd, true, true));
+  }
+  std::unique_ptr<FileFollower> f(new FileFollower(path, fd, false, true));
   f->dev_ = st.st_dev;
   f->ino_ = st.st_ino;
   if (from_end && st.st_size > 0) {
@@ -70,17 +78,37 @@ std::unique_ptr<FileFollower> FileFollower::open(const std::string& path, bool f
       char last = '\n';
       if (pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n') f->skip_to_newline_ = true;
       f->offset_ = lseek(fd, 0, SEEK_END);
+      // Lines are numbered as the file's own: count those before the start.
+      if (!f->count_lines_before(f->offset_, error)) return nullptr;
       f->decoder_.assume_plain();  // its first bytes said so; the bytes from here are not a file's start
     }
   }
   return f;
 }
 
+bool FileFollower::count_lines_before(off_t end, std::string* error) {
+  for (off_t at = 0; at < end;) {
+    const ssize_t n = pread(fd_, block_.get(), static_cast<size_t>(std::min(end - at, static_cast<off_t>(kBlock))), at);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      *error = "cannot read '" + path_ + "': " + errno_text(errno);
+      return false;
+    }
+    if (n == 0) break;  // truncated meanwhile: the first poll sees it
+    skipped_lines_ += static_cast<uint64_t>(std::count(block_.get(), block_.get() + n, '\n'));
+    at += n;
+  }
+  return true;
+}
+
 void FileFollower::emit(std::string_view line, const FollowCallbacks& cb, bool terminated) {
-  if (discarding_) return;
+  if (discarding_) {
+    ++skipped_lines_;  // --from-end on a compressed file: counted, not handed out
+    return;
+  }
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   ++lines_;
-  cb.line(line, lines_, terminated);
+  cb.line(line, skipped_lines_ + lines_, terminated);
 }
 
 void FileFollower::take(std::string_view data, const FollowCallbacks& cb) {
@@ -89,6 +117,7 @@ void FileFollower::take(std::string_view data, const FollowCallbacks& cb) {
     const std::string_view piece = data.substr(0, nl);
     if (skip_to_newline_ || skipping_long_) {
       if (nl == std::string_view::npos) return;
+      if (skip_to_newline_) ++skipped_lines_;  // the line --from-end started in (a long line's rest is no line)
       skip_to_newline_ = skipping_long_ = false;
       data.remove_prefix(nl + 1);
       continue;
@@ -122,6 +151,13 @@ void FileFollower::flush_partial(const FollowCallbacks& cb, bool terminated) {
 bool FileFollower::drain(const FollowCallbacks& cb, bool* eof, uint64_t budget) {
   behind_ = false;
   uint64_t taken = 0;
+  if (stream_) {
+    // Only what is there: a read of a pipe with nothing in it would wait for
+    // the writer, and with it the status lines and the end on SIGINT.
+    pollfd ready{fd_, POLLIN, 0};
+    const int r = ::poll(&ready, 1, 0);
+    if (r == 0 || (r < 0 && errno == EINTR)) return true;
+  }
   for (;;) {
     const ssize_t n = read(fd_, block_.get(), kBlock);
     if (n < 0) {
@@ -131,7 +167,7 @@ bool FileFollower::drain(const FollowCallbacks& cb, bool* eof, uint64_t budget) 
       return false;
     }
     if (n == 0) {
-      if (is_stdin_) *eof = true;
+      if (stream_) *eof = true;
       return true;
     }
     taken += static_cast<uint64_t>(n);
@@ -144,7 +180,7 @@ bool FileFollower::drain(const FollowCallbacks& cb, bool* eof, uint64_t budget) 
       return false;
     }
     // A pipe is read once per wakeup; a file to its end, or to the budget.
-    if (is_stdin_) return true;
+    if (stream_) return true;
     if (taken >= budget) {
       behind_ = true;
       return true;
@@ -165,7 +201,7 @@ bool FileFollower::poll(const FollowCallbacks& cb) {
       skip_to_newline_ = true;
     }
   }
-  if (is_stdin_) {
+  if (stream_) {
     if (eof) {
       // The end of a compressed stream must be the end of a member or frame.
       std::string err;

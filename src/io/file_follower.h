@@ -3,7 +3,9 @@
 // When the path is replaced by another file (rotation: a new inode), the old
 // file is read to its end first, then the new one from its start. When the
 // file shrinks (copytruncate, `> file`), reading starts again at 0. Either is
-// said through the note callback. Standard input ("-") is read until it ends.
+// said through the note callback. Standard input ("-") is read until it ends,
+// and so is a named pipe (or any path that is not a regular file): until its
+// writers have closed it.
 //
 // Lines are handed out whole (the bytes after the last newline wait for the
 // rest); a file's last unterminated line is handed out when the file is left
@@ -48,16 +50,17 @@ class FileFollower {
 
   /// Reads what there is now, at most 4 MiB of a file (see behind()), and checks
   /// for rotation and truncation. Returns false once the input has ended for good
-  /// (standard input closed) or a read failed (error() says why).
+  /// (standard input or a pipe closed) or a read failed (error() says why).
   bool poll(const FollowCallbacks& cb);
   /// Whether the last poll left more of the file to read (a large log is read
   /// from its start a few MiB a poll, so the caller can draw and answer keys
   /// meanwhile): poll again without waiting.
   [[nodiscard]] bool behind() const { return behind_; }
-  /// The file descriptor to wait on (standard input), or -1 for a file (poll it on a timer).
-  [[nodiscard]] int wait_fd() const { return is_stdin_ ? fd_ : -1; }
+  /// The file descriptor to wait on (standard input, a pipe), or -1 for a file (poll it on a timer).
+  [[nodiscard]] int wait_fd() const { return stream_ ? fd_ : -1; }
   [[nodiscard]] const std::string& error() const { return error_; }
-  /// Lines handed out so far.
+  /// Lines handed out so far. A line's number (FollowCallbacks::line) also counts
+  /// the lines --from-end skipped, so that it is the file's own physical line.
   [[nodiscard]] uint64_t lines() const { return lines_; }
   /// Bytes read so far, over every file followed.
   [[nodiscard]] uint64_t bytes() const { return bytes_; }
@@ -68,17 +71,20 @@ class FileFollower {
   [[nodiscard]] uint64_t truncations() const { return truncations_; }
 
  private:
-  FileFollower(std::string path, int fd, bool is_stdin);
+  FileFollower(std::string path, int fd, bool stream, bool owns_fd);
   // Reads fd_ to its current end, or a file up to `budget` bytes (behind_ then
   // says whether more is left); false on a read error; *eof set when a pipe closed.
   bool drain(const FollowCallbacks& cb, bool* eof, uint64_t budget = UINT64_MAX);
   void take(std::string_view data, const FollowCallbacks& cb);
   void emit(std::string_view line, const FollowCallbacks& cb, bool terminated = true);
   void flush_partial(const FollowCallbacks& cb, bool terminated = true);
+  // --from-end on a plain file: counts the newlines before `end` into skipped_lines_.
+  bool count_lines_before(off_t end, std::string* error);
 
   std::string path_;
   int fd_ = -1;
-  bool is_stdin_ = false;
+  bool stream_ = false;   // standard input or a pipe: read until it ends, no seeking
+  bool owns_fd_ = false;  // closed with the follower (not standard input)
   dev_t dev_ = 0;
   ino_t ino_ = 0;
   off_t offset_ = 0;
@@ -91,6 +97,7 @@ class FileFollower {
   bool behind_ = false;  // the last drain stopped at its budget  // --from-end on a compressed file: decoding what it held, handing out nothing
   std::unique_ptr<char[]> block_;
   uint64_t lines_ = 0, bytes_ = 0, rotations_ = 0, truncations_ = 0;
+  uint64_t skipped_lines_ = 0;  // lines before where --from-end started, not handed out
   std::string error_;
 };
 

@@ -4,6 +4,7 @@
 #include "io/metrics_server.h"
 
 #include <httplib.h>
+#include <netdb.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -36,6 +37,11 @@ std::optional<ListenAddress> parse_listen_address(std::string_view text, std::st
   a.host = host.empty() ? "0.0.0.0" : std::string(host);
   a.port = p;
   return a;
+}
+
+std::string metrics_url(const ListenAddress& addr, int port) {
+  const bool v6 = addr.host.find(':') != std::string::npos;
+  return "http://" + (v6 ? "[" + addr.host + "]" : addr.host) + ":" + std::to_string(port) + "/metrics";
 }
 
 struct MetricsServer::Impl {
@@ -72,6 +78,22 @@ std::unique_ptr<MetricsServer> MetricsServer::start(const ListenAddress& addr, s
     int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
+  // cpp-httplib resolves the host itself but only says that binding failed:
+  // resolve it first, so that a name that does not resolve says why.
+  {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    addrinfo* found = nullptr;
+    const int rc = ::getaddrinfo(addr.host.c_str(), std::to_string(addr.port).c_str(), &hints, &found);
+    if (rc != 0) {
+      *error = "cannot listen on " + addr.host + ":" + std::to_string(addr.port) + ": " +
+               (rc == EAI_SYSTEM ? std::strerror(errno) : ::gai_strerror(rc));
+      return nullptr;
+    }
+    ::freeaddrinfo(found);
+  }
   errno = 0;
   if (addr.port == 0) {
     const int p = impl->server.bind_to_any_port(addr.host);

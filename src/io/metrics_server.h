@@ -20,10 +20,14 @@ struct ListenAddress {
 /// Parses HOST:PORT; nullopt (with *error set) when it is not one.
 std::optional<ListenAddress> parse_listen_address(std::string_view text, std::string* error);
 
+/// "http://HOST:PORT/metrics" for `addr` served on `port` (an IPv6 host in brackets).
+std::string metrics_url(const ListenAddress& addr, int port);
+
 class MetricsServer {
  public:
   /// Binds and starts serving; nullptr and *error ("cannot listen on 127.0.0.1:9464:
-  /// Address already in use") when the address cannot be bound.
+  /// Address already in use", "cannot listen on nohost:9464: Name or service not
+  /// known") when the address cannot be resolved or bound.
   static std::unique_ptr<MetricsServer> start(const ListenAddress& addr, std::string content_type, std::string* error);
   /// Stops the server and joins its thread.
   ~MetricsServer();

@@ -153,7 +153,10 @@ std::vector<std::string> render_live(const LiveFrame& f, size_t columns, size_t 
     return out;
   }
   Layout lay = layout(f, columns, rows, glyphs);
-  for (std::string& line : lay.top) out.emplace_back(fit_columns(line, columns));
+  // With ASCII charts gcsight's own text is ASCII too (as the text report's);
+  // the program's lines in the pane are left as they are.
+  const bool ascii = glyphs == ChartGlyphs::kAscii;
+  for (std::string& line : lay.top) out.emplace_back(fit_columns(ascii ? ascii_glyphs(line) : line, columns));
 
   const size_t total = f.output.size();
   const size_t scroll = std::min(f.scroll, total > lay.pane_rows ? total - lay.pane_rows : 0);
@@ -165,6 +168,7 @@ std::vector<std::string> render_live(const LiveFrame& f, size_t columns, size_t 
   sep += rule;
   sep += " " + f.pane_title + " ";
   if (scroll > 0) sep += fmt::format("(lines {}-{} of {}, {} newer below) ", begin + 1, end, total, scroll);
+  if (ascii) sep = ascii_glyphs(sep);
   const size_t sep_cols = display_columns(sep);
   for (size_t c = sep_cols; c < columns; ++c) sep += rule;
   out.emplace_back(fit_columns(sep, columns));

@@ -731,26 +731,8 @@ std::string render_text(const Report& report, const TextStyle& style) {
   std::string out = w.take();
   if (style.charts != ChartGlyphs::kAscii) return out;
   // ASCII charts are for a terminal that may not show UTF-8 (a C locale over
-  // SSH): the report's own few other glyphs go too, each as wide as it was.
-  static constexpr std::pair<std::string_view, std::string_view> kAscii[] = {
-      {"—", "-"}, {"–", "-"}, {"…", "~"}, {"µ", "u"}, {"²", "2"}, {"≈", "~"}};
-  std::string plain;
-  plain.reserve(out.size());
-  for (size_t i = 0; i < out.size();) {
-    bool replaced = false;
-    if (static_cast<unsigned char>(out[i]) >= 0x80) {
-      for (const auto& [glyph, ascii] : kAscii) {
-        if (std::string_view(out).substr(i, glyph.size()) == glyph) {
-          plain += ascii;
-          i += glyph.size();
-          replaced = true;
-          break;
-        }
-      }
-    }
-    if (!replaced) plain += out[i++];
-  }
-  return plain;
+  // SSH): the report's own few other glyphs go too.
+  return ascii_glyphs(out);
 }
 
 }  // namespace gcsight

@@ -64,10 +64,15 @@ std::string ndjson_scav(uint32_t run, const ScavEvent& e) {
   j["line"] = e.line;
   j["wall_ns"] = wall(e.wall_ns);
   j["forced"] = e.has(kScavForced);
-  j["work_bytes"] = e.work_bytes;
-  j["eager_bytes"] = e.eager_bytes;
-  j["released_bytes"] = e.released_bytes;
-  j["util_pct"] = e.util_pct;
+  // What each shape prints (docs/trace-formats.md): `scvg: N MB released` only
+  // the work, the scvg state line only the total released, the scav lines all
+  // but the eager work before Go 1.21. The rest is unknown, not 0.
+  const bool scvg_released = e.shape == ScavShape::kScvgReleased, scvg_state = e.shape == ScavShape::kScvgState;
+  const bool scav = !scvg_released && !scvg_state;
+  j["work_bytes"] = !scvg_state ? Json(e.work_bytes) : Json(nullptr);
+  j["eager_bytes"] = e.shape == ScavShape::kScav121 ? Json(e.eager_bytes) : Json(nullptr);
+  j["released_bytes"] = !scvg_released ? Json(e.released_bytes) : Json(nullptr);
+  j["util_pct"] = scav ? Json(e.util_pct) : Json(nullptr);
   return j.dump();
 }
 
@@ -101,7 +106,7 @@ std::string ndjson_summary(const WatchStatus& s) {
   return j.dump();
 }
 
-std::string status_line(const WatchStatus& s) {
+std::string status_line(const WatchStatus& s, bool ascii) {
   const LiveSnapshot& l = s.live;
   const RunSummary& r = l.run;
   std::string out = fmt::format("{} cycles", format_count(l.gc_lines));
@@ -117,7 +122,7 @@ std::string status_line(const WatchStatus& s) {
   }
   if (l.malformed_lines > 0) out += fmt::format(" | {} unreadable", format_count(l.malformed_lines));
   if (s.final) out += " | final";
-  return out;
+  return ascii ? ascii_glyphs(out) : out;
 }
 
 }  // namespace gcsight

@@ -30,7 +30,8 @@ std::string ndjson_cycle(uint32_t run, const GcCycle& c);
 std::string ndjson_scav(uint32_t run, const ScavEvent& e);
 /// `{"type":"summary",...}`.
 std::string ndjson_summary(const WatchStatus& s);
-/// The compact one-line status (no newline).
-std::string status_line(const WatchStatus& s);
+/// The compact one-line status (no newline); with `ascii`, in ASCII only ("us" for "µs"),
+/// for a terminal that may not show UTF-8 (as the text report with ASCII charts).
+std::string status_line(const WatchStatus& s, bool ascii = false);
 
 }  // namespace gcsight

@@ -14,6 +14,7 @@
 #include <cmath>
 #include <iterator>
 #include <string_view>
+#include <utility>
 
 namespace gcsight {
 namespace {
@@ -108,6 +109,28 @@ std::string format_wall_utc(int64_t ns_since_epoch) {
                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                      hms.hours().count(), hms.minutes().count(), hms.seconds().count(),
                      hms.subseconds().count() / 1000000);
+}
+
+std::string ascii_glyphs(std::string_view text) {
+  static constexpr std::pair<std::string_view, std::string_view> kAscii[] = {
+      {"—", "-"}, {"–", "-"}, {"…", "~"}, {"µ", "u"}, {"²", "2"}, {"≈", "~"}};
+  std::string plain;
+  plain.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    bool replaced = false;
+    if (static_cast<unsigned char>(text[i]) >= 0x80) {
+      for (const auto& [glyph, ascii] : kAscii) {
+        if (text.substr(i, glyph.size()) == glyph) {
+          plain += ascii;
+          i += glyph.size();
+          replaced = true;
+          break;
+        }
+      }
+    }
+    if (!replaced) plain += text[i++];
+  }
+  return plain;
 }
 
 }  // namespace gcsight

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace gcsight {
 
@@ -32,5 +33,10 @@ std::string format_count(uint64_t n);
 
 /// A wall-clock instant (ns since the Unix epoch) in UTC: "2024-01-02T03:04:05.123Z".
 std::string format_wall_utc(int64_t ns_since_epoch);
+
+/// `text` with the few non-ASCII glyphs gcsight's own text uses (— – … µ ² ≈) in
+/// ASCII, each as wide as it was ("-", "-", "~", "u", "2", "~"): for a terminal that
+/// may not show UTF-8 (ASCII charts). Any other byte is left as it is.
+std::string ascii_glyphs(std::string_view text);
 
 }  // namespace gcsight

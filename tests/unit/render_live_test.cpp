@@ -79,7 +79,7 @@ TEST(RenderLive, FiguresAppearAndLinesFitTheSize) {
     EXPECT_NE(all.find("goal 96.0 MiB"), std::string::npos) << all;
     EXPECT_NE(all.find("cycles 1,234"), std::string::npos) << all;
     EXPECT_NE(all.find("600.0 cycles/min"), std::string::npos) << all;
-    EXPECT_NE(all.find("p99 870 µs"), std::string::npos) << all;
+    EXPECT_NE(all.find(g == ChartGlyphs::kAscii ? "p99 870 us" : "p99 870 µs"), std::string::npos) << all;
     EXPECT_NE(all.find("GC CPU 4.2%"), std::string::npos) << all;
     EXPECT_NE(all.find("RSS 200 MiB = live 48.0 MiB"), std::string::npos) << all;
     EXPECT_NE(all.find("retained 60.0 MiB"), std::string::npos) << all;
@@ -184,6 +184,27 @@ TEST(RenderLive, AFollowedLogShowsWhatTheTraceGivesAndMarksRssUnknown) {
   EXPECT_NE(all.find("note: 'app.log' was replaced"), std::string::npos) << all;
   EXPECT_NE(all.find("-- the log's other lines --"), std::string::npos) << all;
   EXPECT_EQ(all.find("program output"), std::string::npos) << all;
+}
+
+// With ASCII charts (a C locale) gcsight's own text is ASCII too: "us" for
+// "µs"; the program's lines in the pane are left as they are.
+TEST(RenderLive, AsciiChartsMakeItsOwnTextAscii) {
+  OutputPane pane;
+  LiveFrame f = sample_frame(pane);
+  f.status.elapsed_ns = 1500;  // "1.5 µs"
+  pane.feed("caf\xc3\xa9 \xc2\xb5s\n");
+  f.output = pane.lines();
+  const auto lines = render_live(f, 100, 30, ChartGlyphs::kAscii);
+  const std::string all = joined(lines);
+  EXPECT_NE(all.find("elapsed 1.5 us"), std::string::npos) << all;
+  EXPECT_NE(all.find("pause last 120 us | p99 870 us"), std::string::npos) << all;
+  EXPECT_NE(all.find("caf\xc3\xa9 \xc2\xb5s\n"), std::string::npos) << "the program's line changed: " << all;
+  for (const std::string& l : lines) {
+    if (l == "caf\xc3\xa9 \xc2\xb5s") continue;
+    for (const char c : l) EXPECT_LT(static_cast<unsigned char>(c), 0x80u) << l;
+  }
+  // Block glyphs keep the micro sign.
+  EXPECT_NE(joined(render_live(f, 100, 30, ChartGlyphs::kUnicode)).find("p99 870 µs"), std::string::npos);
 }
 
 TEST(OutputPane, DropsControlSequencesEvenWhenSplit) {
