@@ -23,7 +23,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <optional>
+#include <unordered_map>
 
 namespace gcsight {
 
@@ -91,7 +93,19 @@ uint64_t signature_of(std::string_view text) {
   return h;
 }
 
-// One search over the held lines.
+// One search over the held lines: a depth-first walk over the ways to cut
+// them, each path scored as it goes. A program line after a number that
+// begins with digits (`gc 8` + `2026/11/27 ...`) gives the number several
+// valid lengths, so the readings multiply with every such piece: a line split
+// 37 times by `log` lines has millions. Two paths that reach the same place
+// (line, offset, token, insertions) with the same values still to be compared
+// (`Carry`) have the same best continuation, so only the better of them goes
+// on; a path that cannot beat the best reading found even if all the evidence
+// still to come were in its favour stops; and the lengths of a number are
+// tried in the order the evidence favours, so the best reading comes early.
+// The evidence (recent cycles, known program lines) then decides among all
+// readings, not among those the step budget happened to reach first (the
+// longest numbers: `gc 82026` with a 142 s mark and a 492 GB heap).
 struct StitchSearch {
   StitchSearch(const LineStitcher& s, const std::vector<LineStitcher::Held>& l, size_t b)
       : st(s), lines(l), budget(b) {}
@@ -116,50 +130,164 @@ struct StitchSearch {
   size_t start = 0;       // offset of the runtime text on the first line
   int inserted = 0;       // program writes skipped inside the runtime text on the current path
   int max_insertions = 0; // allowed on one path
+  int path_score = 0;     // the current path's cuts, skipped lines and insertions, scored
+  bool bar_set = false;   // a reading of another shape scored `bar`: only a better one counts
+  int bar = 0;
   struct Insertion {
     size_t line, from, to;
   };
   std::vector<Insertion> insertions;
   std::vector<Insertion> best_insertions;
 
-  void walk_inserted(size_t li, size_t from, size_t to, size_t tok, const FieldValues& v) {
+  // What of the values read so far the rest of a reading still depends on:
+  // the halves of the pairs score_field compares, and the sums values_fit bounds.
+  struct Carry {
+    int64_t c1 = 0, c3 = 0, h1 = 0;
+    uint64_t csum = 0, psum = 0;
+    int score = 0;  // score_field over the values read so far
+  };
+  struct Place {
+    size_t line, pos, tok;
+    int inserted;
+    int64_t c1, c3, h1;
+    uint64_t csum, psum;
+    bool operator==(const Place&) const = default;
+  };
+  struct PlaceHash {
+    size_t operator()(const Place& p) const {
+      uint64_t h = 1469598103934665603ull;
+      for (uint64_t x : {uint64_t{p.line}, uint64_t{p.pos}, uint64_t{p.tok}, static_cast<uint64_t>(p.inserted),
+                         static_cast<uint64_t>(p.c1), static_cast<uint64_t>(p.c3), static_cast<uint64_t>(p.h1), p.csum,
+                         p.psum}) {
+        h = (h ^ x) * 1099511628211ull;
+        h ^= h >> 29;
+      }
+      return static_cast<size_t>(h);
+    }
+  };
+  // The best score with which each place was reached so far.
+  std::unordered_map<Place, int, PlaceHash> reached;
+
+  void walk_inserted(size_t li, size_t from, size_t to, size_t tok, const FieldValues& v, const Carry& c) {
     ++inserted;
+    path_score -= 25;
     insertions.push_back({li, from, to});
-    walk(li, to, tok, v);
+    walk(li, to, tok, v, c);
     insertions.pop_back();
+    path_score += 25;
     --inserted;
   }
 
-  int score_values(const FieldValues& v) const {
-    int s = 0;
-    if (shape->kind == ShapeKind::kGc) {
-      const auto gc = static_cast<uint32_t>(v.v[fGc]);
-      for (uint32_t r : st.recent_gc_) {
-        if (r != 0 && gc == r + 1) {
-          s += 100;
-          break;
-        }
-      }
-      if (v.v[fUtil] < 0 || v.v[fUtil] > 100) s -= 50;
-      if (v.v[fProcs] < 1 || v.v[fProcs] > 65536) s -= 50;
-      // STW cpu = clock x stwprocs (>= 1), within truncation.
-      if (v.v[fP1] + 1000 < v.v[fC1] / 2) s -= 30;
-      if (v.v[fP5] + 1000 < v.v[fC3] / 2) s -= 30;
-      if (v.v[fH2] > v.v[fH1] + 1) s -= 5;
-    } else if (shape->kind == ShapeKind::kScav) {
-      if (v.v[fUtil] < 0 || v.v[fUtil] > 100) s -= 50;
+  // The score that becomes known when field `f` is read (its partner, if any,
+  // is read before it in every shape), and whether the reading may go on: the
+  // values must fit the runtime's types (values_fit, checked as they come so
+  // that a place's best arrival is never one that must fail later).
+  bool score_field(uint8_t f, const FieldValues& v, Carry& c) const {
+    const int64_t x = v.v[f];
+    const bool gc = shape->kind == ShapeKind::kGc || shape->kind == ShapeKind::kGcLegacy;
+    switch (f) {
+      case fH0: case fH1: case fH2: case fGoal: case fStacks: case fGlobals:
+      case fInuse: case fIdle: case fSys: case fReleased: case fConsumed:
+        if (static_cast<uint64_t>(x) >= (1ull << 44)) return false;
+        break;
+      case fWork: case fEager: case fTotal:
+        if (static_cast<uint64_t>(x) >= (1ull << 54)) return false;
+        break;
+      default:
+        break;
     }
-    return s;
+    auto add = [](uint64_t& sum, int64_t y) {
+      const auto u = static_cast<uint64_t>(y);
+      if (sum > UINT64_MAX - u) return false;
+      sum += u;
+      return true;
+    };
+    if (gc) {
+      if (f == fGc && x > static_cast<int64_t>(UINT32_MAX)) return false;
+      if (f == fProcs && (x > INT32_MAX || x < INT32_MIN)) return false;
+      if (f >= fC1 && f <= fC5) {
+        if (!add(c.csum, x)) return false;
+        // Go <= 1.4 prints microseconds: their sum, in ns, must fit too.
+        if (shape->kind == ShapeKind::kGcLegacy && c.csum > UINT64_MAX / 1000) return false;
+      }
+      if ((f == fP2 || f == fP3 || f == fP5) && !add(c.psum, x)) return false;
+    }
+    if (shape->kind == ShapeKind::kGc) {
+      switch (f) {
+        case fGc:
+          if (st.follows_recent(x)) c.score += 100;
+          break;
+        case fUtil:
+          if (x < 0 || x > 100) c.score -= 50;
+          break;
+        case fProcs:
+          if (x < 1 || x > 65536) c.score -= 50;
+          break;
+        // STW cpu = clock x stwprocs (>= 1), within truncation.
+        case fC1:
+          c.c1 = x;
+          break;
+        case fP1:
+          if (x + 1000 < c.c1 / 2) c.score -= 30;
+          c.c1 = 0;
+          break;
+        case fC3:
+          c.c3 = x;
+          break;
+        case fP5:
+          if (x + 1000 < c.c3 / 2) c.score -= 30;
+          c.c3 = 0;
+          break;
+        case fH1:
+          c.h1 = x;
+          break;
+        case fH2:
+          if (x > c.h1 + 1) c.score -= 5;
+          c.h1 = 0;
+          break;
+        default:
+          break;
+      }
+    } else if (shape->kind == ShapeKind::kScav) {
+      if (f == fUtil && (x < 0 || x > 100)) c.score -= 50;
+    }
+    return true;
   }
 
-  void complete(const FieldValues& v, size_t line, size_t end) {
+  // The most a path at line `li` can still gain: a cycle number that follows
+  // a recent one, and program text of a known shape after each cut (at most one
+  // a line) and after the runtime line's end. Everything else only costs.
+  int most_to_gain(size_t li, const FieldValues& v) const {
+    const int gc = shape->kind == ShapeKind::kGc && !v.has(fGc) ? 100 : 0;
+    return gc + (LineStitcher::kKnownShapeScore - 1) * static_cast<int>(last_line - li) +
+           LineStitcher::kKnownShapeScore - 3;
+  }
+
+  // The order in which to try the lengths a number can be read at: those the
+  // evidence favours first (a cycle number that follows a recent one, program
+  // text of a known shape after it), so that the best reading is found early
+  // and the paths that cannot beat it are cut short; else the longest first.
+  struct Length {
+    size_t len;
+    int64_t value;
+    int prior;
+  };
+  int prior(const Token& t, size_t tok, std::string_view rest, size_t len, int64_t value) const {
+    int p = 0;
+    if (t.field == fGc && shape->kind == ShapeKind::kGc && st.follows_recent(value)) p += 100;
+    if (len < rest.size() && tok + 1 < shape->tokens.size() && !token_starts(shape->tokens[tok + 1], rest.substr(len))) {
+      p += st.signature_score(rest.substr(len));
+    }
+    return p;
+  }
+
+  void complete(const FieldValues& v, const Carry& c, size_t line, size_t end) {
     if (line != last_line || !values_fit(*shape, v)) return;
-    int s = score_values(v);
+    int s = c.score + path_score;
     const auto& last = lines[line];
     const bool trailing = end < last.text.size();
-    for (const Cut& c : cuts) s += st.signature_score(std::string_view(lines[c.line].text).substr(c.end));
     if (trailing) s += st.signature_score(std::string_view(last.text).substr(end)) - 3;
-    s -= static_cast<int>(cuts.size() + skipped.size()) + 25 * inserted;
+    if (!found && bar_set && s <= bar) return;
     if (!found || s > best_score) {
       found = true;
       best_score = s;
@@ -181,37 +309,53 @@ struct StitchSearch {
 
   // Continue the runtime line on lines[from..] in state (tok, v). Each line
   // may instead be wholly program output (skipped), but not a runtime line.
-  void next_line(size_t from, size_t tok, const FieldValues& v) {
+  void next_line(size_t from, size_t tok, const FieldValues& v, const Carry& c) {
     size_t pushed = 0;
     const Token& t = shape->tokens[tok];
     for (size_t k = from; k <= last_line; ++k) {
       // Most lines cannot continue the runtime line (they do not start with
       // the next token): checking that first keeps long windows cheap.
       if (token_starts(t, lines[k].text) || (lines[k].text.empty() && rest_optional(tok))) {
-        walk(k, 0, tok, v);
+        walk(k, 0, tok, v, c);
       }
       if (budget == 0 || st.ends_window(lines[k].parse)) break;
       skipped.push_back(k);
+      --path_score;
       ++pushed;
     }
     skipped.resize(skipped.size() - pushed);
+    path_score += static_cast<int>(pushed);
   }
 
   // Match tokens of `shape` from `tok` on line `li` at `pos`.
-  void walk(size_t li, size_t pos, size_t tok, FieldValues v) {
+  void walk(size_t li, size_t pos, size_t tok, FieldValues v, Carry c) {
     if (budget == 0) return;
     --budget;
+    // A better or equal path came here before: it has the same continuations.
+    const int score = path_score + c.score;
+    const auto [at, first] =
+        reached.try_emplace(Place{li, pos, tok, inserted, c.c1, c.c3, c.h1, c.csum, c.psum}, score);
+    if (!first) {
+      if (at->second >= score) return;
+      at->second = score;
+    }
+    // Nor can a path go on that cannot beat the best reading found, here or
+    // with another shape.
+    if ((found || bar_set) && score + most_to_gain(li, v) <= (found ? best_score : bar)) return;
     const std::string_view s = lines[li].text;
     const auto toks = shape->tokens;
     if (tok == toks.size()) {
-      complete(v, li, pos);
+      complete(v, c, li, pos);
       return;
     }
     const size_t line_start = li == 0 ? start : 0;
     // Cut here: the rest of this line is program text, the runtime line goes on later.
     if (pos > line_start && pos < s.size() && li < last_line) {
       cuts.push_back({li, pos});
-      next_line(li + 1, tok, v);
+      const int cut_score = st.signature_score(s.substr(pos)) - 1;
+      path_score += cut_score;
+      next_line(li + 1, tok, v, c);
+      path_score -= cut_score;
       cuts.pop_back();
     }
     const Token& t = toks[tok];
@@ -222,12 +366,12 @@ struct StitchSearch {
     // position where the next token can start.
     if (pos > line_start && pos < s.size() && inserted < max_insertions && !token_starts(t, rest)) {
       for (size_t q = pos + 1; q < s.size() && budget > 0; ++q) {
-        if (token_starts(t, s.substr(q))) walk_inserted(li, pos, q, tok, v);
+        if (token_starts(t, s.substr(q))) walk_inserted(li, pos, q, tok, v, c);
       }
     }
     switch (t.kind) {
       case TokKind::kLit:
-        if (rest.starts_with(t.text)) walk(li, pos + t.text.size(), tok + 1, v);
+        if (rest.starts_with(t.text)) walk(li, pos + t.text.size(), tok + 1, v, c);
         break;
       case TokKind::kOptLit:
         // Text that spells the optional literal is the runtime's, never program output.
@@ -235,22 +379,30 @@ struct StitchSearch {
         if (rest.starts_with(t.text) && !(t.field == fReset && v.has(fForced))) {
           FieldValues w = v;
           w.set(t.field, 1);
-          walk(li, pos + t.text.size(), tok + 1, w);
+          walk(li, pos + t.text.size(), tok + 1, w, c);
         } else {
-          walk(li, pos, tok + 1, v);
+          walk(li, pos, tok + 1, v, c);
         }
         break;
       case TokKind::kRest:
-        walk(li, s.size(), tok + 1, v);
+        walk(li, s.size(), tok + 1, v, c);
         break;
       default: {
         const NumMatch longest = match_number(t.kind, rest);
-        for (size_t len = longest.len; len > 0; --len) {
+        std::array<Length, 24> lens;
+        size_t n = 0;
+        for (size_t len = longest.len; len > 0 && n < lens.size(); --len) {
           int64_t value = 0;
           if (!valid_number(t.kind, rest.substr(0, len), &value)) continue;
+          lens[n++] = {len, value, prior(t, tok, rest, len, value)};
+        }
+        std::stable_sort(lens.begin(), lens.begin() + static_cast<std::ptrdiff_t>(n),
+                         [](const Length& a, const Length& b) { return a.prior > b.prior; });
+        for (size_t i = 0; i < n; ++i) {
           FieldValues w = v;
-          w.set(t.field, value);
-          walk(li, pos + len, tok + 1, w);
+          w.set(t.field, lens[i].value);
+          Carry d = c;
+          if (score_field(t.field, w, d)) walk(li, pos + lens[i].len, tok + 1, w, d);
         }
       }
     }
@@ -284,9 +436,16 @@ int LineStitcher::signature_score(std::string_view text) const {
   const uint64_t sig = signature_of(text);
   if (sig == 0) return 0;
   for (const auto& [h, hits] : signatures_) {
-    if (h == sig) return hits >= 2 ? 20 : 10;
+    if (h == sig) return hits >= 2 ? kKnownShapeScore : kKnownShapeScore / 2;
   }
   return 0;
+}
+
+bool LineStitcher::follows_recent(int64_t gc) const {
+  for (uint32_t r : recent_gc_) {
+    if (r != 0 && gc == int64_t{r} + 1) return true;
+  }
+  return false;
 }
 
 bool LineStitcher::ends_window(const LineParse& p) const {
@@ -550,7 +709,11 @@ bool LineStitcher::try_resolve(bool allow_insertions, size_t count) {
       s.last_line = count - 1;
       s.start = first.begin;
       s.max_insertions = allowed;
-      s.walk(0, first.begin, 0, FieldValues{});
+      if (best) {
+        s.bar_set = true;
+        s.bar = best->best_score;
+      }
+      s.walk(0, first.begin, 0, FieldValues{}, StitchSearch::Carry{});
       const size_t steps = opts_.search_budget - s.budget;
       window_steps_ += steps;
       stats_.search_steps += steps;

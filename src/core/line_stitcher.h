@@ -163,6 +163,10 @@ class LineStitcher {
   void learn_signature(std::string_view text);
   void learn_signature(uint64_t signature);
   [[nodiscard]] int signature_score(std::string_view text) const;
+  // What signature_score gives program text of a shape seen at least twice.
+  static constexpr int kKnownShapeScore = 20;
+  // Whether cycle number `gc` follows one of the recent cycles.
+  [[nodiscard]] bool follows_recent(int64_t gc) const;
 
   EventSink sink_;
   StitchOptions opts_;
