@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <unordered_map>
@@ -448,6 +449,65 @@ bool LineStitcher::follows_recent(int64_t gc) const {
   return false;
 }
 
+// A program that writes digits without a newline (a progress counter) can
+// write one between the runtime's `gc ` and its number, or between the number
+// and ` @`: `gc 12 @0.100s ...` after gc 1 is gc 2 with the program's `1`
+// before it, and `gc 71` after gc 6 is gc 7 with a `1` after it. The line reads
+// whole either way, so only the evidence can tell: the number as printed
+// follows none of the recent cycles, a reading with the leading or the trailing
+// digits as the program's follows one (r), and the `@` time fits that reading
+// better. The time counts from the process's start, so r cycles in t_r give the
+// process's rate of cycles; at that rate, the line's time must be nearer r + 1
+// cycles than the number printed (lost lines leave a gap in time as well as in
+// numbers; another process's cycle runs at its own rate). With t_r = 0, gc 1
+// at `@0.000s`, the rate is unknown and the number decides alone.
+std::optional<LineStitcher::Renumbering> LineStitcher::renumbered(const GcCycle& c) const {
+  if (!c.has(kGcHasTime) || follows_recent(c.gc)) return std::nullopt;
+  char digits[16];
+  size_t n = 0;
+  for (uint32_t x = c.gc; x > 0; x /= 10) digits[n++] = static_cast<char>('0' + x % 10);
+  std::reverse(digits, digits + n);
+  std::optional<Renumbering> best;
+  double best_fit = 0;
+  for (size_t k = 1; k < n; ++k) {
+    // The runtime's digits: the last n - k (the program's came first), or the first k.
+    for (const auto& [from, len] : {std::pair{k, n - k}, std::pair{size_t{0}, k}}) {
+      if (digits[from] == '0') continue;  // the runtime prints no leading zero
+      uint32_t value = 0;
+      for (size_t i = from; i < from + len; ++i) value = value * 10 + static_cast<uint32_t>(digits[i] - '0');
+      for (size_t i = 0; i < std::size(recent_gc_); ++i) {
+        const uint32_t r = recent_gc_[i];
+        const int64_t t_r = recent_start_[i];
+        if (r == 0 || int64_t{value} != int64_t{r} + 1 || c.start_ns < t_r) continue;
+        double fit = 0;  // how much better the reading fits the rate than the number printed (lower: better)
+        if (t_r > 0) {
+          const double expected = static_cast<double>(c.start_ns) * r / static_cast<double>(t_r);
+          fit = std::abs(std::log(value / expected)) - std::abs(std::log(c.gc / expected));
+          if (fit >= 0) continue;
+        }
+        if (!best || fit < best_fit) {
+          best = Renumbering{value, from, len};
+          best_fit = fit;
+        }
+      }
+    }
+  }
+  return best;
+}
+
+void LineStitcher::renumber(const InputLine& line, const LineParse& p, GcCycle& c, std::string_view* inserted) {
+  const std::optional<Renumbering> r = renumbered(c);
+  const size_t at = p.begin + 3;  // after `gc `
+  if (!r || line.text.substr(p.begin, 3) != "gc ") return;
+  size_t digits = 0;
+  for (uint32_t x = c.gc; x > 0; x /= 10) ++digits;
+  *inserted = r->from > 0 ? line.text.substr(at, r->from) : line.text.substr(at + r->len, digits - r->len);
+  c.gc = r->gc;
+  c.flags |= kGcStitched;
+  ++stats_.stitched;
+  ++stats_.stitched_pieces;
+}
+
 bool LineStitcher::ends_window(const LineParse& p) const {
   // Runtime prints are serialised: a new runtime line at the start of a line
   // means the interrupted one can no longer continue.
@@ -480,6 +540,7 @@ void LineStitcher::emit_program(std::string_view text, uint64_t number, int64_t 
 
 void LineStitcher::emit_parsed(const InputLine& line, const LineParse& p, bool trailing_newline) {
   if (p.begin > 0) emit_program(line.text.substr(0, p.begin), line.number, line.wall_ns, TextRole::kPrefix);
+  std::string_view inserted;  // the program's digits next to the cycle number
   TraceEvent e;
   e.terminated = line.terminated;
   e.line = line.number;
@@ -491,7 +552,8 @@ void LineStitcher::emit_parsed(const InputLine& line, const LineParse& p, bool t
       e.gc = p.gc;
       e.gc.line = line.number;
       e.gc.wall_ns = line.wall_ns;
-      note_gc(e.gc.gc);
+      if (p.kind == LineKind::kGc) renumber(line, p, e.gc, &inserted);
+      note_gc(e.gc);
       break;
     case LineKind::kScav:
       e.kind = EventKind::kScav;
@@ -512,6 +574,8 @@ void LineStitcher::emit_parsed(const InputLine& line, const LineParse& p, bool t
       return;
   }
   sink_(e);
+  // A write without a newline of its own, inside the runtime's text.
+  if (!inserted.empty()) emit_program(inserted, line.number, line.wall_ns, TextRole::kLine, /*terminated=*/false);
   // Program text written after the runtime text but before its newline.
   // Program text written after the runtime text. Its newline is the program's
   // only if the runtime's own newline followed as an empty line (the caller
@@ -742,7 +806,7 @@ bool LineStitcher::try_resolve(bool allow_insertions, size_t count) {
     e.gc.flags |= kGcStitched;
     e.gc.line = h0.number;
     e.gc.wall_ns = h0.wall_ns;
-    note_gc(e.gc.gc);
+    note_gc(e.gc);
   } else {
     e.kind = EventKind::kScav;
     e.scav = build_scav(shape, search.best_vals);

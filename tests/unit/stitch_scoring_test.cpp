@@ -9,6 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "io/analyze_files.h"
+#include "render/render_json.h"
+#include "support/e2e.h"
+
 namespace gcsight {
 namespace {
 
@@ -87,6 +91,82 @@ TEST(StitchScoring, EveryReadingOfALineSplitByLogLinesIsWeighed) {
   for (const std::string& t : out.program) EXPECT_TRUE(t.starts_with("2026/11/27 03:52:2")) << t;
   // Each place in the window is searched once per better way there, not once per reading.
   EXPECT_LT(out.stats.search_steps, 200'000u);
+}
+
+// A whole gc line at the given time, in milliseconds since the process started.
+std::string gc_at(const std::string& number, int ms) {
+  const std::string frac = std::to_string(1000 + ms % 1000).substr(1);
+  return "gc " + number + " @" + std::to_string(ms / 1000) + "." + frac +
+         "s 0%: 0.011+0.21+0.002 ms clock, 0.023+0/0.042/0.10+0.004 ms cpu, 3->3->3 MB, 4 MB goal, 0 MB stacks, "
+         "0 MB globals, 2 P";
+}
+
+std::vector<uint32_t> numbers(const Events& e) {
+  std::vector<uint32_t> out;
+  for (const GcCycle& c : e.gcs) out.push_back(c.gc);
+  return out;
+}
+
+// A program writing digits without a newline (a progress counter) wrote one
+// between `gc ` and the runtime's `2`, and later one between `7` and ` @`: the
+// lines read whole as gc 12 and gc 71. Read so, gc 12 after gc 1 and gc 71
+// after gc 6 split the run with 68 "missing" cycles; the recent cycles and the
+// @ times (one cycle every 50 ms) say gc 2 and gc 7, each with the program's
+// `1`. (Go 1.21, the dots program with DOT=1: /tmp/bugbash d2c4ca.log.)
+TEST(StitchScoring, ADigitWrittenNextToTheCycleNumberIsTheProgramsWhenTheEvidenceSaysSo) {
+  const std::vector<std::string> texts{gc_at("1", 50),  gc_at("12", 100), gc_at("3", 150), gc_at("4", 200),
+                                       gc_at("5", 250), gc_at("6", 300),  gc_at("71", 350)};
+  const Events out = stitch(texts);
+  EXPECT_EQ(numbers(out), (std::vector<uint32_t>{1, 2, 3, 4, 5, 6, 7}));
+  EXPECT_EQ(out.program, (std::vector<std::string>{"1", "1"}));
+  EXPECT_TRUE(out.gcs[1].has(kGcStitched));
+  EXPECT_TRUE(out.gcs[6].has(kGcStitched));
+  EXPECT_FALSE(out.gcs[2].has(kGcStitched));
+  EXPECT_EQ(out.stats.stitched, 2u);
+
+  // gc 1 at @0.000s gives no rate: the number alone decides (as captured).
+  EXPECT_EQ(numbers(stitch({gc_at("1", 0), gc_at("12", 52), gc_at("3", 114)})),
+            (std::vector<uint32_t>{1, 2, 3}));
+}
+
+// Where the @ time says the number as printed, it stays: lines lost in between
+// (gc 56 where gc 6 was due, at gc 5's rate 51 cycles later), or the cycle of
+// another process at its own rate (gc 13 of a process running since 0.35 s,
+// after gc 2 of one that started 20 ms ago).
+TEST(StitchScoring, ACycleNumberTheTimeExplainsIsKept) {
+  EXPECT_EQ(numbers(stitch({gc_at("4", 400), gc_at("5", 500), gc_at("56", 5600)})),
+            (std::vector<uint32_t>{4, 5, 56}));
+  EXPECT_EQ(numbers(stitch({gc_at("1", 10), gc_at("2", 20), gc_at("13", 350)})),
+            (std::vector<uint32_t>{1, 2, 13}));
+  // Nor is a number that follows a recent cycle read otherwise.
+  EXPECT_EQ(numbers(stitch({gc_at("11", 100), gc_at("1", 110), gc_at("12", 120)})),
+            (std::vector<uint32_t>{11, 1, 12}));
+}
+
+// Whole gc lines take the readers' fast lane, which hands their records on
+// without the stitcher: one whose number reads otherwise must not, in the
+// chunked reader as in the sequential one.
+TEST(StitchScoring, TheFastLaneLeavesAnotherReadingOfTheNumberToTheStitcher) {
+  std::string text;
+  for (const std::string& l : {gc_at("1", 50), gc_at("12", 100), gc_at("3", 150), gc_at("41", 200)}) text += l + "\n";
+  testing_support::TempDir dir("renumber");
+  const auto path = dir.write("digits.log", text);
+  auto report = [&](bool parallel, size_t chunk_bytes) {
+    ReadOptions read;
+    read.parallel = parallel;
+    read.parallel_min_bytes = 0;
+    read.chunks.chunk_bytes = chunk_bytes;
+    read.chunks.workers = 1;
+    read.chunks.consumer_parses = true;
+    std::vector<uint32_t> gcs;
+    const Report r = analyze_files({path.string()}, AnalyzeOptions{}, [&](uint32_t, const GcCycle& c) { gcs.push_back(c.gc); },
+                                   2026, nullptr, read);
+    EXPECT_EQ(gcs, (std::vector<uint32_t>{1, 2, 3, 4})) << parallel << " " << chunk_bytes;
+    return render_json(r);
+  };
+  const std::string expected = report(false, 0);
+  EXPECT_EQ(report(true, 1), expected);
+  EXPECT_EQ(report(true, 4096), expected);
 }
 
 }  // namespace
