@@ -300,6 +300,18 @@ struct StitchSearch {
     }
   }
 
+  // Whether `rest`, right after the number token before `tok`, goes on with a
+  // point or a comma and a digit: a number the runtime does not spell so
+  // (`0.03`, `4,096`), not a number and a program write. Such a line is
+  // reported, not read as another value (the number grammar's promise).
+  bool misspelt_number(size_t tok, std::string_view rest) const {
+    if (tok == 0 || rest.size() < 2 || (rest[0] != '.' && rest[0] != ',') || rest[1] < '0' || rest[1] > '9') {
+      return false;
+    }
+    const TokKind k = shape->tokens[tok - 1].kind;
+    return k == TokKind::kUInt || k == TokKind::kSInt || k == TokKind::kDur || k == TokKind::kSecs;
+  }
+
   // Whether every token from `tok` on may be absent (an empty line can end the line).
   bool rest_optional(size_t tok) const {
     for (size_t i = tok; i < shape->tokens.size(); ++i) {
@@ -365,7 +377,8 @@ struct StitchSearch {
     // pieces) can sit inside a runtime line. Where the runtime line does not go
     // on right here, try resuming it after such an insertion, at every later
     // position where the next token can start.
-    if (pos > line_start && pos < s.size() && inserted < max_insertions && !token_starts(t, rest)) {
+    if (pos > line_start && pos < s.size() && inserted < max_insertions && !token_starts(t, rest) &&
+        !misspelt_number(tok, rest)) {
       for (size_t q = pos + 1; q < s.size() && budget > 0; ++q) {
         if (token_starts(t, s.substr(q))) walk_inserted(li, pos, q, tok, v, c);
       }
@@ -823,6 +836,9 @@ bool LineStitcher::try_resolve(bool allow_insertions, size_t count) {
   struct Piece {
     size_t line, from, to;
     TextRole role;
+    // Written inside the runtime text: program output with no newline of its
+    // own (`run` passes its bytes on as written), counted like any other.
+    bool inserted = false;
   };
   std::vector<Piece> pieces;
   for (const auto& c : search.best_cuts) {
@@ -839,14 +855,14 @@ bool LineStitcher::try_resolve(bool allow_insertions, size_t count) {
     }
   }
   for (size_t k : search.best_skipped) pieces.push_back({k, 0, held_[k].text.size(), TextRole::kLine});
-  for (const auto& in : search.best_insertions) pieces.push_back({in.line, in.from, in.to, TextRole::kPrefix});
+  for (const auto& in : search.best_insertions) pieces.push_back({in.line, in.from, in.to, TextRole::kLine, true});
   std::sort(pieces.begin(), pieces.end(),
             [](const Piece& a, const Piece& b) { return a.line != b.line ? a.line < b.line : a.from < b.from; });
   for (const Piece& p : pieces) {
     const Held& h = held_[p.line];
     const std::string_view text = std::string_view(h.text).substr(p.from, p.to - p.from);
-    if (p.role != TextRole::kPrefix) learn_signature(text);
-    emit_program(text, h.number, h.wall_ns, p.role, h.terminated);
+    if (p.role != TextRole::kPrefix && !p.inserted) learn_signature(text);
+    emit_program(text, h.number, h.wall_ns, p.role, h.terminated && !p.inserted);
   }
   // Lines after the reconstruction are read again.
   std::vector<Held> rest(std::make_move_iterator(held_.begin() + static_cast<std::ptrdiff_t>(count)),

@@ -31,7 +31,7 @@ enum class EventKind : uint8_t {
 /// Where program text sat on its physical line, so a wrapper can give the
 /// program's bytes back exactly.
 enum class TextRole : uint8_t {
-  kLine,       ///< a whole line (its newline follows unless unterminated)
+  kLine,       ///< a whole line (its newline follows unless unterminated), or, unterminated, a write inside a runtime line
   kPrefix,     ///< text before a runtime line on the same line (no newline of its own)
   kRemainder,  ///< text after a runtime piece, up to the line's end (the newline is the program's)
   kTrailing,   ///< text after a complete runtime line (newline follows)

@@ -169,5 +169,45 @@ TEST(StitchScoring, TheFastLaneLeavesAnotherReadingOfTheNumberToTheStitcher) {
   EXPECT_EQ(report(true, 4096), expected);
 }
 
+// A number the runtime never spells so (`0.03`: fmtNSAsMS prints 0.030;
+// `4,096`: no separators) was read as a shorter number and the rest as a
+// program write inside the line, which then vanished: sweep termination 0, a
+// 4 MiB heap, and no program output, no malformed line. The number grammar
+// promises such a line is reported.
+TEST(StitchScoring, AMisspeltNumberIsReportedNotReadAsAnotherValue) {
+  const std::string good = "gc 1 @0.100s 2%: 0.030+1.2+0.050 ms clock, 0.060+0.10/1.1/0+0.10 ms cpu, 4->5->2 MB, "
+                           "5 MB goal, 0 MB stacks, 0 MB globals, 2 P";
+  for (const auto& [from, to] : {std::pair{"0.030+", "0.03+"}, std::pair{"4->5", "4,096->5"}, std::pair{"@0.100s", "@0.100,5s"}}) {
+    std::string bad = "gc 2" + good.substr(4);
+    bad.replace(bad.find(from), std::string_view(from).size(), to);
+    const std::string third = "gc 3" + good.substr(4);
+    const Events out = stitch({good, bad, third});
+    EXPECT_EQ(numbers(out), (std::vector<uint32_t>{1, 3})) << bad;
+    EXPECT_EQ(out.malformed, 1u) << bad;
+    EXPECT_EQ(out.stats.stitched, 0u) << bad;
+  }
+}
+
+// A program write inside a runtime line (here `x` after a number) is the
+// program's output, counted as such, not text that vanishes; the program's
+// bytes come back as written, without a newline of their own.
+TEST(StitchScoring, AProgramWriteInsideARuntimeLineIsCounted) {
+  std::vector<TraceEvent> events;
+  std::vector<std::string> texts;
+  LineStitcher st([&](const TraceEvent& e) {
+    events.push_back(e);
+    if (e.kind == EventKind::kProgram) texts.emplace_back(e.text);
+  });
+  st.push({"scav 0 KiB work (bg), 0 KiB work (eager), 12x KiB now, 90% util", 1, 0, true});
+  st.push({"next", 2, 0, true});
+  st.finish();
+  ASSERT_EQ(texts, (std::vector<std::string>{"x", "next"}));
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].kind, EventKind::kScav);
+  EXPECT_EQ(events[0].scav.released_bytes, uint64_t{12} << 10);
+  EXPECT_EQ(events[1].role, TextRole::kLine);  // counted as program output
+  EXPECT_FALSE(events[1].terminated);          // no newline of its own
+}
+
 }  // namespace
 }  // namespace gcsight
