@@ -26,7 +26,6 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
-#include <unordered_map>
 
 namespace gcsight {
 
@@ -108,8 +107,9 @@ uint64_t signature_of(std::string_view text) {
 // readings, not among those the step budget happened to reach first (the
 // longest numbers: `gc 82026` with a 142 s mark and a 492 GB heap).
 struct StitchSearch {
-  StitchSearch(const LineStitcher& s, const std::vector<LineStitcher::Held>& l, size_t b)
-      : st(s), lines(l), budget(b) {}
+  StitchSearch(const LineStitcher& s, const std::vector<LineStitcher::Held>& l, size_t b,
+               std::vector<LineStitcher::PlaceSlot>& p, uint32_t id)
+      : st(s), lines(l), budget(b), places(p), search_id(id) {}
   const LineStitcher& st;
   const std::vector<LineStitcher::Held>& lines;
   size_t budget;
@@ -147,27 +147,42 @@ struct StitchSearch {
     uint64_t csum = 0, psum = 0;
     int score = 0;  // score_field over the values read so far
   };
-  struct Place {
-    size_t line, pos, tok;
-    int inserted;
-    int64_t c1, c3, h1;
-    uint64_t csum, psum;
-    bool operator==(const Place&) const = default;
-  };
-  struct PlaceHash {
-    size_t operator()(const Place& p) const {
-      uint64_t h = 1469598103934665603ull;
-      for (uint64_t x : {uint64_t{p.line}, uint64_t{p.pos}, uint64_t{p.tok}, static_cast<uint64_t>(p.inserted),
-                         static_cast<uint64_t>(p.c1), static_cast<uint64_t>(p.c3), static_cast<uint64_t>(p.h1), p.csum,
-                         p.psum}) {
-        h = (h ^ x) * 1099511628211ull;
-        h ^= h >> 29;
-      }
-      return static_cast<size_t>(h);
+  // Where a path is: its line, offset, token and insertions, and what of its
+  // values the rest still depends on; kept as a 64-bit key.
+  uint64_t place_key(size_t li, size_t pos, size_t tok, const Carry& c) const {
+    uint64_t h = 0x9e3779b97f4a7c15ull;
+    for (uint64_t x : {uint64_t{li}, uint64_t{pos}, uint64_t{tok}, static_cast<uint64_t>(inserted),
+                       static_cast<uint64_t>(c.c1), static_cast<uint64_t>(c.c3), static_cast<uint64_t>(c.h1), c.csum,
+                       c.psum}) {
+      h = (h ^ x) * 0xbf58476d1ce4e5b9ull;
+      h ^= h >> 31;
     }
-  };
-  // The best score with which each place was reached so far.
-  std::unordered_map<Place, int, PlaceHash> reached;
+    return h;
+  }
+  // The best score with which each place was reached in this search: an
+  // open-addressed table the stitcher keeps from search to search (slots of
+  // an earlier search count as free). False when the place was reached before
+  // with a score at least as good. A crowded neighbourhood is not remembered,
+  // which costs only steps.
+  std::vector<LineStitcher::PlaceSlot>& places;
+  uint32_t search_id = 0;
+  bool first_or_better(uint64_t key, int score) {
+    const size_t mask = places.size() - 1;
+    size_t i = static_cast<size_t>(key) & mask;
+    for (int probe = 0; probe < 16; ++probe, i = (i + 1) & mask) {
+      LineStitcher::PlaceSlot& slot = places[i];
+      if (slot.search != search_id) {
+        slot = {key, score, search_id};
+        return true;
+      }
+      if (slot.key == key) {
+        if (slot.score >= score) return false;
+        slot.score = score;
+        return true;
+      }
+    }
+    return true;
+  }
 
   void walk_inserted(size_t li, size_t from, size_t to, size_t tok, const FieldValues& v, const Carry& c) {
     ++inserted;
@@ -323,6 +338,9 @@ struct StitchSearch {
   // Continue the runtime line on lines[from..] in state (tok, v). Each line
   // may instead be wholly program output (skipped), but not a runtime line.
   void next_line(size_t from, size_t tok, const FieldValues& v, const Carry& c) {
+    // A path as good came to look from here before: each line it tried, it
+    // tried with a score at least as good (the scan is the window's main cost).
+    if (!first_or_better(place_key(from, SIZE_MAX, tok, c), path_score + c.score)) return;
     size_t pushed = 0;
     const Token& t = shape->tokens[tok];
     for (size_t k = from; k <= last_line; ++k) {
@@ -346,12 +364,7 @@ struct StitchSearch {
     --budget;
     // A better or equal path came here before: it has the same continuations.
     const int score = path_score + c.score;
-    const auto [at, first] =
-        reached.try_emplace(Place{li, pos, tok, inserted, c.c1, c.c3, c.h1, c.csum, c.psum}, score);
-    if (!first) {
-      if (at->second >= score) return;
-      at->second = score;
-    }
+    if (!first_or_better(place_key(li, pos, tok, c), score)) return;
     // Nor can a path go on that cannot beat the best reading found, here or
     // with another shape.
     if ((found || bar_set) && score + most_to_gain(li, v) <= (found ? best_score : bar)) return;
@@ -410,8 +423,10 @@ struct StitchSearch {
           if (!valid_number(t.kind, rest.substr(0, len), &value)) continue;
           lens[n++] = {len, value, prior(t, tok, rest, len, value)};
         }
-        std::stable_sort(lens.begin(), lens.begin() + static_cast<std::ptrdiff_t>(n),
-                         [](const Length& a, const Length& b) { return a.prior > b.prior; });
+        // A few lengths at most: an insertion sort, stable (longest first among equals).
+        for (size_t i = 1; i < n; ++i) {
+          for (size_t j = i; j > 0 && lens[j - 1].prior < lens[j].prior; --j) std::swap(lens[j - 1], lens[j]);
+        }
         for (size_t i = 0; i < n; ++i) {
           FieldValues w = v;
           w.set(t.field, lens[i].value);
@@ -781,7 +796,7 @@ bool LineStitcher::try_resolve(bool allow_insertions, size_t count) {
     if (allowed < 0) break;
     for (const Shape& shape : first.family) {
       if (!literals_fit(shape)) continue;  // no reconstruction can exist
-      StitchSearch s(*this, held_, opts_.search_budget);
+      StitchSearch s(*this, held_, opts_.search_budget, places_, next_search_id());
       s.shape = &shape;
       s.last_line = count - 1;
       s.start = first.begin;
@@ -870,6 +885,20 @@ bool LineStitcher::try_resolve(bool allow_insertions, size_t count) {
   clear_held();
   replay(std::move(rest));
   return true;
+}
+
+uint32_t LineStitcher::next_search_id() {
+  if (places_.empty()) {
+    // Room for one place a step at most half full (the default budget: 2 MiB).
+    size_t n = 1024;
+    while (n < 2 * opts_.search_budget && n < (size_t{1} << 20)) n *= 2;
+    places_.assign(n, PlaceSlot{0, 0, 0});
+  }
+  if (++places_search_ == 0) {  // every id used: forget them all
+    std::fill(places_.begin(), places_.end(), PlaceSlot{0, 0, 0});
+    places_search_ = 1;
+  }
+  return places_search_;
 }
 
 // The shape's fixed literals occur in order in the held lines, each within

@@ -217,6 +217,16 @@ class LineStitcher {
   bool take_suffix(const InputLine& line, const LineParse& p);
   // Emits the held line whose suffix was awaited (`trailing_newline` as for emit_parsed) and the lines after it.
   void flush_suffix(bool trailing_newline = false);
+  // The places a search reached and the best score it reached each with
+  // (StitchSearch), kept from search to search so that none allocates.
+  struct PlaceSlot {
+    uint64_t key;
+    int32_t score;
+    uint32_t search;  // the search the slot belongs to; others are free
+  };
+  std::vector<PlaceSlot> places_;
+  uint32_t places_search_ = 0;
+  uint32_t next_search_id();
   uint32_t recent_gc_[8] = {};
   int64_t recent_start_[8] = {};  // their `@` times
   uint32_t next_gc_ = 1;           // the number after the latest one's
