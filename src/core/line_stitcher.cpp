@@ -23,6 +23,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <cstdint>
 #include <optional>
 
 namespace gcsight {
@@ -91,10 +93,23 @@ uint64_t signature_of(std::string_view text) {
   return h;
 }
 
-// One search over the held lines.
+// One search over the held lines: a depth-first walk over the ways to cut
+// them, each path scored as it goes. A program line after a number that
+// begins with digits (`gc 8` + `2026/11/27 ...`) gives the number several
+// valid lengths, so the readings multiply with every such piece: a line split
+// 37 times by `log` lines has millions. Two paths that reach the same place
+// (line, offset, token, insertions) with the same values still to be compared
+// (`Carry`) have the same best continuation, so only the better of them goes
+// on; a path that cannot beat the best reading found even if all the evidence
+// still to come were in its favour stops; and the lengths of a number are
+// tried in the order the evidence favours, so the best reading comes early.
+// The evidence (recent cycles, known program lines) then decides among all
+// readings, not among those the step budget happened to reach first (the
+// longest numbers: `gc 82026` with a 142 s mark and a 492 GB heap).
 struct StitchSearch {
-  StitchSearch(const LineStitcher& s, const std::vector<LineStitcher::Held>& l, size_t b)
-      : st(s), lines(l), budget(b) {}
+  StitchSearch(const LineStitcher& s, const std::vector<LineStitcher::Held>& l, size_t b,
+               std::vector<LineStitcher::PlaceSlot>& p, uint32_t id)
+      : st(s), lines(l), budget(b), places(p), search_id(id) {}
   const LineStitcher& st;
   const std::vector<LineStitcher::Held>& lines;
   size_t budget;
@@ -116,50 +131,179 @@ struct StitchSearch {
   size_t start = 0;       // offset of the runtime text on the first line
   int inserted = 0;       // program writes skipped inside the runtime text on the current path
   int max_insertions = 0; // allowed on one path
+  int path_score = 0;     // the current path's cuts, skipped lines and insertions, scored
+  bool bar_set = false;   // a reading of another shape scored `bar`: only a better one counts
+  int bar = 0;
   struct Insertion {
     size_t line, from, to;
   };
   std::vector<Insertion> insertions;
   std::vector<Insertion> best_insertions;
 
-  void walk_inserted(size_t li, size_t from, size_t to, size_t tok, const FieldValues& v) {
+  // What of the values read so far the rest of a reading still depends on:
+  // the halves of the pairs score_field compares, and the sums values_fit bounds.
+  struct Carry {
+    int64_t c1 = 0, c3 = 0, h1 = 0;
+    uint64_t csum = 0, psum = 0;
+    int score = 0;  // score_field over the values read so far
+  };
+  // Where a path is: its line, offset, token and insertions, and what of its
+  // values the rest still depends on; kept as a 64-bit key.
+  uint64_t place_key(size_t li, size_t pos, size_t tok, const Carry& c) const {
+    uint64_t h = 0x9e3779b97f4a7c15ull;
+    for (uint64_t x : {uint64_t{li}, uint64_t{pos}, uint64_t{tok}, static_cast<uint64_t>(inserted),
+                       static_cast<uint64_t>(c.c1), static_cast<uint64_t>(c.c3), static_cast<uint64_t>(c.h1), c.csum,
+                       c.psum}) {
+      h = (h ^ x) * 0xbf58476d1ce4e5b9ull;
+      h ^= h >> 31;
+    }
+    return h;
+  }
+  // The best score with which each place was reached in this search: an
+  // open-addressed table the stitcher keeps from search to search (slots of
+  // an earlier search count as free). False when the place was reached before
+  // with a score at least as good. A crowded neighbourhood is not remembered,
+  // which costs only steps.
+  std::vector<LineStitcher::PlaceSlot>& places;
+  uint32_t search_id = 0;
+  bool first_or_better(uint64_t key, int score) {
+    const size_t mask = places.size() - 1;
+    size_t i = static_cast<size_t>(key) & mask;
+    for (int probe = 0; probe < 16; ++probe, i = (i + 1) & mask) {
+      LineStitcher::PlaceSlot& slot = places[i];
+      if (slot.search != search_id) {
+        slot = {key, score, search_id};
+        return true;
+      }
+      if (slot.key == key) {
+        if (slot.score >= score) return false;
+        slot.score = score;
+        return true;
+      }
+    }
+    return true;
+  }
+
+  void walk_inserted(size_t li, size_t from, size_t to, size_t tok, const FieldValues& v, const Carry& c) {
     ++inserted;
+    path_score -= 25;
     insertions.push_back({li, from, to});
-    walk(li, to, tok, v);
+    walk(li, to, tok, v, c);
     insertions.pop_back();
+    path_score += 25;
     --inserted;
   }
 
-  int score_values(const FieldValues& v) const {
-    int s = 0;
-    if (shape->kind == ShapeKind::kGc) {
-      const auto gc = static_cast<uint32_t>(v.v[fGc]);
-      for (uint32_t r : st.recent_gc_) {
-        if (r != 0 && gc == r + 1) {
-          s += 100;
-          break;
-        }
-      }
-      if (v.v[fUtil] < 0 || v.v[fUtil] > 100) s -= 50;
-      if (v.v[fProcs] < 1 || v.v[fProcs] > 65536) s -= 50;
-      // STW cpu = clock x stwprocs (>= 1), within truncation.
-      if (v.v[fP1] + 1000 < v.v[fC1] / 2) s -= 30;
-      if (v.v[fP5] + 1000 < v.v[fC3] / 2) s -= 30;
-      if (v.v[fH2] > v.v[fH1] + 1) s -= 5;
-    } else if (shape->kind == ShapeKind::kScav) {
-      if (v.v[fUtil] < 0 || v.v[fUtil] > 100) s -= 50;
+  // The score that becomes known when field `f` is read (its partner, if any,
+  // is read before it in every shape), and whether the reading may go on: the
+  // values must fit the runtime's types (values_fit, checked as they come so
+  // that a place's best arrival is never one that must fail later).
+  bool score_field(uint8_t f, const FieldValues& v, Carry& c) const {
+    const int64_t x = v.v[f];
+    const bool gc = shape->kind == ShapeKind::kGc || shape->kind == ShapeKind::kGcLegacy;
+    switch (f) {
+      case fH0: case fH1: case fH2: case fGoal: case fStacks: case fGlobals:
+      case fInuse: case fIdle: case fSys: case fReleased: case fConsumed:
+        if (static_cast<uint64_t>(x) >= (1ull << 44)) return false;
+        break;
+      case fWork: case fEager: case fTotal:
+        if (static_cast<uint64_t>(x) >= (1ull << 54)) return false;
+        break;
+      default:
+        break;
     }
-    return s;
+    auto add = [](uint64_t& sum, int64_t y) {
+      const auto u = static_cast<uint64_t>(y);
+      if (sum > UINT64_MAX - u) return false;
+      sum += u;
+      return true;
+    };
+    if (gc) {
+      if (f == fGc && x > static_cast<int64_t>(UINT32_MAX)) return false;
+      if (f == fProcs && (x > INT32_MAX || x < INT32_MIN)) return false;
+      if (f >= fC1 && f <= fC5) {
+        if (!add(c.csum, x)) return false;
+        // Go <= 1.4 prints microseconds: their sum, in ns, must fit too.
+        if (shape->kind == ShapeKind::kGcLegacy && c.csum > UINT64_MAX / 1000) return false;
+      }
+      if ((f == fP2 || f == fP3 || f == fP5) && !add(c.psum, x)) return false;
+    }
+    if (shape->kind == ShapeKind::kGc) {
+      switch (f) {
+        case fGc:
+          if (st.follows_recent(x)) c.score += 100;
+          break;
+        case fUtil:
+          if (x < 0 || x > 100) c.score -= 50;
+          break;
+        case fProcs:
+          if (x < 1 || x > 65536) c.score -= 50;
+          break;
+        // STW cpu = clock x stwprocs (>= 1), within truncation.
+        case fC1:
+          c.c1 = x;
+          break;
+        case fP1:
+          if (x + 1000 < c.c1 / 2) c.score -= 30;
+          c.c1 = 0;
+          break;
+        case fC3:
+          c.c3 = x;
+          break;
+        case fP5:
+          if (x + 1000 < c.c3 / 2) c.score -= 30;
+          c.c3 = 0;
+          break;
+        case fH1:
+          c.h1 = x;
+          break;
+        case fH2:
+          if (x > c.h1 + 1) c.score -= 5;
+          c.h1 = 0;
+          break;
+        default:
+          break;
+      }
+    } else if (shape->kind == ShapeKind::kScav) {
+      if (f == fUtil && (x < 0 || x > 100)) c.score -= 50;
+    }
+    return true;
   }
 
-  void complete(const FieldValues& v, size_t line, size_t end) {
+  // The most a path at line `li` can still gain: a cycle number that follows
+  // a recent one, and program text of a known shape after each cut (at most one
+  // a line) and after the runtime line's end. Everything else only costs.
+  int most_to_gain(size_t li, const FieldValues& v) const {
+    const int gc = shape->kind == ShapeKind::kGc && !v.has(fGc) ? 100 : 0;
+    return gc + (LineStitcher::kKnownShapeScore - 1) * static_cast<int>(last_line - li) +
+           LineStitcher::kKnownShapeScore - 3;
+  }
+
+  // The order in which to try the lengths a number can be read at: those the
+  // evidence favours first (a cycle number that follows a recent one, program
+  // text of a known shape after it), so that the best reading is found early
+  // and the paths that cannot beat it are cut short; else the longest first.
+  struct Length {
+    size_t len;
+    int64_t value;
+    int prior;
+  };
+  int prior(const Token& t, size_t tok, std::string_view rest, size_t len, int64_t value) const {
+    int p = 0;
+    if (t.field == fGc && shape->kind == ShapeKind::kGc && st.follows_recent(value)) p += 100;
+    if (len < rest.size() && tok + 1 < shape->tokens.size() && !token_starts(shape->tokens[tok + 1], rest.substr(len))) {
+      p += st.signature_score(rest.substr(len));
+    }
+    return p;
+  }
+
+  void complete(const FieldValues& v, const Carry& c, size_t line, size_t end) {
     if (line != last_line || !values_fit(*shape, v)) return;
-    int s = score_values(v);
+    int s = c.score + path_score;
     const auto& last = lines[line];
     const bool trailing = end < last.text.size();
-    for (const Cut& c : cuts) s += st.signature_score(std::string_view(lines[c.line].text).substr(c.end));
     if (trailing) s += st.signature_score(std::string_view(last.text).substr(end)) - 3;
-    s -= static_cast<int>(cuts.size() + skipped.size()) + 25 * inserted;
+    if (!found && bar_set && s <= bar) return;
     if (!found || s > best_score) {
       found = true;
       best_score = s;
@@ -169,6 +313,18 @@ struct StitchSearch {
       best_insertions = insertions;
       best_vals = v;
     }
+  }
+
+  // Whether `rest`, right after the number token before `tok`, goes on with a
+  // point or a comma and a digit: a number the runtime does not spell so
+  // (`0.03`, `4,096`), not a number and a program write. Such a line is
+  // reported, not read as another value (the number grammar's promise).
+  bool misspelt_number(size_t tok, std::string_view rest) const {
+    if (tok == 0 || rest.size() < 2 || (rest[0] != '.' && rest[0] != ',') || rest[1] < '0' || rest[1] > '9') {
+      return false;
+    }
+    const TokKind k = shape->tokens[tok - 1].kind;
+    return k == TokKind::kUInt || k == TokKind::kSInt || k == TokKind::kDur || k == TokKind::kSecs;
   }
 
   // Whether every token from `tok` on may be absent (an empty line can end the line).
@@ -181,7 +337,10 @@ struct StitchSearch {
 
   // Continue the runtime line on lines[from..] in state (tok, v). Each line
   // may instead be wholly program output (skipped), but not a runtime line.
-  void next_line(size_t from, size_t tok, const FieldValues& v) {
+  void next_line(size_t from, size_t tok, const FieldValues& v, const Carry& c) {
+    // A path as good came to look from here before: each line it tried, it
+    // tried with a score at least as good (the scan is the window's main cost).
+    if (!first_or_better(place_key(from, SIZE_MAX, tok, c), path_score + c.score)) return;
     size_t pushed = 0;
     const Token& t = shape->tokens[tok];
     for (size_t k = from; k <= last_line; ++k) {
@@ -191,19 +350,27 @@ struct StitchSearch {
       // though a 1.4 line's unread rest would take any text.
       if ((token_starts(t, lines[k].text) || (lines[k].text.empty() && rest_optional(tok))) &&
           !st.ends_window(lines[k].parse)) {
-        walk(k, 0, tok, v);
+        walk(k, 0, tok, v, c);
       }
       if (budget == 0 || st.ends_window(lines[k].parse)) break;
       skipped.push_back(k);
+      --path_score;
       ++pushed;
     }
     skipped.resize(skipped.size() - pushed);
+    path_score += static_cast<int>(pushed);
   }
 
   // Match tokens of `shape` from `tok` on line `li` at `pos`.
-  void walk(size_t li, size_t pos, size_t tok, FieldValues v) {
+  void walk(size_t li, size_t pos, size_t tok, FieldValues v, Carry c) {
     if (budget == 0) return;
     --budget;
+    // A better or equal path came here before: it has the same continuations.
+    const int score = path_score + c.score;
+    if (!first_or_better(place_key(li, pos, tok, c), score)) return;
+    // Nor can a path go on that cannot beat the best reading found, here or
+    // with another shape.
+    if ((found || bar_set) && score + most_to_gain(li, v) <= (found ? best_score : bar)) return;
     const std::string_view s = lines[li].text;
     const auto toks = shape->tokens;
     if (tok == toks.size()) {
@@ -212,14 +379,17 @@ struct StitchSearch {
       // of it (optional tokens absent) holds none of it: read that way, a
       // whole gc line became the program text after a stitched one.
       if (li > 0 && pos == 0 && !s.empty()) return;
-      complete(v, li, pos);
+      complete(v, c, li, pos);
       return;
     }
     const size_t line_start = li == 0 ? start : 0;
     // Cut here: the rest of this line is program text, the runtime line goes on later.
     if (pos > line_start && pos < s.size() && li < last_line) {
       cuts.push_back({li, pos});
-      next_line(li + 1, tok, v);
+      const int cut_score = st.signature_score(s.substr(pos)) - 1;
+      path_score += cut_score;
+      next_line(li + 1, tok, v, c);
+      path_score -= cut_score;
       cuts.pop_back();
     }
     const Token& t = toks[tok];
@@ -228,14 +398,15 @@ struct StitchSearch {
     // pieces) can sit inside a runtime line. Where the runtime line does not go
     // on right here, try resuming it after such an insertion, at every later
     // position where the next token can start.
-    if (pos > line_start && pos < s.size() && inserted < max_insertions && !token_starts(t, rest)) {
+    if (pos > line_start && pos < s.size() && inserted < max_insertions && !token_starts(t, rest) &&
+        !misspelt_number(tok, rest)) {
       for (size_t q = pos + 1; q < s.size() && budget > 0; ++q) {
-        if (token_starts(t, s.substr(q))) walk_inserted(li, pos, q, tok, v);
+        if (token_starts(t, s.substr(q))) walk_inserted(li, pos, q, tok, v, c);
       }
     }
     switch (t.kind) {
       case TokKind::kLit:
-        if (rest.starts_with(t.text)) walk(li, pos + t.text.size(), tok + 1, v);
+        if (rest.starts_with(t.text)) walk(li, pos + t.text.size(), tok + 1, v, c);
         break;
       case TokKind::kOptLit:
         // Text that spells the optional literal is the runtime's, never program output.
@@ -243,22 +414,32 @@ struct StitchSearch {
         if (rest.starts_with(t.text) && !(t.field == fReset && v.has(fForced))) {
           FieldValues w = v;
           w.set(t.field, 1);
-          walk(li, pos + t.text.size(), tok + 1, w);
+          walk(li, pos + t.text.size(), tok + 1, w, c);
         } else {
-          walk(li, pos, tok + 1, v);
+          walk(li, pos, tok + 1, v, c);
         }
         break;
       case TokKind::kRest:
-        walk(li, s.size(), tok + 1, v);
+        walk(li, s.size(), tok + 1, v, c);
         break;
       default: {
         const NumMatch longest = match_number(t.kind, rest);
-        for (size_t len = longest.len; len > 0; --len) {
+        std::array<Length, 24> lens;
+        size_t n = 0;
+        for (size_t len = longest.len; len > 0 && n < lens.size(); --len) {
           int64_t value = 0;
           if (!valid_number(t.kind, rest.substr(0, len), &value)) continue;
+          lens[n++] = {len, value, prior(t, tok, rest, len, value)};
+        }
+        // A few lengths at most: an insertion sort, stable (longest first among equals).
+        for (size_t i = 1; i < n; ++i) {
+          for (size_t j = i; j > 0 && lens[j - 1].prior < lens[j].prior; --j) std::swap(lens[j - 1], lens[j]);
+        }
+        for (size_t i = 0; i < n; ++i) {
           FieldValues w = v;
-          w.set(t.field, value);
-          walk(li, pos + len, tok + 1, w);
+          w.set(t.field, lens[i].value);
+          Carry d = c;
+          if (score_field(t.field, w, d)) walk(li, pos + lens[i].len, tok + 1, w, d);
         }
       }
     }
@@ -292,9 +473,75 @@ int LineStitcher::signature_score(std::string_view text) const {
   const uint64_t sig = signature_of(text);
   if (sig == 0) return 0;
   for (const auto& [h, hits] : signatures_) {
-    if (h == sig) return hits >= 2 ? 20 : 10;
+    if (h == sig) return hits >= 2 ? kKnownShapeScore : kKnownShapeScore / 2;
   }
   return 0;
+}
+
+bool LineStitcher::follows_recent(int64_t gc) const {
+  for (uint32_t r : recent_gc_) {
+    if (r != 0 && gc == int64_t{r} + 1) return true;
+  }
+  return false;
+}
+
+// A program that writes digits without a newline (a progress counter) can
+// write one between the runtime's `gc ` and its number, or between the number
+// and ` @`: `gc 12 @0.100s ...` after gc 1 is gc 2 with the program's `1`
+// before it, and `gc 71` after gc 6 is gc 7 with a `1` after it. The line reads
+// whole either way, so only the evidence can tell: the number as printed
+// follows none of the recent cycles, a reading with the leading or the trailing
+// digits as the program's follows one (r), and the `@` time fits that reading
+// better. The time counts from the process's start, so r cycles in t_r give the
+// process's rate of cycles; at that rate, the line's time must be nearer r + 1
+// cycles than the number printed (lost lines leave a gap in time as well as in
+// numbers; another process's cycle runs at its own rate). With t_r = 0, gc 1
+// at `@0.000s`, the rate is unknown and the number decides alone.
+std::optional<LineStitcher::Renumbering> LineStitcher::renumbered(const GcCycle& c) const {
+  if (!c.has(kGcHasTime) || follows_recent(c.gc)) return std::nullopt;
+  char digits[16];
+  size_t n = 0;
+  for (uint32_t x = c.gc; x > 0; x /= 10) digits[n++] = static_cast<char>('0' + x % 10);
+  std::reverse(digits, digits + n);
+  std::optional<Renumbering> best;
+  double best_fit = 0;
+  for (size_t k = 1; k < n; ++k) {
+    // The runtime's digits: the last n - k (the program's came first), or the first k.
+    for (const auto& [from, len] : {std::pair{k, n - k}, std::pair{size_t{0}, k}}) {
+      if (digits[from] == '0') continue;  // the runtime prints no leading zero
+      uint32_t value = 0;
+      for (size_t i = from; i < from + len; ++i) value = value * 10 + static_cast<uint32_t>(digits[i] - '0');
+      for (size_t i = 0; i < std::size(recent_gc_); ++i) {
+        const uint32_t r = recent_gc_[i];
+        const int64_t t_r = recent_start_[i];
+        if (r == 0 || int64_t{value} != int64_t{r} + 1 || c.start_ns < t_r) continue;
+        double fit = 0;  // how much better the reading fits the rate than the number printed (lower: better)
+        if (t_r > 0) {
+          const double expected = static_cast<double>(c.start_ns) * r / static_cast<double>(t_r);
+          fit = std::abs(std::log(value / expected)) - std::abs(std::log(c.gc / expected));
+          if (fit >= 0) continue;
+        }
+        if (!best || fit < best_fit) {
+          best = Renumbering{value, from, len};
+          best_fit = fit;
+        }
+      }
+    }
+  }
+  return best;
+}
+
+void LineStitcher::renumber(const InputLine& line, const LineParse& p, GcCycle& c, std::string_view* inserted) {
+  const std::optional<Renumbering> r = renumbered(c);
+  const size_t at = p.begin + 3;  // after `gc `
+  if (!r || line.text.substr(p.begin, 3) != "gc ") return;
+  size_t digits = 0;
+  for (uint32_t x = c.gc; x > 0; x /= 10) ++digits;
+  *inserted = r->from > 0 ? line.text.substr(at, r->from) : line.text.substr(at + r->len, digits - r->len);
+  c.gc = r->gc;
+  c.flags |= kGcStitched;
+  ++stats_.stitched;
+  ++stats_.stitched_pieces;
 }
 
 bool LineStitcher::ends_window(const LineParse& p) const {
@@ -369,6 +616,7 @@ void LineStitcher::text_after_suffix(const InputLine& line, size_t n) {
 
 void LineStitcher::emit_parsed(const InputLine& line, const LineParse& p, bool trailing_newline) {
   if (p.begin > 0) emit_program(line.text.substr(0, p.begin), line.number, line.wall_ns, TextRole::kPrefix);
+  std::string_view inserted;  // the program's digits next to the cycle number
   TraceEvent e;
   e.terminated = line.terminated;
   e.line = line.number;
@@ -380,7 +628,8 @@ void LineStitcher::emit_parsed(const InputLine& line, const LineParse& p, bool t
       e.gc = p.gc;
       e.gc.line = line.number;
       e.gc.wall_ns = line.wall_ns;
-      note_gc(e.gc.gc);
+      if (p.kind == LineKind::kGc) renumber(line, p, e.gc, &inserted);
+      note_gc(e.gc);
       break;
     case LineKind::kScav:
       e.kind = EventKind::kScav;
@@ -401,6 +650,8 @@ void LineStitcher::emit_parsed(const InputLine& line, const LineParse& p, bool t
       return;
   }
   sink_(e);
+  // A write without a newline of its own, inside the runtime's text.
+  if (!inserted.empty()) emit_program(inserted, line.number, line.wall_ns, TextRole::kLine, /*terminated=*/false);
   // Program text written after the runtime text but before its newline.
   // Program text written after the runtime text. Its newline is the program's
   // only if the runtime's own newline followed as an empty line (the caller
@@ -612,12 +863,16 @@ bool LineStitcher::try_resolve(bool allow_insertions, size_t count) {
     if (allowed < 0) break;
     for (const Shape& shape : first.family) {
       if (!literals_fit(shape)) continue;  // no reconstruction can exist
-      StitchSearch s(*this, held_, opts_.search_budget);
+      StitchSearch s(*this, held_, opts_.search_budget, places_, next_search_id());
       s.shape = &shape;
       s.last_line = count - 1;
       s.start = first.begin;
       s.max_insertions = allowed;
-      s.walk(0, first.begin, 0, FieldValues{});
+      if (best) {
+        s.bar_set = true;
+        s.bar = best->best_score;
+      }
+      s.walk(0, first.begin, 0, FieldValues{}, StitchSearch::Carry{});
       const size_t steps = opts_.search_budget - s.budget;
       window_steps_ += steps;
       stats_.search_steps += steps;
@@ -646,7 +901,7 @@ bool LineStitcher::try_resolve(bool allow_insertions, size_t count) {
     e.gc.flags |= kGcStitched;
     e.gc.line = h0.number;
     e.gc.wall_ns = h0.wall_ns;
-    note_gc(e.gc.gc);
+    note_gc(e.gc);
   } else {
     e.kind = EventKind::kScav;
     e.scav = build_scav(shape, search.best_vals);
@@ -668,6 +923,9 @@ bool LineStitcher::try_resolve(bool allow_insertions, size_t count) {
   struct Piece {
     size_t line, from, to;
     TextRole role;
+    // Written inside the runtime text: program output with no newline of its
+    // own (`run` passes its bytes on as written), counted like any other.
+    bool inserted = false;
   };
   std::vector<Piece> pieces;
   for (const auto& c : search.best_cuts) {
@@ -684,14 +942,14 @@ bool LineStitcher::try_resolve(bool allow_insertions, size_t count) {
     }
   }
   for (size_t k : search.best_skipped) pieces.push_back({k, 0, held_[k].text.size(), TextRole::kLine});
-  for (const auto& in : search.best_insertions) pieces.push_back({in.line, in.from, in.to, TextRole::kPrefix});
+  for (const auto& in : search.best_insertions) pieces.push_back({in.line, in.from, in.to, TextRole::kLine, true});
   std::sort(pieces.begin(), pieces.end(),
             [](const Piece& a, const Piece& b) { return a.line != b.line ? a.line < b.line : a.from < b.from; });
   for (const Piece& p : pieces) {
     const Held& h = held_[p.line];
     const std::string_view text = std::string_view(h.text).substr(p.from, p.to - p.from);
-    if (p.role != TextRole::kPrefix) learn_signature(text);
-    emit_program(text, h.number, h.wall_ns, p.role, h.terminated);
+    if (p.role != TextRole::kPrefix && !p.inserted) learn_signature(text);
+    emit_program(text, h.number, h.wall_ns, p.role, h.terminated && !p.inserted);
   }
   deferring_ = false;
   // Lines after the reconstruction are read again.
@@ -700,6 +958,20 @@ bool LineStitcher::try_resolve(bool allow_insertions, size_t count) {
   clear_held();
   replay(std::move(rest));
   return true;
+}
+
+uint32_t LineStitcher::next_search_id() {
+  if (places_.empty()) {
+    // Room for one place a step at most half full (the default budget: 2 MiB).
+    size_t n = 1024;
+    while (n < 2 * opts_.search_budget && n < (size_t{1} << 20)) n *= 2;
+    places_.assign(n, PlaceSlot{0, 0, 0});
+  }
+  if (++places_search_ == 0) {  // every id used: forget them all
+    std::fill(places_.begin(), places_.end(), PlaceSlot{0, 0, 0});
+    places_search_ = 1;
+  }
+  return places_search_;
 }
 
 // The shape's fixed literals occur in order in the held lines, each within

@@ -31,8 +31,8 @@ enum class EventKind : uint8_t {
 /// Where program text sat on its physical line, so a wrapper can give the
 /// program's bytes back exactly.
 enum class TextRole : uint8_t {
-  kLine,       ///< a whole line (its newline follows unless unterminated)
-  kPrefix,     ///< no newline of its own: text before or inside a runtime line, or after one while the
+  kLine,       ///< a whole line (its newline follows unless unterminated), or, unterminated, a write inside a runtime line
+  kPrefix,     ///< no newline of its own: text before a runtime line, or after one while the
                ///< runtime's newline may still come (then an empty kRemainder on its line follows)
   kRemainder,  ///< text after a runtime piece, up to the line's end (the newline is the program's)
 };
@@ -123,8 +123,12 @@ class LineStitcher {
     return begin == 0 && end == size && terminated &&
            (kind == LineKind::kGc || kind == LineKind::kGcLegacy || kind == LineKind::kScav);
   }
-  /// Records that the gc line of cycle `gc` was handed on by the caller.
-  void passed_on_gc(uint32_t gc) { note_gc(gc); }
+  /// Whether the caller may hand on a whole gc line's record `c` itself: its
+  /// number follows the latest cycle's, as almost every one does. Else push()
+  /// it: another reading of its number may fit the evidence better (renumbered).
+  [[nodiscard]] bool passes_number(const GcCycle& c) const { return c.gc == next_gc_; }
+  /// Records that the gc line `c` was handed on by the caller.
+  void passed_on_gc(const GcCycle& c) { note_gc(c); }
   /// Whether push() would pass a program line straight on as one line of
   /// program output: nothing is held and it is no piece of a runtime line
   /// (`runtime_tail` is looks_like_runtime_tail of its text). The caller may then
@@ -157,14 +161,30 @@ class LineStitcher {
   void fail_first();
   void replay(std::vector<Held> lines);
   [[nodiscard]] bool ends_window(const LineParse& p) const;
-  // Remembers the number of a gc line passed on (inline: the fast lane calls it for every cycle).
-  void note_gc(uint32_t gc) {
-    recent_gc_[recent_gc_next_] = gc;
+  // Remembers the number and time of a gc line passed on (inline: the fast lane calls it for every cycle).
+  void note_gc(const GcCycle& c) {
+    recent_gc_[recent_gc_next_] = c.gc;
+    recent_start_[recent_gc_next_] = c.start_ns;
     recent_gc_next_ = (recent_gc_next_ + 1) % std::size(recent_gc_);
+    next_gc_ = c.gc + 1;
   }
+  // Another reading of a whole gc line's number, with some of its digits the
+  // program's (`gc ` + `1` + `2 @...`): which of the printed digits are the
+  // runtime's, when the evidence favours that reading (see the .cpp).
+  struct Renumbering {
+    uint32_t gc;
+    size_t from, len;  // the runtime's digits among those printed
+  };
+  [[nodiscard]] std::optional<Renumbering> renumbered(const GcCycle& c) const;
+  // Applies renumbered() to the record `c` of the whole gc line `line`; `inserted` gets the program's digits.
+  void renumber(const InputLine& line, const LineParse& p, GcCycle& c, std::string_view* inserted);
   void learn_signature(std::string_view text);
   void learn_signature(uint64_t signature);
   [[nodiscard]] int signature_score(std::string_view text) const;
+  // What signature_score gives program text of a shape seen at least twice.
+  static constexpr int kKnownShapeScore = 20;
+  // Whether cycle number `gc` follows one of the recent cycles.
+  [[nodiscard]] bool follows_recent(int64_t gc) const;
 
   EventSink sink_;
   StitchOptions opts_;
@@ -215,7 +235,19 @@ class LineStitcher {
   bool take_suffix(const InputLine& line, const LineParse& p);
   // Emits the held line whose suffix was awaited (`trailing_newline` as for emit_parsed) and the lines after it.
   void flush_suffix(bool trailing_newline = false);
+  // The places a search reached and the best score it reached each with
+  // (StitchSearch), kept from search to search so that none allocates.
+  struct PlaceSlot {
+    uint64_t key;
+    int32_t score;
+    uint32_t search;  // the search the slot belongs to; others are free
+  };
+  std::vector<PlaceSlot> places_;
+  uint32_t places_search_ = 0;
+  uint32_t next_search_id();
   uint32_t recent_gc_[8] = {};
+  int64_t recent_start_[8] = {};  // their `@` times
+  uint32_t next_gc_ = 1;           // the number after the latest one's
   size_t recent_gc_next_ = 0;
   std::vector<std::pair<uint64_t, uint32_t>> signatures_;  // (signature hash, hits)
   friend struct StitchSearch;

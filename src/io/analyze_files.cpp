@@ -65,7 +65,7 @@ class ParseSlots {
 inline void deliver_gc(LineStitcher& stitcher, Analyzer& analyzer, GcCycle& gc, uint64_t number, int64_t wall_ns) {
   gc.line = number;
   gc.wall_ns = wall_ns;
-  stitcher.passed_on_gc(gc.gc);
+  stitcher.passed_on_gc(gc);
   analyzer.on_gc(gc);
 }
 inline void deliver_scav(Analyzer& analyzer, ScavEvent& scav, uint64_t number, int64_t wall_ns) {
@@ -80,6 +80,7 @@ inline void deliver_scav(Analyzer& analyzer, ScavEvent& scav, uint64_t number, i
 bool pass_whole(LineStitcher& stitcher, Analyzer& analyzer, const InputLine& in, LineKind kind, size_t begin,
                 size_t end, GcCycle* gc, ScavEvent* scav) {
   if (!stitcher.passes_whole(in, kind, begin, end)) return false;
+  if (kind != LineKind::kScav && !stitcher.passes_number(*gc)) return false;
   if (kind == LineKind::kScav) {
     deliver_scav(analyzer, *scav, in.number, in.wall_ns);
   } else {
@@ -153,10 +154,12 @@ void take_plain(LineStitcher& stitcher, Analyzer& analyzer, ParseSlots& parses, 
       if (LineStitcher::whole_runtime_line(l.kind, l.begin, l.end, l.length, l.terminated)) {
         if (l.kind == LineKind::kScav) {
           deliver_scav(analyzer, chunk.scavs[l.record], number, 0);
-        } else {
-          deliver_gc(stitcher, analyzer, chunk.gcs[l.record], number, 0);
+          continue;
         }
-        continue;
+        if (stitcher.passes_number(chunk.gcs[l.record])) {
+          deliver_gc(stitcher, analyzer, chunk.gcs[l.record], number, 0);
+          continue;
+        }
       }
       if (l.kind == LineKind::kProgram &&
           pass_program(stitcher, analyzer, {{text + l.offset, l.length}, number, 0, l.terminated}, l.runtime_tail,

@@ -118,7 +118,7 @@ TEST(ReportMetrics, RejectsOtherDocumentsAndMissingRuns) {
   EXPECT_FALSE(metrics_from_json(nlohmann::ordered_json::parse(R"({"a":1})"), std::nullopt, "x.json", &err));
   EXPECT_NE(err.find("x.json"), std::string::npos);
   const Report report = testing_support::analyze_text(
-      "gc 1 @0.010s 1%: 0.010+1.0+0.020 ms clock, 0.020+0.5/1.0/0+0.040 ms cpu, 4->5->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P\n");
+      "gc 1 @0.010s 1%: 0.010+1.0+0.020 ms clock, 0.020+0.50/1.0/0+0.040 ms cpu, 4->5->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P\n");
   auto doc = report_to_json(report);
   EXPECT_FALSE(metrics_from_json(doc, 7u, "r.json", &err));
   EXPECT_NE(err.find("no run 7"), std::string::npos);

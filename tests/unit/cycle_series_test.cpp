@@ -220,9 +220,9 @@ TEST(CycleSeries, ScavengerPointsMergeWithoutLosingTheirSums) {
 
 TEST(CycleSeries, TheAnalyzerFillsEachRunsSeries) {
   const Report report = testing_support::analyze_text(
-      "gc 1 @0.010s 1%: 0.010+1.0+0.020 ms clock, 0.020+0.5/1.0/0+0.040 ms cpu, 4->5->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P\n"
+      "gc 1 @0.010s 1%: 0.010+1.0+0.020 ms clock, 0.020+0.50/1.0/0+0.040 ms cpu, 4->5->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P\n"
       "scav 0 KiB work (bg), 512 KiB work (eager), 1024 KiB now, 1% util\n"
-      "gc 2 @0.020s 1%: 0.010+1.0+0.020 ms clock, 0.020+0.5/1.0/0+0.040 ms cpu, 4->5->3 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P (forced)\n");
+      "gc 2 @0.020s 1%: 0.010+1.0+0.020 ms clock, 0.020+0.50/1.0/0+0.040 ms cpu, 4->5->3 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P (forced)\n");
   ASSERT_EQ(report.runs.size(), 1u);
   const RunSeries& r = report.runs[0].series;
   ASSERT_EQ(r.points.size(), 2u);
@@ -243,7 +243,7 @@ TEST(CycleSeries, TheTableKeepsTheCyclesFindingsName) {
   for (uint32_t gc = 1; gc <= 3000; ++gc) {
     const bool tight = gc >= 2347;
     t += "gc " + std::to_string(gc) + " @" + std::to_string(gc) + ".000s 1%: 0.010+1.0+0.020 ms clock, "
-         "0.020+0.5/1.0/0+0.040 ms cpu, 60->61->50 MB, " + (tight ? "52" : "100") +
+         "0.020+0.50/1.0/0+0.040 ms cpu, 60->61->50 MB, " + (tight ? "52" : "100") +
          " MB goal, 0 MB stacks, 0 MB globals, 2 P\n";
     if (gc == 274) t += "scav 40960 KiB work (bg), 0 KiB work (eager), 0 KiB now, 99% util\n";
     if (gc == 1779) t += "scav 81920 KiB work (bg), 0 KiB work (eager), 0 KiB now, 99% util\n";

@@ -168,7 +168,7 @@ TEST(Findings, GcCpuHighInARunTooShortForAWindowNamesNoWindow) {
   std::string t;
   for (uint32_t i = 1; i <= 20; ++i) {
     Cycle c{i * 0.025, 100, 101, 50, 100};
-    c.cpu = "0.05+10/5.0/0+0.050";  // 15.1 ms of GC CPU in every 25 ms of 2 Ps: 30%
+    c.cpu = "0.050+10/5.0/0+0.050";  // 15.1 ms of GC CPU in every 25 ms of 2 Ps: 30%
     t += gc_line(i, c);
   }
   const Report r = analyze_text(t);

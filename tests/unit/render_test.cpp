@@ -434,7 +434,7 @@ TEST(RenderText, ProgramLinesWithWideCharactersFitTheWidth) {
   for (int i = 0; i < 30; ++i) cjk += "启动服务器 ";
   for (int i = 0; i < 60; ++i) emoji += "😀";
   const Report r = testing_support::analyze_text(
-      cjk + "\ngc 1 @0.005s 1%: 0.010+1.0+0.020 ms clock, 0.020+0.5/1.0/0+0.040 ms cpu, 4->5->2 MB, 5 MB goal, "
+      cjk + "\ngc 1 @0.005s 1%: 0.010+1.0+0.020 ms clock, 0.020+0.50/1.0/0+0.040 ms cpu, 4->5->2 MB, 5 MB goal, "
             "0 MB stacks, 0 MB globals, 2 P\n" +
       emoji + "\n");
   const std::string out = render_text(r, TextStyle{.color = false, .width = 80});
