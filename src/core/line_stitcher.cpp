@@ -33,6 +33,15 @@ namespace {
 
 // Program writes without a newline that one reconstruction may skip inside the runtime text.
 constexpr int kMaxInsertions = 2;
+
+// The length of the runtime suffix a line starts with when the runtime's line
+// went on after its held end: ` (forced)`, or for a scav line ` [controller
+// reset]` too; 0 if none.
+size_t suffix_length(std::string_view text, bool gc) {
+  constexpr std::string_view kForced = " (forced)", kReset = " [controller reset]";
+  if (text.starts_with(kForced)) return kForced.size();
+  return !gc && text.starts_with(kReset) ? kReset.size() : 0;
+}
 // No bound in time: a line's time is when gcsight read it, and a gcsight that
 // lags (a loaded machine, a sanitizer build) would see late what came early.
 // A live stream's caller, which cannot let a wait last for ever, ends it with
@@ -201,17 +210,7 @@ struct StitchSearch {
   bool score_field(uint8_t f, const FieldValues& v, Carry& c) const {
     const int64_t x = v.v[f];
     const bool gc = shape->kind == ShapeKind::kGc || shape->kind == ShapeKind::kGcLegacy;
-    switch (f) {
-      case fH0: case fH1: case fH2: case fGoal: case fStacks: case fGlobals:
-      case fInuse: case fIdle: case fSys: case fReleased: case fConsumed:
-        if (static_cast<uint64_t>(x) >= (1ull << 44)) return false;
-        break;
-      case fWork: case fEager: case fTotal:
-        if (static_cast<uint64_t>(x) >= (1ull << 54)) return false;
-        break;
-      default:
-        break;
-    }
+    if (!value_fits(static_cast<Field>(f), x)) return false;
     auto add = [](uint64_t& sum, int64_t y) {
       const auto u = static_cast<uint64_t>(y);
       if (sum > UINT64_MAX - u) return false;
@@ -219,8 +218,6 @@ struct StitchSearch {
       return true;
     };
     if (gc) {
-      if (f == fGc && x > static_cast<int64_t>(UINT32_MAX)) return false;
-      if (f == fProcs && (x > INT32_MAX || x < INT32_MIN)) return false;
       if (f >= fC1 && f <= fC5) {
         if (!add(c.csum, x)) return false;
         // Go <= 1.4 prints microseconds: their sum, in ns, must fit too.
@@ -522,7 +519,7 @@ std::optional<LineStitcher::Renumbering> LineStitcher::renumbered(const GcCycle&
           if (fit >= 0) continue;
         }
         if (!best || fit < best_fit) {
-          best = Renumbering{value, from, len};
+          best = from > 0 ? Renumbering{value, 0, from} : Renumbering{value, len, n - len};
           best_fit = fit;
         }
       }
@@ -535,9 +532,7 @@ void LineStitcher::renumber(const InputLine& line, const LineParse& p, GcCycle& 
   const std::optional<Renumbering> r = renumbered(c);
   const size_t at = p.begin + 3;  // after `gc `
   if (!r || line.text.substr(p.begin, 3) != "gc ") return;
-  size_t digits = 0;
-  for (uint32_t x = c.gc; x > 0; x /= 10) ++digits;
-  *inserted = r->from > 0 ? line.text.substr(at, r->from) : line.text.substr(at + r->len, digits - r->len);
+  *inserted = line.text.substr(at + r->program_from, r->program_len);
   c.gc = r->gc;
   c.flags |= kGcStitched;
   ++stats_.stitched;
@@ -585,14 +580,13 @@ void LineStitcher::emit(const TraceEvent& e) {
 size_t LineStitcher::stitched_suffix(std::string_view text) const {
   if (stitched_events_.empty()) return 0;
   const TraceEvent& e = stitched_events_.front().event;
-  if (e.kind == EventKind::kGc) return !e.gc.has(kGcUserForced) && text.starts_with(" (forced)") ? 9 : 0;
+  if (e.kind == EventKind::kGc) return e.gc.has(kGcUserForced) ? 0 : suffix_length(text, /*gc=*/true);
   // Only the scav shapes end in the suffixes, ` (forced)` before ` [controller reset]`, not both.
   if (e.kind != EventKind::kScav || e.scav.shape == ScavShape::kScvgReleased ||
       e.scav.shape == ScavShape::kScvgState || e.scav.has(kScavForced) || e.scav.has(kScavControllerReset)) {
     return 0;
   }
-  if (text.starts_with(" (forced)")) return 9;
-  return text.starts_with(" [controller reset]") ? 19 : 0;
+  return suffix_length(text, /*gc=*/false);
 }
 
 void LineStitcher::flush_stitched() {
@@ -672,13 +666,8 @@ void LineStitcher::flush_suffix(bool trailing_newline) {
 }
 
 bool LineStitcher::take_suffix(const InputLine& line, const LineParse& p) {
-  size_t n = 0;
   const bool gc = suffix_held_->parse.kind == LineKind::kGc;
-  if (line.text.starts_with(" (forced)")) {
-    n = 9;
-  } else if (!gc && line.text.starts_with(" [controller reset]")) {
-    n = 19;
-  }
+  const size_t n = suffix_length(line.text, gc);
   if (n == 0 && line.text.empty() && line.terminated) {
     // `...2 P` + `text\n` + [whole program lines] + `\n`: the empty line is
     // the runtime's newline, late (its thread was descheduled), and the

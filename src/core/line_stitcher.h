@@ -173,7 +173,7 @@ class LineStitcher {
   // runtime's, when the evidence favours that reading (see the .cpp).
   struct Renumbering {
     uint32_t gc;
-    size_t from, len;  // the runtime's digits among those printed
+    size_t program_from, program_len;  // the program's digits among those printed
   };
   [[nodiscard]] std::optional<Renumbering> renumbered(const GcCycle& c) const;
   // Applies renumbered() to the record `c` of the whole gc line `line`; `inserted` gets the program's digits.

@@ -122,19 +122,29 @@ bool digits_value(std::string_view s, size_t i, size_t n, uint64_t* out) {
 
 std::span<const Shape> all_shapes() { return kShapes; }
 
-bool values_fit(const Shape& shape, const FieldValues& v) {
-  // Sizes are kept in bytes: MB (<< 20) and KiB (<< 10) must fit 64 bits.
-  for (Field f : {fH0, fH1, fH2, fGoal, fStacks, fGlobals, fInuse, fIdle, fSys, fReleased, fConsumed}) {
-    if (v.has(f) && static_cast<uint64_t>(v.v[f]) >= (1ull << 44)) return false;
+bool value_fits(Field f, int64_t x) {
+  switch (f) {
+    // Sizes are kept in bytes: MB (<< 20) and KiB (<< 10) must fit 64 bits.
+    case fH0: case fH1: case fH2: case fGoal: case fStacks: case fGlobals:
+    case fInuse: case fIdle: case fSys: case fReleased: case fConsumed:
+      return static_cast<uint64_t>(x) < (1ull << 44);
+    case fWork: case fEager: case fTotal:
+      return static_cast<uint64_t>(x) < (1ull << 54);
+    case fGc:
+      return x <= static_cast<int64_t>(std::numeric_limits<uint32_t>::max());
+    case fProcs:
+      return x <= std::numeric_limits<int32_t>::max() && x >= std::numeric_limits<int32_t>::min();
+    default:
+      return true;
   }
-  for (Field f : {fWork, fEager, fTotal}) {
-    if (v.has(f) && static_cast<uint64_t>(v.v[f]) >= (1ull << 54)) return false;
+}
+
+bool values_fit(const Shape& shape, const FieldValues& v) {
+  // An absent value is 0, which fits every field.
+  for (uint8_t f = 0; f < kFieldCount; ++f) {
+    if (!value_fits(static_cast<Field>(f), v.v[f])) return false;
   }
   if (shape.kind != ShapeKind::kGc && shape.kind != ShapeKind::kGcLegacy) return true;
-  if (v.v[fGc] > static_cast<int64_t>(std::numeric_limits<uint32_t>::max())) return false;
-  if (v.v[fProcs] > std::numeric_limits<int32_t>::max() || v.v[fProcs] < std::numeric_limits<int32_t>::min()) {
-    return false;
-  }
   // Durations are stored unsigned (a wrapped negative value prints as ~2^64 ns);
   // the sums gcsight forms must not wrap.
   auto sum_fits = [&](std::initializer_list<Field> fs) {

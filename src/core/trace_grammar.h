@@ -73,6 +73,10 @@ NumMatch match_number(TokKind kind, std::string_view s);
 /// Whether the values of a complete match fit the runtime's types: the cycle
 /// number is a uint32, GOMAXPROCS an int32, and Go 1.5's phase sums fit 64 bits.
 bool values_fit(const Shape& shape, const FieldValues& v);
+/// The part of values_fit that is about one value alone: `x` of field `f` fits
+/// what gcsight keeps it in (sizes in bytes within 64 bits, the cycle number in
+/// 32 bits, GOMAXPROCS in an int32). The stitcher checks each value as it reads it.
+bool value_fits(Field f, int64_t x);
 
 /// Whether `s` (complete) is a valid spelling of a `kind` number.
 bool valid_number(TokKind kind, std::string_view s, int64_t* value);
