@@ -126,12 +126,10 @@ int run_main(int argc, char** argv) {
       if (!value(a, &ra.html_file)) return run_usage("--html needs a FILE");
     } else if (a == "--interval") {
       if (!value(a, &v)) return run_usage("--interval needs seconds");
-      char* end = nullptr;
-      const double secs = std::strtod(v.c_str(), &end);
-      if (end == v.c_str() || *end != '\0' || !(secs >= 0.001 && secs <= 3600)) {
-        return run_usage("--interval: '" + v + "' is not a number of seconds between 0.001 and 3600");
-      }
-      ra.interval_ns = static_cast<int64_t>(secs * 1e9);
+      std::string why;
+      const auto secs = seconds_option(v, 0.001, 3600, &why);
+      if (!secs) return run_usage("--interval: " + why);
+      ra.interval_ns = static_cast<int64_t>(*secs * 1e9);
     } else if (a == "--metrics-listen") {
       if (!value(a, &ra.metrics_listen)) return run_usage("--metrics-listen needs HOST:PORT");
       // Checked here: "" would otherwise read as no endpoint at all.
@@ -139,12 +137,10 @@ int run_main(int argc, char** argv) {
       if (!gcsight::parse_listen_address(ra.metrics_listen, &err)) return run_usage("--metrics-listen: " + err);
     } else if (a == "--metrics-linger") {
       if (!value(a, &v)) return run_usage("--metrics-linger needs seconds");
-      char* end = nullptr;
-      const double secs = std::strtod(v.c_str(), &end);
-      if (end == v.c_str() || *end != '\0' || !(secs >= 0 && secs <= 86400)) {
-        return run_usage("--metrics-linger: '" + v + "' is not a number of seconds between 0 and 86400");
-      }
-      ra.metrics_linger_ns = static_cast<int64_t>(secs * 1e9);
+      std::string why;
+      const auto secs = seconds_option(v, 0, 86400, &why);
+      if (!secs) return run_usage("--metrics-linger: " + why);
+      ra.metrics_linger_ns = static_cast<int64_t>(*secs * 1e9);
     } else if (a == "--live") {
       ra.live = true;
     } else if (a == "--output") {

@@ -324,6 +324,22 @@ TEST(WatchCli, OptionErrorsSayWhatIsWrongAndName) {
             0);
 }
 
+// run's seconds options are read as watch's are, before the program starts (exit 125).
+TEST(WatchCli, RunsSecondsOptionsSayWhatIsWrong) {
+  struct Case {
+    const char* args;
+    const char* said;
+  };
+  for (const Case& c : {Case{"--interval abc", "gcsight: run: --interval: 'abc' is not a number"},
+                        Case{"--interval 5000", "gcsight: run: --interval: '5000' is not between 0.001 and 3600 seconds"},
+                        Case{"--metrics-linger -1", "gcsight: run: --metrics-linger: '-1' is not between 0 and 86400 seconds"},
+                        Case{"--metrics-linger nan", "gcsight: run: --metrics-linger: 'nan' is not a number"}}) {
+    const auto r = sh_capture(sq(kBin) + " run " + c.args + " -- /bin/true 2>&1");
+    EXPECT_EQ(r.status, 125) << c.args << ": " << r.out;
+    EXPECT_NE(r.out.find(c.said), std::string::npos) << c.args << ": " << r.out;
+  }
+}
+
 // In a C locale (ASCII charts) the status line is ASCII: "us" for "µs".
 TEST(WatchCli, AsciiChartsMakeTheStatusLineAscii) {
   const std::string input = " - < " + sq(kCapture / "stderr.log");
