@@ -206,8 +206,8 @@ class TextWriter {
   void report(const Report& r) {
     if (r.process.present) process_section(r.process);
     if (r.runs.empty()) {
-      constexpr std::string_view kNone = "no gc cycles found ";
-      wrap_tokens(paint(kSgrBold, kNone.substr(0, kNone.size() - 1)) + " ", kNone.size(),
+      constexpr std::string_view kNone = "no gc cycles found";
+      wrap_tokens(paint(kSgrBold, kNone) + " ", kNone.size() + 1,
                   words_of(sanitize("(" + no_cycles_reason(r) + ")"), /*keep_go=*/false));
       line("");
     }
